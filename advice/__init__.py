@@ -1,0 +1,1 @@
+"""Conversation domain: units, officers, anonymous conversations, messages and the audit trail."""

@@ -1,0 +1,1 @@
+"""Case records: escalation, indicators and matching, referral between units, exports."""

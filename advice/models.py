@@ -1,0 +1,188 @@
+"""Models of the conversation domain. Only services in ``advice.services`` change them."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Unit(models.Model):
+    """A police unit taking part in the service (e.g. a regional HQ on one side of a border)."""
+
+    code = models.CharField(max_length=12, unique=True)
+    name = models.CharField(max_length=200)
+    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code")
+    languages = models.JSONField(default=list, blank=True)
+    timezone = models.CharField(max_length=64, default="Europe/Warsaw")
+    citizen_contact = models.TextField(
+        blank=True, help_text="How citizens reach this unit in person (address, hours, phone)."
+    )
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class OfficerProfile(models.Model):
+    """Duty data of an officer or supervisor; one per staff user."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="officer_profile"
+    )
+    display_name = models.CharField(max_length=80)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="officers")
+    languages = models.JSONField(default=list, blank=True)
+    max_concurrent_chats = models.PositiveSmallIntegerField(default=3)
+    on_duty = models.BooleanField(default=False)
+    # Presence across server processes: open console sockets and when the last one closed.
+    open_sockets = models.IntegerField(default=0)
+    last_disconnected_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class ConversationStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting"
+    ACTIVE = "active", "Active"
+    CLOSED = "closed", "Closed"
+    ABANDONED = "abandoned", "Abandoned"
+
+
+class Urgency(models.TextChoices):
+    P1 = "P1", "P1 critical"
+    P2 = "P2", "P2 urgent"
+    P3 = "P3", "P3 standard"
+    P4 = "P4", "P4 information"
+
+
+class Conversation(models.Model):
+    """An anonymous conversation, reachable by the citizen only through its token."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    status = models.CharField(
+        max_length=10, choices=ConversationStatus.choices, default=ConversationStatus.WAITING
+    )
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations"
+    )
+    assigned_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_conversations",
+    )
+    # Triage results; filled by ``triage`` and overridable by officers.
+    language = models.CharField(max_length=8, blank=True, default="")
+    language_confirmed = models.BooleanField(default=False)
+    browser_language = models.CharField(max_length=8, blank=True, default="")
+    category = models.CharField(max_length=32, blank=True, default="other")
+    urgency = models.CharField(max_length=2, choices=Urgency.choices, default=Urgency.P3)
+    triage_reasons = models.JSONField(default=list, blank=True)
+    # Set when an officer overrides category/urgency: automatic triage no longer changes them.
+    triage_overridden = models.BooleanField(default=False)
+    prechat = models.JSONField(default=dict, blank=True)
+    # Timestamps recorded when things happen (statistics read them, never reconstruct them).
+    created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    requeued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    first_officer_message_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.CharField(max_length=10, blank=True, default="")
+    outcome = models.CharField(max_length=32, blank=True, default="")
+    last_seq = models.PositiveIntegerField(default=0)
+    citizen_open_sockets = models.IntegerField(default=0)
+    citizen_last_seen_at = models.DateTimeField(null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_comment = models.TextField(blank=True, default="")
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["status", "urgency", "queued_at"], name="conv_queue_idx"),
+            models.Index(fields=["assigned_officer", "status"], name="conv_officer_idx"),
+            models.Index(fields=["unit", "created_at"], name="conv_unit_created_idx"),
+            models.Index(fields=["created_at"], name="conv_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Conversation {self.pk} ({self.status})"
+
+
+class SenderKind(models.TextChoices):
+    CITIZEN = "citizen", "Citizen"
+    OFFICER = "officer", "Officer"
+    SYSTEM = "system", "System"
+
+
+class MessageKind(models.TextChoices):
+    TEXT = "text", "Text"
+    ARTICLE = "article", "Article"
+    SYSTEM = "system", "System notice"
+
+
+class Message(models.Model):
+    """One message; ``seq`` is gap-free per conversation and assigned before broadcast."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    seq = models.PositiveIntegerField()
+    sender = models.CharField(max_length=8, choices=SenderKind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    author_name = models.CharField(max_length=80, blank=True, default="")
+    kind = models.CharField(max_length=8, choices=MessageKind.choices, default=MessageKind.TEXT)
+    text = models.TextField()
+    # Extra structured content (e.g. an inserted article's slug, language and sanitised HTML).
+    payload = models.JSONField(default=dict, blank=True)
+    # NULL (not "") for server-made messages, so the unique constraint skips them.
+    client_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["conversation", "seq"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["conversation", "seq"], name="msg_unique_seq"),
+            models.UniqueConstraint(
+                fields=["conversation", "sender", "client_id"],
+                condition=Q(client_id__isnull=False),
+                name="msg_unique_client_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} in {self.conversation_id}"
+
+
+class AuditEvent(models.Model):
+    """Append-only trail of every state change and every staff access.
+
+    The application never updates or deletes rows; the admin shows them read-only.
+    """
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    actor_kind = models.CharField(max_length=10)
+    action = models.CharField(max_length=64, db_index=True)
+    conversation = models.ForeignKey(
+        Conversation, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit"
+    )
+    object_type = models.CharField(max_length=32, blank=True, default="")
+    object_id = models.CharField(max_length=64, blank=True, default="")
+    params = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_kind} {self.action}"

@@ -1,0 +1,24 @@
+"""Staff access to conversations: the rule, and the audit event every access writes."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from advice.audit import audit_record
+from advice.errors import DomainError, ErrorCode
+from advice.models import Conversation
+from advice.selectors import is_supervisor
+
+
+def conversation_open_for_staff(*, conversation_id: int, user: AbstractBaseUser) -> Conversation:
+    """Return the conversation if ``user`` may read it, writing a ``conversation.viewed`` event.
+
+    Officers read the conversations assigned to them; supervisors read any conversation.
+    """
+    conversation = Conversation.objects.filter(pk=conversation_id).first()
+    if conversation is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such conversation.")
+    if conversation.assigned_officer_id != user.pk and not is_supervisor(user):
+        raise DomainError(ErrorCode.NOT_ASSIGNED, "This conversation is not assigned to you.")
+    audit_record(action="conversation.viewed", actor=user, conversation=conversation)
+    return conversation

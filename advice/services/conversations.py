@@ -1,0 +1,290 @@
+"""Services for the conversation lifecycle: start, resume, claim, close, requeue, rating.
+
+Every state change writes an audit event in the same transaction and publishes its frames
+only after commit (``advice.notify.publish``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from advice import notify
+from advice.audit import audit_record
+from advice.errors import DomainError, ErrorCode
+from advice.models import Conversation, ConversationStatus, OfficerProfile
+from advice.selectors import conversation_previews, officer_display_name
+from advice.tokens import token_hash, token_new
+from chat import frames
+
+OPEN_STATUSES = (ConversationStatus.WAITING, ConversationStatus.ACTIVE)
+
+
+@dataclass(frozen=True)
+class StartedConversation:
+    conversation: Conversation
+    token: str
+
+
+def publish_queue_entry(conversation: Conversation) -> None:
+    """Tell on-duty staff that a waiting conversation appeared or changed."""
+    preview = conversation_previews([conversation.pk]).get(conversation.pk, "")
+    notify.publish(notify.QUEUE_GROUP, frames.queue_entry(conversation, preview=preview))
+    notify.publish(notify.SUPERVISOR_GROUP, {"type": "queue.changed"})
+
+
+def publish_queue_removed(conversation_id: int, *, reason: str) -> None:
+    notify.publish(notify.QUEUE_GROUP, frames.queue_removed(conversation_id, reason=reason))
+    notify.publish(notify.SUPERVISOR_GROUP, {"type": "queue.changed"})
+
+
+def publish_state(conversation: Conversation, *, reason: str) -> None:
+    """Send the conversation's new state to its citizen and to the staff watching it."""
+    notify.publish(
+        notify.conversation_group(conversation.pk, "citizen"),
+        frames.conversation_state_citizen(
+            conversation, reason=reason, officer_name=officer_display_name(conversation)
+        ),
+    )
+    notify.publish(
+        notify.conversation_group(conversation.pk, "staff"),
+        frames.conversation_state_staff(conversation, reason=reason),
+    )
+
+
+def conversation_start(
+    *,
+    browser_language: str = "",
+    language: str = "",
+    prechat: dict[str, Any] | None = None,
+) -> StartedConversation:
+    """Open a new anonymous conversation in the queue and return it with its token.
+
+    The token is returned here only; the database keeps its SHA-256 hash.
+    """
+    from advice.services.triage_apply import conversation_triage
+
+    token = token_new()
+    with transaction.atomic():
+        conversation = Conversation.objects.create(
+            token_hash=token_hash(token),
+            browser_language=browser_language[:8],
+            language=language[:8],
+            language_confirmed=bool(language),
+            prechat=prechat or {},
+            citizen_open_sockets=1,
+            citizen_last_seen_at=timezone.now(),
+        )
+        conversation_triage(conversation=conversation, publish=False)
+        audit_record(
+            action="conversation.started",
+            actor_kind="citizen",
+            conversation=conversation,
+            params={"language": conversation.language, "prechat": bool(prechat)},
+        )
+        publish_queue_entry(conversation)
+    return StartedConversation(conversation=conversation, token=token)
+
+
+def conversation_resume(*, token: str) -> Conversation:
+    """Find the conversation of ``token`` and count the citizen's socket as connected."""
+    if not isinstance(token, str) or not token:
+        raise DomainError(ErrorCode.INVALID_TOKEN, "Unknown conversation.")
+    digest = token_hash(token)
+    with transaction.atomic():
+        updated = Conversation.objects.filter(token_hash=digest).update(
+            citizen_open_sockets=F("citizen_open_sockets") + 1,
+            citizen_last_seen_at=timezone.now(),
+        )
+        if updated != 1:
+            raise DomainError(ErrorCode.INVALID_TOKEN, "Unknown conversation.")
+        conversation = Conversation.objects.get(token_hash=digest)
+        if conversation.status in OPEN_STATUSES:
+            publish_state(conversation, reason="citizen_connected")
+    return conversation
+
+
+def citizen_disconnected(*, conversation_id: int) -> datetime:
+    """Count one citizen socket as closed; return the moment, for the abandonment timer."""
+    now = timezone.now()
+    Conversation.objects.filter(pk=conversation_id).update(
+        citizen_open_sockets=F("citizen_open_sockets") - 1, citizen_last_seen_at=now
+    )
+    conversation = Conversation.objects.get(pk=conversation_id)
+    if conversation.status in OPEN_STATUSES:
+        publish_state(conversation, reason="citizen_disconnected")
+    return now
+
+
+def citizen_resume_expired(*, conversation_id: int, since: datetime) -> bool:
+    """Abandon a waiting conversation whose citizen has not come back since ``since``.
+
+    Returns True if the conversation was abandoned. Active conversations are left to the
+    officer, who can still close them.
+    """
+    with transaction.atomic():
+        updated = Conversation.objects.filter(
+            pk=conversation_id,
+            status=ConversationStatus.WAITING,
+            citizen_open_sockets__lte=0,
+            citizen_last_seen_at__lte=since,
+        ).update(status=ConversationStatus.ABANDONED, closed_at=timezone.now(), ended_by="timeout")
+        if updated != 1:
+            return False
+        conversation = Conversation.objects.get(pk=conversation_id)
+        audit_record(
+            action="conversation.abandoned",
+            actor_kind="system",
+            conversation=conversation,
+            params={"reason": "citizen_did_not_return"},
+        )
+        publish_queue_removed(conversation_id, reason="abandoned")
+    return True
+
+
+def conversation_claim(*, conversation_id: int, officer: AbstractBaseUser) -> Conversation:
+    """Assign a waiting conversation to ``officer``; exactly one of concurrent claims wins.
+
+    Raises ``already_claimed`` for the losers, ``off_duty`` and ``too_many_chats`` when the
+    officer may not take another conversation now.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        profile = OfficerProfile.objects.select_for_update().filter(user_id=officer.pk).first()
+        if profile is None:
+            raise DomainError(ErrorCode.NOT_ALLOWED, "Only officers can claim conversations.")
+        if not profile.on_duty:
+            raise DomainError(ErrorCode.OFF_DUTY, "Go on duty before taking conversations.")
+        active = Conversation.objects.filter(
+            assigned_officer_id=officer.pk, status=ConversationStatus.ACTIVE
+        ).count()
+        if active >= profile.max_concurrent_chats:
+            raise DomainError(
+                ErrorCode.TOO_MANY_CHATS,
+                f"You already have {active} conversations (your limit).",
+            )
+        won = Conversation.objects.filter(
+            pk=conversation_id, status=ConversationStatus.WAITING
+        ).update(
+            status=ConversationStatus.ACTIVE,
+            assigned_officer_id=officer.pk,
+            claimed_at=now,
+            requeued_at=None,
+            unit_id=profile.unit_id,
+        )
+        if won != 1:
+            if Conversation.objects.filter(pk=conversation_id).exists():
+                raise DomainError(
+                    ErrorCode.ALREADY_CLAIMED,
+                    "Another officer has already taken this conversation.",
+                )
+            raise DomainError(ErrorCode.NOT_FOUND, "No such conversation.")
+        conversation = Conversation.objects.get(pk=conversation_id)
+        audit_record(
+            action="conversation.claimed",
+            actor=officer,
+            conversation=conversation,
+            params={"unit": profile.unit.code},
+        )
+        publish_queue_removed(conversation_id, reason="claimed")
+        publish_state(conversation, reason="officer_joined")
+        notify.publish(
+            notify.officer_group(officer.pk),
+            frames.conversation_state_staff(conversation, reason="assigned"),
+        )
+    return conversation
+
+
+def conversation_close(
+    *,
+    conversation_id: int,
+    by: str,
+    officer: AbstractBaseUser | None = None,
+    outcome: str = "",
+) -> Conversation:
+    """End a conversation. ``by`` is ``citizen`` or ``officer``.
+
+    A citizen leaving a conversation nobody answered makes it ``abandoned``; anything else
+    open becomes ``closed``. An officer may close only a conversation assigned to them.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().filter(pk=conversation_id).first()
+        if conversation is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "No such conversation.")
+        if by == "officer" and (officer is None or conversation.assigned_officer_id != officer.pk):
+            raise DomainError(ErrorCode.NOT_ASSIGNED, "This conversation is not assigned to you.")
+        if conversation.status not in OPEN_STATUSES:
+            raise DomainError(ErrorCode.CONVERSATION_ENDED, "The conversation has already ended.")
+        was_waiting = conversation.status == ConversationStatus.WAITING
+        conversation.status = (
+            ConversationStatus.ABANDONED if was_waiting else ConversationStatus.CLOSED
+        )
+        conversation.closed_at = now
+        conversation.ended_by = by
+        conversation.outcome = outcome[:32]
+        conversation.save(update_fields=["status", "closed_at", "ended_by", "outcome"])
+        audit_record(
+            action=f"conversation.{conversation.status}",
+            actor=officer,
+            actor_kind=by if by == "citizen" else None,
+            conversation=conversation,
+            params={"outcome": conversation.outcome},
+        )
+        if was_waiting:
+            publish_queue_removed(conversation_id, reason=conversation.status)
+        publish_state(conversation, reason=f"ended_by_{by}")
+    return conversation
+
+
+def conversation_requeue(*, conversation: Conversation, reason: str) -> None:
+    """Hand an active conversation back to the head of the queue (inside a transaction)."""
+    officer_id = conversation.assigned_officer_id
+    conversation.status = ConversationStatus.WAITING
+    conversation.assigned_officer = None
+    conversation.requeued_at = timezone.now()
+    conversation.save(update_fields=["status", "assigned_officer", "requeued_at"])
+    audit_record(
+        action="conversation.requeued",
+        actor_kind="system",
+        conversation=conversation,
+        params={"reason": reason, "previous_officer": officer_id},
+    )
+    publish_state(conversation, reason=reason)
+    publish_queue_entry(conversation)
+
+
+def conversation_rate(*, token: str, score: object, comment: object = "") -> Conversation:
+    """Record the citizen's rating (1 to 5, optional comment) of an ended conversation."""
+    if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
+        raise DomainError(ErrorCode.INVALID_FIELD, "The rating must be a whole number from 1 to 5.")
+    if not isinstance(comment, str) or len(comment) > 2000 or "\x00" in comment:
+        raise DomainError(
+            ErrorCode.INVALID_FIELD, "The comment must be text of at most 2000 characters."
+        )
+    with transaction.atomic():
+        conversation = (
+            Conversation.objects.select_for_update().filter(token_hash=token_hash(token)).first()
+        )
+        if conversation is None:
+            raise DomainError(ErrorCode.INVALID_TOKEN, "Unknown conversation.")
+        if conversation.status != ConversationStatus.CLOSED:
+            raise DomainError(
+                ErrorCode.INVALID_TRANSITION, "A conversation can be rated once it has ended."
+            )
+        conversation.rating = score
+        conversation.rating_comment = comment.strip()
+        conversation.save(update_fields=["rating", "rating_comment"])
+        audit_record(
+            action="conversation.rated",
+            actor_kind="citizen",
+            conversation=conversation,
+            params={"score": score},
+        )
+    return conversation

@@ -1,0 +1,145 @@
+"""Posting messages: validated, numbered gap-free per conversation, stored, then broadcast."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from advice import notify
+from advice.errors import DomainError, ErrorCode
+from advice.models import (
+    Conversation,
+    ConversationStatus,
+    Message,
+    MessageKind,
+    OfficerProfile,
+    SenderKind,
+)
+from advice.text import clean_message_text
+from chat import frames
+
+
+@dataclass(frozen=True)
+class PostResult:
+    message: Message
+    duplicate: bool
+
+
+def _clean_client_id(client_id: object) -> str:
+    if not isinstance(client_id, str) or not 1 <= len(client_id) <= 64:
+        raise DomainError(
+            ErrorCode.INVALID_FIELD, "Field 'client_id' must be a string of 1 to 64 characters."
+        )
+    return client_id
+
+
+def message_post(
+    *,
+    conversation_id: int,
+    sender: SenderKind,
+    client_id: object,
+    text: object,
+    officer: AbstractBaseUser | None = None,
+    kind: MessageKind = MessageKind.TEXT,
+    payload: dict[str, Any] | None = None,
+) -> PostResult:
+    """Store a message and broadcast it after commit.
+
+    Contract: a message with the same ``(conversation, sender, client_id)`` is stored at most
+    once; a resend returns the stored message with ``duplicate=True``. Citizens may write
+    while waiting or active; an officer only in an active conversation assigned to them.
+    The sequence number is taken under the conversation row's write lock, so numbers are
+    gap-free and in commit order.
+    """
+    client_id = _clean_client_id(client_id)
+    text = clean_message_text(text)
+    now = timezone.now()
+    conversations = Conversation.objects.filter(pk=conversation_id)
+    updates: dict[str, Any] = {"last_seq": F("last_seq") + 1}
+    author_name = ""
+    if sender == SenderKind.OFFICER:
+        if officer is None:
+            raise DomainError(ErrorCode.NOT_ALLOWED, "An officer message needs its officer.")
+        conversations = conversations.filter(
+            status=ConversationStatus.ACTIVE, assigned_officer_id=officer.pk
+        )
+        updates["first_officer_message_at"] = Coalesce(F("first_officer_message_at"), Value(now))
+        author_name = (
+            OfficerProfile.objects.filter(user_id=officer.pk)
+            .values_list("display_name", flat=True)
+            .first()
+            or ""
+        )
+    else:
+        conversations = conversations.filter(
+            status__in=[ConversationStatus.WAITING, ConversationStatus.ACTIVE]
+        )
+        updates["citizen_last_seen_at"] = now
+    try:
+        with transaction.atomic():
+            if conversations.update(**updates) != 1:
+                raise _refusal(conversation_id, sender, client_id)
+            seq = Conversation.objects.filter(pk=conversation_id).values_list(
+                "last_seq", flat=True
+            )[0]
+            message = Message.objects.create(
+                conversation_id=conversation_id,
+                seq=seq,
+                sender=sender,
+                author_id=officer.pk if officer is not None else None,
+                author_name=author_name,
+                kind=kind,
+                text=text,
+                payload=payload or {},
+                client_id=client_id,
+            )
+            notify.publish(
+                notify.conversation_group(conversation_id, "citizen"),
+                frames.message(message, for_staff=False),
+            )
+            notify.publish(
+                notify.conversation_group(conversation_id, "staff"),
+                frames.message(message, for_staff=True),
+            )
+    except IntegrityError:
+        return PostResult(message=_stored(conversation_id, sender, client_id), duplicate=True)
+    except _AlreadyStored as stored:
+        return PostResult(message=stored.message, duplicate=True)
+    if sender == SenderKind.CITIZEN:
+        from advice.services.triage_apply import conversation_retriage_if_waiting
+
+        conversation_retriage_if_waiting(conversation_id=conversation_id)
+    return PostResult(message=message, duplicate=False)
+
+
+class _AlreadyStored(Exception):
+    def __init__(self, message: Message) -> None:
+        super().__init__("already stored")
+        self.message = message
+
+
+def _stored(conversation_id: int, sender: str, client_id: str) -> Message:
+    return Message.objects.get(conversation_id=conversation_id, sender=sender, client_id=client_id)
+
+
+def _refusal(conversation_id: int, sender: str, client_id: str) -> Exception:
+    """Explain why a message could not be stored (a resend of a stored one is no refusal)."""
+    existing = Message.objects.filter(
+        conversation_id=conversation_id, sender=sender, client_id=client_id
+    ).first()
+    if existing is not None:
+        return _AlreadyStored(existing)
+    status = (
+        Conversation.objects.filter(pk=conversation_id).values_list("status", flat=True).first()
+    )
+    if status is None:
+        return DomainError(ErrorCode.NOT_FOUND, "No such conversation.")
+    if status in (ConversationStatus.CLOSED, ConversationStatus.ABANDONED):
+        return DomainError(ErrorCode.CONVERSATION_ENDED, "The conversation has ended.")
+    return DomainError(ErrorCode.NOT_ASSIGNED, "This conversation is not assigned to you.")

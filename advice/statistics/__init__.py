@@ -1,0 +1,1 @@
+"""Supervisor statistics: live queue and staffing figures, historical metrics, exports."""

@@ -1,0 +1,1 @@
+"""Websocket transport: consumers, routing, frame parsing and the frames sent to clients."""

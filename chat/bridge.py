@@ -1,0 +1,48 @@
+"""Calling services from async code: one database thread hop, then the committed events."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+
+from advice import notify
+
+T = TypeVar("T")
+_background: set[asyncio.Task[Any]] = set()
+
+
+async def call(service: Callable[..., T], /, **kwargs: Any) -> T:
+    """Run ``service(**kwargs)`` in the database thread; send its committed events here.
+
+    Events are sent on the event loop after the service returns (so after its commit),
+    saving the thread round trip that sending from inside the service would cost.
+    """
+
+    def run() -> tuple[T, list[notify.Event]]:
+        with notify.collecting() as box:
+            result = service(**kwargs)
+        return result, list(box)
+
+    result, events = await database_sync_to_async(run)()
+    if events:
+        layer = get_channel_layer()
+        if layer is not None:
+            for group, event in events:
+                await layer.group_send(group, event)
+    return result
+
+
+def later(delay: float, coroutine_factory: Callable[[], Coroutine[Any, Any, Any]]) -> None:
+    """Run a coroutine after ``delay`` seconds, independently of the consumer that asked."""
+
+    async def run() -> None:
+        await asyncio.sleep(delay)
+        await coroutine_factory()
+
+    task = asyncio.get_running_loop().create_task(run())
+    _background.add(task)
+    task.add_done_callback(_background.discard)

@@ -1,0 +1,123 @@
+"""Base consumer: parses JSON frames, dispatches on ``type``, turns domain errors into frames."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from channels.consumer import get_handler_name
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from advice.errors import DomainError, ErrorCode
+from chat import frames
+
+FrameHandler = Callable[[dict[str, Any]], Awaitable[None]]
+
+# Every frame type a client may send, on any endpoint (to tell "not yours" from "unknown").
+CLIENT_FRAME_TYPES = frozenset(
+    {
+        "conversation.start",
+        "conversation.resume",
+        "conversation.claim",
+        "conversation.open",
+        "conversation.close",
+        "conversation.end",
+        "conversation.override",
+        "conversation.set_language",
+        "message.send",
+        "article.insert",
+        "typing",
+        "rating.submit",
+        "duty.set",
+        "ping",
+    }
+)
+
+
+class FrameConsumer(AsyncWebsocketConsumer):
+    """Subclasses map frame types to handlers in :meth:`frame_handlers`."""
+
+    def frame_handlers(self) -> dict[str, FrameHandler]:
+        raise NotImplementedError
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels closes stale database connections before every handler through the
+        # thread-sensitive executor (three thread hops per frame). These consumers touch the
+        # database only through ``database_sync_to_async``, which does that itself.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if text_data is None:
+            await self.send_error(ErrorCode.BINARY_NOT_SUPPORTED, "Send JSON text frames.")
+            return
+        if len(text_data) > settings.FRAME_MAX_BYTES:
+            await self.send_error(ErrorCode.FRAME_TOO_LARGE, "The frame is too large.")
+            return
+        try:
+            frame = json.loads(text_data)
+        except ValueError:
+            await self.send_error(ErrorCode.INVALID_JSON, "The frame is not valid JSON.")
+            return
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            await self.send_error(
+                ErrorCode.INVALID_FIELD, "A frame is a JSON object with a string 'type'."
+            )
+            return
+        kind = frame["type"]
+        handler = self.frame_handlers().get(kind)
+        ref = frame.get("client_id") if isinstance(frame.get("client_id"), str) else None
+        if handler is None:
+            if kind in CLIENT_FRAME_TYPES:
+                await self.send_error(
+                    ErrorCode.NOT_ALLOWED, f"'{kind}' is not allowed on this connection.", ref=ref
+                )
+            else:
+                await self.send_error(ErrorCode.UNKNOWN_TYPE, f"Unknown frame type '{kind}'.")
+            return
+        try:
+            await handler(frame)
+        except DomainError as error:
+            await self.send_error(error.code, error.message, ref=ref)
+
+    async def send_frame(self, frame: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+
+    async def send_error(self, code: ErrorCode, message: str, *, ref: str | None = None) -> None:
+        await self.send_frame(frames.error(code, message, ref=ref))
+
+    async def chat_frame(self, event: dict[str, Any]) -> None:
+        """A frame published to a group this socket is in."""
+        await self.send_frame(event["frame"])
+
+
+def field_int(frame: dict[str, Any], name: str, *, default: int | None = None) -> int:
+    value = frame.get(name, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise DomainError(
+            ErrorCode.INVALID_FIELD, f"Field '{name}' must be a non-negative integer."
+        )
+    return value
+
+
+def field_bool(frame: dict[str, Any], name: str) -> bool:
+    value = frame.get(name)
+    if not isinstance(value, bool):
+        raise DomainError(ErrorCode.INVALID_FIELD, f"Field '{name}' must be true or false.")
+    return value
+
+
+def field_str(
+    frame: dict[str, Any], name: str, *, default: str | None = None, max_len: int = 64
+) -> str:
+    value = frame.get(name, default)
+    if not isinstance(value, str) or len(value) > max_len:
+        raise DomainError(
+            ErrorCode.INVALID_FIELD,
+            f"Field '{name}' must be a string of at most {max_len} characters.",
+        )
+    return value

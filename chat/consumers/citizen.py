@@ -1,0 +1,192 @@
+"""Citizen websocket: anonymous; a conversation is reached only through its token."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+
+from advice import notify, selectors
+from advice.errors import DomainError, ErrorCode
+from advice.models import SenderKind
+from advice.prechat import clean_language, clean_prechat, language_from_accept_header
+from advice.services import conversations, messages
+from chat import bridge, frames
+from chat.consumers.base import FrameConsumer, FrameHandler, field_int, field_str
+
+
+class CitizenConsumer(FrameConsumer):
+    conversation_id: int | None = None
+    token: str = ""
+    last_sent_seq: int = 0
+
+    def frame_handlers(self) -> dict[str, FrameHandler]:
+        return {
+            "conversation.start": self.on_start,
+            "conversation.resume": self.on_resume,
+            "message.send": self.on_message,
+            "conversation.end": self.on_end,
+            "typing": self.on_typing,
+            "rating.submit": self.on_rating,
+            "ping": self.on_ping,
+        }
+
+    async def connect(self) -> None:
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        conversation_id = self.conversation_id
+        if conversation_id is None:
+            return
+        since = await bridge.call(
+            conversations.citizen_disconnected, conversation_id=conversation_id
+        )
+        bridge.later(
+            settings.CITIZEN_RESUME_SECONDS,
+            lambda: _expire(conversation_id, since),
+        )
+
+    def _require_conversation(self) -> int:
+        if self.conversation_id is None:
+            raise DomainError(ErrorCode.NOT_STARTED, "Start or resume a conversation first.")
+        return self.conversation_id
+
+    async def _join(self, conversation_id: int) -> None:
+        self.conversation_id = conversation_id
+        await self.channel_layer.group_add(
+            notify.conversation_group(conversation_id, "citizen"), self.channel_name
+        )
+        self.groups.append(notify.conversation_group(conversation_id, "citizen"))
+
+    async def on_start(self, frame: dict[str, Any]) -> None:
+        if self.conversation_id is not None:
+            raise DomainError(
+                ErrorCode.ALREADY_STARTED, "This connection already has a conversation."
+            )
+        language = clean_language(frame.get("language"))
+        prechat = clean_prechat(frame.get("prechat"))
+        browser = clean_language(frame.get("browser_language"), field="browser_language")
+        if not browser:
+            browser = language_from_accept_header(self._header("accept-language"))
+        started = await bridge.call(
+            conversations.conversation_start,
+            browser_language=browser,
+            language=language,
+            prechat=prechat,
+        )
+        await self._join(started.conversation.pk)
+        self.token = started.token
+        await self.send_frame(
+            frames.conversation_started(token=started.token, conversation=started.conversation)
+        )
+        await self._send_queue_position()
+
+    async def on_resume(self, frame: dict[str, Any]) -> None:
+        if self.conversation_id is not None:
+            raise DomainError(
+                ErrorCode.ALREADY_STARTED, "This connection already has a conversation."
+            )
+        token = field_str(frame, "token", max_len=128)
+        last_seq = field_int(frame, "last_seq", default=0)
+        conversation = await bridge.call(conversations.conversation_resume, token=token)
+        self.token = token
+        # Join first, then read: a message committed in between arrives both ways and the
+        # sequence check in ``chat_frame`` drops the second copy.
+        await self._join(conversation.pk)
+        await self._replay(last_seq)
+        await self._send_queue_position()
+
+    async def _replay(self, after_seq: int) -> None:
+        conversation_id = self._require_conversation()
+        self.last_sent_seq = after_seq
+        while True:
+            batch = await bridge.call(
+                selectors.messages_after,
+                conversation_id=conversation_id,
+                after_seq=self.last_sent_seq,
+            )
+            for message in batch:
+                await self.send_frame(frames.message(message, for_staff=False))
+                self.last_sent_seq = message.seq
+            if len(batch) < 500:
+                break
+        conversation, officer_name = await bridge.call(
+            selectors.conversation_with_officer_name, conversation_id=conversation_id
+        )
+        await self.send_frame(
+            frames.conversation_state_citizen(
+                conversation, reason="resumed", officer_name=officer_name
+            )
+        )
+        await self.send_frame(frames.replay_done(last_seq=self.last_sent_seq))
+
+    async def _send_queue_position(self) -> None:
+        conversation_id = self._require_conversation()
+        position = await bridge.call(selectors.queue_position, conversation_id=conversation_id)
+        if position is not None:
+            await self.send_frame({"type": "queue.position", "position": position})
+
+    async def on_message(self, frame: dict[str, Any]) -> None:
+        conversation_id = self._require_conversation()
+        result = await bridge.call(
+            messages.message_post,
+            conversation_id=conversation_id,
+            sender=SenderKind.CITIZEN,
+            client_id=frame.get("client_id"),
+            text=frame.get("text"),
+        )
+        await self.send_frame(
+            frames.ack(
+                client_id=result.message.client_id or "",
+                seq=result.message.seq,
+                duplicate=result.duplicate,
+            )
+        )
+
+    async def on_end(self, frame: dict[str, Any]) -> None:
+        conversation_id = self._require_conversation()
+        await bridge.call(
+            conversations.conversation_close, conversation_id=conversation_id, by="citizen"
+        )
+
+    async def on_typing(self, frame: dict[str, Any]) -> None:
+        conversation_id = self._require_conversation()
+        await self.channel_layer.group_send(
+            notify.conversation_group(conversation_id, "staff"),
+            notify.frame_event(frames.typing(sender="citizen", conversation_id=conversation_id)),
+        )
+
+    async def on_rating(self, frame: dict[str, Any]) -> None:
+        self._require_conversation()
+        await bridge.call(
+            conversations.conversation_rate,
+            token=self.token,
+            score=frame.get("score"),
+            comment=frame.get("comment", ""),
+        )
+        await self.send_frame({"type": "rating.saved"})
+
+    async def on_ping(self, frame: dict[str, Any]) -> None:
+        await self.send_frame({"type": "pong"})
+
+    async def chat_frame(self, event: dict[str, Any]) -> None:
+        frame = event["frame"]
+        if frame.get("type") == "message":
+            if frame["seq"] <= self.last_sent_seq:
+                return
+            self.last_sent_seq = frame["seq"]
+        await self.send_frame(frame)
+
+    def _header(self, name: str) -> str:
+        wanted = name.encode("latin-1")
+        for key, value in self.scope.get("headers", []):
+            if key.lower() == wanted:
+                return str(value.decode("latin-1"))
+        return ""
+
+
+async def _expire(conversation_id: int, since: datetime) -> None:
+    await bridge.call(
+        conversations.citizen_resume_expired, conversation_id=conversation_id, since=since
+    )

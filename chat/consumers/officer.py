@@ -1,0 +1,202 @@
+"""Officer console websocket: authenticated by the Django session; queue, claims and chats."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+
+from advice import notify, selectors
+from advice.errors import DomainError, ErrorCode
+from advice.models import SenderKind
+from advice.services import access, conversations, messages, presence
+from chat import bridge, frames
+from chat.consumers.base import FrameConsumer, FrameHandler, field_bool, field_int, field_str
+
+
+class OfficerConsumer(FrameConsumer):
+    officer_id: int | None = None
+
+    def frame_handlers(self) -> dict[str, FrameHandler]:
+        return {
+            "duty.set": self.on_duty,
+            "conversation.claim": self.on_claim,
+            "conversation.open": self.on_open,
+            "message.send": self.on_message,
+            "conversation.close": self.on_close,
+            "typing": self.on_typing,
+            "ping": self.on_ping,
+        }
+
+    async def connect(self) -> None:
+        self.last_sent: dict[int, int] = {}
+        user = self.scope.get("user")
+        await self.accept()
+        if user is None or not user.is_authenticated:
+            await self.send_error(ErrorCode.NOT_ALLOWED, "Log in to the console first.")
+            await self.close(code=4401)
+            return
+        try:
+            profile = await bridge.call(presence.officer_connected, officer=user)
+        except DomainError as error:
+            await self.send_error(error.code, error.message)
+            await self.close(code=4403)
+            return
+        self.officer_id = user.pk
+        await self._add_group(notify.QUEUE_GROUP)
+        await self._add_group(notify.officer_group(user.pk))
+        snapshot = await bridge.call(officer_snapshot, officer=user)
+        for conversation_id in snapshot["conversation_ids"]:
+            await self._add_group(notify.conversation_group(conversation_id, "staff"))
+        await self.send_frame(
+            frames.officer_state(
+                display_name=profile.display_name,
+                on_duty=profile.on_duty,
+                conversations=snapshot["conversations"],
+            )
+        )
+        await self.send_frame(frames.queue_snapshot(snapshot["queue"]))
+
+    async def disconnect(self, code: int) -> None:
+        officer_id = self.officer_id
+        if officer_id is None:
+            return
+        since = await bridge.call(presence.officer_disconnected, officer_id=officer_id)
+        bridge.later(settings.OFFICER_GRACE_SECONDS, lambda: _grace_expired(officer_id, since))
+
+    async def _add_group(self, group: str) -> None:
+        if group not in self.groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups.append(group)
+
+    async def _discard_group(self, group: str) -> None:
+        if group in self.groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+            self.groups.remove(group)
+
+    def _user(self) -> Any:
+        return self.scope["user"]
+
+    async def on_duty(self, frame: dict[str, Any]) -> None:
+        on_duty = field_bool(frame, "on_duty")
+        profile = await bridge.call(
+            presence.officer_set_duty, officer=self._user(), on_duty=on_duty
+        )
+        await self.send_frame({"type": "duty.state", "on_duty": profile.on_duty})
+
+    async def on_claim(self, frame: dict[str, Any]) -> None:
+        conversation_id = field_int(frame, "conversation_id")
+        await bridge.call(
+            conversations.conversation_claim, conversation_id=conversation_id, officer=self._user()
+        )
+        await self._open(conversation_id, after_seq=0)
+
+    async def on_open(self, frame: dict[str, Any]) -> None:
+        conversation_id = field_int(frame, "conversation_id")
+        await self._open(conversation_id, after_seq=field_int(frame, "last_seq", default=0))
+
+    async def _open(self, conversation_id: int, *, after_seq: int) -> None:
+        """Subscribe to a conversation (audited) and replay its messages after ``after_seq``."""
+        conversation = await bridge.call(
+            access.conversation_open_for_staff, conversation_id=conversation_id, user=self._user()
+        )
+        await self._add_group(notify.conversation_group(conversation_id, "staff"))
+        self.last_sent[conversation_id] = after_seq
+        while True:
+            batch = await bridge.call(
+                selectors.messages_after,
+                conversation_id=conversation_id,
+                after_seq=self.last_sent[conversation_id],
+            )
+            for message in batch:
+                await self.send_frame(frames.message(message, for_staff=True))
+                self.last_sent[conversation_id] = message.seq
+            if len(batch) < 500:
+                break
+        await self.send_frame(frames.conversation_state_staff(conversation, reason="opened"))
+        await self.send_frame(
+            frames.replay_done(
+                last_seq=self.last_sent[conversation_id], conversation_id=conversation_id
+            )
+        )
+
+    async def on_message(self, frame: dict[str, Any]) -> None:
+        conversation_id = field_int(frame, "conversation_id")
+        result = await bridge.call(
+            messages.message_post,
+            conversation_id=conversation_id,
+            sender=SenderKind.OFFICER,
+            officer=self._user(),
+            client_id=frame.get("client_id"),
+            text=frame.get("text"),
+        )
+        await self.send_frame(
+            frames.ack(
+                client_id=result.message.client_id or "",
+                seq=result.message.seq,
+                duplicate=result.duplicate,
+                conversation_id=conversation_id,
+            )
+        )
+
+    async def on_close(self, frame: dict[str, Any]) -> None:
+        conversation_id = field_int(frame, "conversation_id")
+        outcome = field_str(frame, "outcome", default="", max_len=32)
+        await bridge.call(
+            conversations.conversation_close,
+            conversation_id=conversation_id,
+            by="officer",
+            officer=self._user(),
+            outcome=outcome,
+        )
+
+    async def on_typing(self, frame: dict[str, Any]) -> None:
+        conversation_id = field_int(frame, "conversation_id")
+        if notify.conversation_group(conversation_id, "staff") not in self.groups:
+            raise DomainError(ErrorCode.NOT_ASSIGNED, "Open the conversation first.")
+        await self.channel_layer.group_send(
+            notify.conversation_group(conversation_id, "citizen"),
+            notify.frame_event(frames.typing(sender="officer")),
+        )
+
+    async def on_ping(self, frame: dict[str, Any]) -> None:
+        await self.send_frame({"type": "pong"})
+
+    async def chat_frame(self, event: dict[str, Any]) -> None:
+        frame = event["frame"]
+        kind = frame.get("type")
+        if kind == "message":
+            conversation_id = frame["conversation_id"]
+            if frame["seq"] <= self.last_sent.get(conversation_id, 0):
+                return
+            self.last_sent[conversation_id] = frame["seq"]
+        elif kind == "conversation.state" and frame.get("reason") == "assigned":
+            await self._add_group(notify.conversation_group(frame["conversation"]["id"], "staff"))
+        elif kind == "conversation.state" and frame.get("reason") in (
+            "officer_disconnected",
+            "ended_by_officer",
+            "ended_by_citizen",
+        ):
+            conversation = frame["conversation"]
+            if conversation["assigned_officer_id"] != self.officer_id or conversation[
+                "status"
+            ] not in ("active",):
+                await self._discard_group(notify.conversation_group(conversation["id"], "staff"))
+        await self.send_frame(frame)
+
+
+def officer_snapshot(*, officer: Any) -> dict[str, Any]:
+    """What a console needs on connect: its active conversations and the waiting queue."""
+    active = list(selectors.officer_active_conversations(user=officer))
+    waiting = selectors.queue_waiting()
+    previews = selectors.conversation_previews([c.pk for c in waiting + active])
+    return {
+        "conversation_ids": [c.pk for c in active],
+        "conversations": [frames.staff_view(c, preview=previews.get(c.pk, "")) for c in active],
+        "queue": [frames.staff_view(c, preview=previews.get(c.pk, "")) for c in waiting],
+    }
+
+
+async def _grace_expired(officer_id: int, since: datetime) -> None:
+    await bridge.call(presence.officer_grace_expired, officer_id=officer_id, since=since)

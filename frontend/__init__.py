@@ -1,0 +1,1 @@
+"""Browser pages: the citizen chat, the officer console and the supervisor dashboard."""

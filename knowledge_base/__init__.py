@@ -1,0 +1,1 @@
+"""Knowledge base: multilingual guidance articles and canned replies."""

@@ -1,0 +1,1 @@
+"""Django project package for Poradnia: settings, ASGI entry point and URL map."""

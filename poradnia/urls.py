@@ -1,0 +1,12 @@
+"""Top-level URL map."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("help/", include("knowledge_base.urls")),
+    path("console/cases/", include("advice.cases.urls")),
+    path("supervisor/stats/", include("advice.statistics.urls")),
+    path("", include("frontend.urls")),
+]

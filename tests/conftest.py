@@ -1,0 +1,188 @@
+"""Shared fixtures: staff factories, websocket clients through the real ASGI stack, services."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.layers import channel_layers
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.test import Client
+
+from advice.models import Unit
+from advice.services.staff import staff_create
+
+ORIGIN = (b"origin", b"http://localhost")
+
+
+def service_available(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require_service(name: str, port: int) -> None:
+    """Skip when a service is absent, unless REQUIRE_SERVICES is set (CI): then fail."""
+    if service_available("127.0.0.1", port):
+        return
+    if os.environ.get("REQUIRE_SERVICES"):
+        pytest.fail(f"{name} is required (REQUIRE_SERVICES is set) but not reachable.")
+    pytest.skip(f"{name} is not running")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer() -> Any:
+    """Each test gets a new channel layer instance (the in-memory one keeps state)."""
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+@pytest.fixture
+def unit(db: None) -> Unit:
+    return Unit.objects.create(
+        code="KAT", name="KWP Katowice", country="PL", languages=["pl", "en"]
+    )
+
+
+@pytest.fixture
+def other_unit(db: None) -> Unit:
+    return Unit.objects.create(code="OVA", name="KRP Ostrava", country="CZ", languages=["cs"])
+
+
+@pytest.fixture
+def make_officer(unit: Unit) -> Callable[..., AbstractUser]:
+    def make(
+        username: str = "anna",
+        *,
+        languages: list[str] | None = None,
+        on_duty: bool = True,
+        supervisor: bool = False,
+        max_chats: int = 3,
+        in_unit: Unit | None = None,
+    ) -> AbstractUser:
+        user = staff_create(
+            username=username,
+            password="pw-" + username,
+            display_name=username.capitalize(),
+            unit=in_unit or unit,
+            languages=languages or ["pl", "en"],
+            supervisor=supervisor,
+            max_concurrent_chats=max_chats,
+        )
+        profile = user.officer_profile  # type: ignore[attr-defined]
+        profile.on_duty = on_duty
+        profile.save()
+        return user
+
+    return make
+
+
+def session_cookie_for(user: AbstractUser) -> bytes:
+    client = Client()
+    client.force_login(user)
+    name = settings.SESSION_COOKIE_NAME
+    return f"{name}={client.cookies[name].value}".encode()
+
+
+class Socket:
+    """A websocket client through the real ASGI stack, with JSON helpers."""
+
+    def __init__(self, communicator: WebsocketCommunicator) -> None:
+        self.communicator = communicator
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        await self.communicator.send_to(text_data=json.dumps(frame))
+
+    async def send_raw(self, *, text: str | None = None, data: bytes | None = None) -> None:
+        await self.communicator.send_to(text_data=text, bytes_data=data)
+
+    async def receive(self, timeout: float = 3) -> dict[str, Any]:
+        raw = await self.communicator.receive_from(timeout=timeout)
+        return json.loads(raw)
+
+    async def receive_until(self, kind: str, timeout: float = 3, **match: Any) -> dict[str, Any]:
+        """Receive frames until one of ``kind`` (matching ``match``) arrives; return it."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            frame = await self.receive(timeout=max(0.05, deadline - loop.time()))
+            if frame.get("type") == kind and all(frame.get(k) == v for k, v in match.items()):
+                return frame
+
+    async def collect(self, timeout: float = 0.3) -> list[dict[str, Any]]:
+        """Every frame that arrives within ``timeout`` seconds of silence."""
+        frames: list[dict[str, Any]] = []
+        while not await self.communicator.receive_nothing(timeout=timeout):
+            frames.append(await self.receive())
+        return frames
+
+    async def nothing(self, timeout: float = 0.2) -> bool:
+        return await self.communicator.receive_nothing(timeout=timeout)
+
+    async def close(self) -> None:
+        await self.communicator.disconnect()
+
+
+@pytest.fixture
+async def sockets() -> AsyncIterator[Callable[..., Any]]:
+    """Open websockets to the real ASGI application; all are disconnected afterwards."""
+    from poradnia.asgi import application
+
+    opened: list[Socket] = []
+
+    async def open_socket(
+        path: str,
+        *,
+        user: AbstractUser | None = None,
+        headers: list[tuple[bytes, bytes]] | None = None,
+    ) -> Socket:
+        all_headers = [ORIGIN, *(headers or [])]
+        if user is not None:
+            cookie = await database_sync_to_async(session_cookie_for)(user)
+            all_headers.append((b"cookie", cookie))
+        communicator = WebsocketCommunicator(application, path, headers=all_headers)
+        connected, _ = await communicator.connect()
+        assert connected
+        sock = Socket(communicator)
+        opened.append(sock)
+        return sock
+
+    yield open_socket
+    for sock in opened:
+        with contextlib.suppress(Exception):  # already closed by the test or the server
+            await sock.close()
+    # Let the grace timers of closed sockets run against the still-open test database.
+    await asyncio.sleep(0)
+
+
+def cid() -> str:
+    return uuid.uuid4().hex
+
+
+async def start_citizen(sockets: Callable[..., Any], **start: Any) -> tuple[Socket, str]:
+    """A citizen who opened the chat and started a conversation; returns (socket, token)."""
+    citizen = await sockets("/ws/citizen/")
+    await citizen.send({"type": "conversation.start", **start})
+    started = await citizen.receive_until("conversation.started")
+    return citizen, started["token"]
+
+
+async def officer_online(sockets: Callable[..., Any], user: AbstractUser) -> Socket:
+    """An officer console connected, with its initial state and queue read."""
+    officer = await sockets("/ws/officer/", user=user)
+    await officer.receive_until("officer.state")
+    await officer.receive_until("queue.snapshot")
+    return officer

@@ -1,0 +1,1 @@
+"""Triage: language, crime category and urgency of a conversation, with the reasons."""
