@@ -52,8 +52,9 @@ def message_post(
     """Store a message and broadcast it after commit.
 
     Contract: a message with the same ``(conversation, sender, client_id)`` is stored at most
-    once; a resend returns the stored message with ``duplicate=True``. Citizens may write
-    while waiting or active; an officer only in an active conversation assigned to them.
+    once; a resend returns the stored message with ``duplicate=True``. Citizens (and the
+    system, e.g. a case reference notice) may write while waiting or active; an officer only
+    in an active conversation assigned to them.
     The sequence number is taken under the conversation row's write lock, so numbers are
     gap-free and in commit order.
     """
@@ -80,7 +81,8 @@ def message_post(
         conversations = conversations.filter(
             status__in=[ConversationStatus.WAITING, ConversationStatus.ACTIVE]
         )
-        updates["citizen_last_seen_at"] = now
+        if sender == SenderKind.CITIZEN:
+            updates["citizen_last_seen_at"] = now
     try:
         with transaction.atomic():
             if conversations.update(**updates) != 1:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from advice import notify
 from advice.audit import audit_record
 from advice.errors import DomainError, ErrorCode
 from advice.models import Conversation, ConversationStatus, OfficerProfile
@@ -63,6 +64,7 @@ def officer_set_duty(*, officer: AbstractBaseUser, on_duty: bool) -> OfficerProf
         if profile.on_duty != on_duty:
             profile.on_duty = on_duty
             profile.save(update_fields=["on_duty"])
+            notify.publish(notify.SUPERVISOR_GROUP, {"type": "queue.changed"})
             audit_record(
                 action="officer.on_duty" if on_duty else "officer.off_duty",
                 actor=officer,
