@@ -81,6 +81,7 @@ class Conversation(models.Model):
     # Triage results; filled by ``triage`` and overridable by officers.
     language = models.CharField(max_length=8, blank=True, default="")
     language_confirmed = models.BooleanField(default=False)
+    language_asked = models.BooleanField(default=False)
     browser_language = models.CharField(max_length=8, blank=True, default="")
     category = models.CharField(max_length=32, blank=True, default="other")
     urgency = models.CharField(max_length=2, choices=Urgency.choices, default=Urgency.P3)
@@ -189,3 +190,46 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_kind} {self.action}"
+
+
+class ConversationNote(models.Model):
+    """An internal note on a conversation, seen by staff only."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    author_name = models.CharField(max_length=80)
+    text = models.TextField()
+    client_id = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["conversation", "created_at", "pk"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["conversation", "author", "client_id"], name="note_unique_client_id"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Note {self.pk} on {self.conversation_id}"
+
+
+class TriageOverride(models.Model):
+    """An officer's correction of automatic triage, kept to improve the rules."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="triage_overrides"
+    )
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    at = models.DateTimeField(auto_now_add=True)
+    field = models.CharField(max_length=16)
+    old_value = models.CharField(max_length=32)
+    new_value = models.CharField(max_length=32)
+    # What triage saw when it decided: lets analysts replay the case against new rules.
+    reasons = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.old_value} → {self.new_value}"

@@ -32,6 +32,8 @@ def officer_group(user_id: int) -> str:
 
 
 QUEUE_GROUP = "queue.staff"
+# Waiting citizens: told that the queue changed, each then recomputes its own position.
+CITIZEN_QUEUE_GROUP = "queue.citizens"
 SUPERVISOR_GROUP = "supervisors"
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import statistics
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
 from advice.models import (
@@ -113,4 +116,70 @@ def officer_display_name(conversation: Conversation) -> str:
         .values_list("display_name", flat=True)
         .first()
         or ""
+    )
+
+
+@dataclass(frozen=True)
+class QueueEstimate:
+    position: int
+    estimated_wait_seconds: int | None
+    officers_on_duty: int
+
+
+DEFAULT_HANDLE_SECONDS = 600.0
+_handle_cache: dict[str, float] = {}
+
+
+def recent_handle_seconds() -> float:
+    """Median handle time (claimed → closed) of the last 200 closed conversations.
+
+    Cached in-process for a minute: it changes slowly and is read on every queue change.
+    """
+    now = time.monotonic()
+    if now - _handle_cache.get("at", -1e9) < 60:
+        return _handle_cache["value"]
+    rows = (
+        Conversation.objects.filter(status=ConversationStatus.CLOSED, claimed_at__isnull=False)
+        .order_by("-closed_at")
+        .values_list("claimed_at", "closed_at")[:200]
+    )
+    durations = [
+        (closed - claimed).total_seconds() for claimed, closed in rows if closed and claimed
+    ]
+    value = statistics.median(durations) if len(durations) >= 5 else DEFAULT_HANDLE_SECONDS
+    _handle_cache.update(at=now, value=value)
+    return value
+
+
+def queue_estimate(*, conversation_id: int) -> QueueEstimate | None:
+    """Position and estimated wait of a waiting conversation, or None if it is not waiting.
+
+    Model: on-duty officers with an open console take conversations up to their limits. While
+    free places exceed the position, the wait is short (one minute is shown); beyond them,
+    every full round of capacity costs one recent median handle time. None when nobody is on
+    duty: the citizen is then told so and offered self-help.
+    """
+    position = queue_position(conversation_id=conversation_id)
+    if position is None:
+        return None
+    staffing = OfficerProfile.objects.filter(on_duty=True, open_sockets__gt=0).aggregate(
+        officers=Count("pk"), capacity=Sum("max_concurrent_chats")
+    )
+    officers = staffing["officers"] or 0
+    if officers == 0:
+        return QueueEstimate(position=position, estimated_wait_seconds=None, officers_on_duty=0)
+    capacity = staffing["capacity"] or officers
+    busy = Conversation.objects.filter(
+        status=ConversationStatus.ACTIVE,
+        assigned_officer__officer_profile__on_duty=True,
+        assigned_officer__officer_profile__open_sockets__gt=0,
+    ).count()
+    free = max(0, capacity - busy)
+    if position <= free:
+        seconds = 60.0
+    else:
+        rounds = (position - free) / capacity
+        seconds = 60.0 + rounds * recent_handle_seconds()
+    return QueueEstimate(
+        position=position, estimated_wait_seconds=int(seconds), officers_on_duty=officers
     )

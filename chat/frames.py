@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from advice.errors import ErrorCode
-from advice.models import Conversation, Message
+from advice.models import Conversation, ConversationNote, Message
 
 Frame = dict[str, Any]
 
@@ -132,3 +132,33 @@ def typing(*, sender: str, conversation_id: int | None = None) -> Frame:
     if conversation_id is not None:
         frame["conversation_id"] = conversation_id
     return frame
+
+
+def note(note: ConversationNote) -> Frame:
+    return {
+        "type": "note",
+        "conversation_id": note.conversation_id,
+        "id": note.pk,
+        "author_name": note.author_name,
+        "text": note.text,
+        "client_id": note.client_id,
+        "created_at": _iso(note.created_at),
+    }
+
+
+def queue_position(
+    *, position: int, estimated_wait_seconds: int | None, officers_on_duty: int
+) -> Frame:
+    return {
+        "type": "queue.position",
+        "position": position,
+        "estimated_wait_seconds": estimated_wait_seconds,
+        "officers_on_duty": officers_on_duty,
+    }
+
+
+def language_ask(candidates: list[tuple[str, str]]) -> Frame:
+    return {
+        "type": "language.ask",
+        "candidates": [{"code": code, "name": name} for code, name in candidates],
+    }

@@ -36,12 +36,17 @@ def publish_queue_entry(conversation: Conversation) -> None:
     """Tell on-duty staff that a waiting conversation appeared or changed."""
     preview = conversation_previews([conversation.pk]).get(conversation.pk, "")
     notify.publish(notify.QUEUE_GROUP, frames.queue_entry(conversation, preview=preview))
-    notify.publish(notify.SUPERVISOR_GROUP, {"type": "queue.changed"})
+    _publish_queue_changed()
 
 
 def publish_queue_removed(conversation_id: int, *, reason: str) -> None:
     notify.publish(notify.QUEUE_GROUP, frames.queue_removed(conversation_id, reason=reason))
+    _publish_queue_changed()
+
+
+def _publish_queue_changed() -> None:
     notify.publish(notify.SUPERVISOR_GROUP, {"type": "queue.changed"})
+    notify.publish(notify.CITIZEN_QUEUE_GROUP, {"type": "queue.changed"})
 
 
 def publish_state(conversation: Conversation, *, reason: str) -> None:
@@ -286,5 +291,55 @@ def conversation_rate(*, token: str, score: object, comment: object = "") -> Con
             actor_kind="citizen",
             conversation=conversation,
             params={"score": score},
+        )
+    return conversation
+
+
+def conversation_transfer(
+    *, conversation_id: int, officer: AbstractBaseUser, to_officer_id: int | None = None
+) -> Conversation:
+    """Hand an active conversation to another on-duty officer, or back to the queue's head.
+
+    Only the assigned officer (or a supervisor) transfers. The target must be on duty, with a
+    console open and a free place under their limit.
+    """
+    from advice.selectors import is_supervisor
+
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().filter(pk=conversation_id).first()
+        if conversation is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "No such conversation.")
+        if conversation.status != ConversationStatus.ACTIVE:
+            raise DomainError(ErrorCode.INVALID_TRANSITION, "Only an active conversation moves.")
+        if conversation.assigned_officer_id != officer.pk and not is_supervisor(officer):
+            raise DomainError(ErrorCode.NOT_ASSIGNED, "This conversation is not assigned to you.")
+        Conversation.objects.filter(pk=conversation_id).update(
+            transfer_count=F("transfer_count") + 1
+        )
+        conversation.transfer_count += 1
+        previous = conversation.assigned_officer_id
+        if to_officer_id is None:
+            conversation_requeue(conversation=conversation, reason="transferred")
+            return conversation
+        target = OfficerProfile.objects.select_for_update().filter(user_id=to_officer_id).first()
+        if target is None or not target.on_duty or target.open_sockets <= 0:
+            raise DomainError(ErrorCode.OFF_DUTY, "That officer is not on duty now.")
+        load = Conversation.objects.filter(
+            assigned_officer_id=to_officer_id, status=ConversationStatus.ACTIVE
+        ).count()
+        if load >= target.max_concurrent_chats:
+            raise DomainError(ErrorCode.TOO_MANY_CHATS, "That officer has no free place.")
+        conversation.assigned_officer_id = to_officer_id
+        conversation.save(update_fields=["assigned_officer"])
+        audit_record(
+            action="conversation.transferred",
+            actor=officer,
+            conversation=conversation,
+            params={"from": previous, "to": to_officer_id},
+        )
+        publish_state(conversation, reason="transferred")
+        notify.publish(
+            notify.officer_group(to_officer_id),
+            frames.conversation_state_staff(conversation, reason="assigned"),
         )
     return conversation

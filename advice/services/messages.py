@@ -31,7 +31,7 @@ class PostResult:
     duplicate: bool
 
 
-def _clean_client_id(client_id: object) -> str:
+def clean_client_id(client_id: object) -> str:
     if not isinstance(client_id, str) or not 1 <= len(client_id) <= 64:
         raise DomainError(
             ErrorCode.INVALID_FIELD, "Field 'client_id' must be a string of 1 to 64 characters."
@@ -58,7 +58,7 @@ def message_post(
     The sequence number is taken under the conversation row's write lock, so numbers are
     gap-free and in commit order.
     """
-    client_id = _clean_client_id(client_id)
+    client_id = clean_client_id(client_id)
     text = clean_message_text(text)
     now = timezone.now()
     conversations = Conversation.objects.filter(pk=conversation_id)

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from advice import notify
-from advice.models import Conversation, ConversationStatus, Message, SenderKind
+from advice.audit import audit_record
+from advice.errors import DomainError, ErrorCode
+from advice.models import (
+    Conversation,
+    ConversationStatus,
+    Message,
+    SenderKind,
+    TriageOverride,
+    Urgency,
+)
+from advice.prechat import CATEGORIES, clean_language
+from chat import frames
 from triage.engine import assess
 
 # Triage reads the citizen's first messages only: enough evidence, bounded work per frame.
@@ -51,6 +64,24 @@ def conversation_triage(*, conversation: Conversation, publish: bool = True) -> 
         }
         notify.publish(notify.QUEUE_GROUP, alert)
         notify.publish(notify.SUPERVISOR_GROUP, alert)
+    if (
+        texts
+        and not result.language_confident
+        and not conversation.language_confirmed
+        and not conversation.language_asked
+        and len(result.language_candidates) > 1
+    ):
+        # Ask once, rather than guess: calling a Ukrainian's message Russian is worse than
+        # asking. Each candidate is named in its own language.
+        names = dict(settings.LANGUAGES)
+        candidates = [
+            (code, names[code]) for code in result.language_candidates[:3] if code in names
+        ]
+        conversation.language_asked = True
+        conversation.save(update_fields=["language_asked"])
+        notify.publish(
+            notify.conversation_group(conversation.pk, "citizen"), frames.language_ask(candidates)
+        )
     if changed and publish:
         publish_queue_entry(conversation)
     return bool(changed)
@@ -64,3 +95,105 @@ def conversation_retriage_if_waiting(*, conversation_id: int) -> None:
         ).first()
         if conversation is not None:
             conversation_triage(conversation=conversation)
+
+
+def conversation_set_language(*, conversation_id: int, language: object) -> Conversation:
+    """The citizen's explicit language choice: it wins over detection from then on."""
+    from advice.services.conversations import publish_state
+
+    code = clean_language(language)
+    if not code:
+        raise DomainError(ErrorCode.INVALID_FIELD, "Choose one of the supported languages.")
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+        conversation.language = code
+        conversation.language_confirmed = True
+        conversation.save(update_fields=["language", "language_confirmed"])
+        audit_record(
+            action="conversation.language_chosen",
+            actor_kind="citizen",
+            conversation=conversation,
+            params={"language": code},
+        )
+        conversation_triage(conversation=conversation, publish=True)
+        publish_state(conversation, reason="triage")
+    return conversation
+
+
+OVERRIDABLE = ("category", "urgency", "language")
+
+
+def conversation_override(
+    *, conversation_id: int, officer: AbstractBaseUser, changes: dict[str, object]
+) -> Conversation:
+    """An officer corrects category, urgency or language; each change is kept with its author.
+
+    Only open conversations can be corrected, by their officer, by a supervisor, or (while
+    waiting) by any officer who sees the queue.
+    """
+    from advice.selectors import is_supervisor
+    from advice.services.conversations import publish_queue_entry, publish_state
+
+    cleaned = _clean_override(changes)
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().filter(pk=conversation_id).first()
+        if conversation is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "No such conversation.")
+        if conversation.status not in (ConversationStatus.WAITING, ConversationStatus.ACTIVE):
+            raise DomainError(ErrorCode.CONVERSATION_ENDED, "The conversation has ended.")
+        if (
+            conversation.status == ConversationStatus.ACTIVE
+            and conversation.assigned_officer_id != officer.pk
+            and not is_supervisor(officer)
+        ):
+            raise DomainError(ErrorCode.NOT_ASSIGNED, "This conversation is not assigned to you.")
+        for field, value in cleaned.items():
+            old = getattr(conversation, field)
+            if old == value:
+                continue
+            TriageOverride.objects.create(
+                conversation=conversation,
+                officer_id=officer.pk,
+                field=field,
+                old_value=old,
+                new_value=value,
+                reasons=conversation.triage_reasons,
+            )
+            audit_record(
+                action="conversation.triage_overridden",
+                actor=officer,
+                conversation=conversation,
+                params={"field": field, "old": old, "new": value},
+            )
+            setattr(conversation, field, value)
+        if "language" in cleaned:
+            conversation.language_confirmed = True
+        if "category" in cleaned or "urgency" in cleaned:
+            conversation.triage_overridden = True
+        conversation.save()
+        if conversation.status == ConversationStatus.WAITING:
+            publish_queue_entry(conversation)
+        publish_state(conversation, reason="triage")
+    return conversation
+
+
+def _clean_override(changes: dict[str, object]) -> dict[str, str]:
+    cleaned: dict[str, str] = {}
+    for field in OVERRIDABLE:
+        value = changes.get(field)
+        if value is None:
+            continue
+        if field == "category" and value not in CATEGORIES:
+            raise DomainError(ErrorCode.INVALID_FIELD, "Unknown category.")
+        if field == "urgency" and value not in Urgency.values:
+            raise DomainError(ErrorCode.INVALID_FIELD, "Urgency must be P1, P2, P3 or P4.")
+        if field == "language":
+            value = clean_language(value)
+            if not value:
+                raise DomainError(ErrorCode.INVALID_FIELD, "Unknown language.")
+        cleaned[field] = str(value)
+    if not cleaned:
+        raise DomainError(
+            ErrorCode.INVALID_FIELD, "Give at least one of category, urgency or language."
+        )
+    return cleaned

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -37,7 +38,26 @@ CLIENT_FRAME_TYPES = frozenset(
 
 
 class FrameConsumer(AsyncWebsocketConsumer):
-    """Subclasses map frame types to handlers in :meth:`frame_handlers`."""
+    """Subclasses map frame types to handlers in :meth:`frame_handlers`.
+
+    Each socket may send ``RATE_BURST`` frames at once and ``RATE_PER_SECOND`` on average;
+    frames beyond that are refused with ``rate_limited`` (a token bucket).
+    """
+
+    RATE_PER_SECOND = 10.0
+    RATE_BURST = 30.0
+    _tokens: float = RATE_BURST
+    _tokens_at: float = 0.0
+
+    def _allow_frame(self) -> bool:
+        now = time.monotonic()
+        elapsed = now - self._tokens_at if self._tokens_at else 0.0
+        self._tokens_at = now
+        self._tokens = min(self.RATE_BURST, self._tokens + elapsed * self.RATE_PER_SECOND)
+        if self._tokens < 1:
+            return False
+        self._tokens -= 1
+        return True
 
     def frame_handlers(self) -> dict[str, FrameHandler]:
         raise NotImplementedError
@@ -52,6 +72,9 @@ class FrameConsumer(AsyncWebsocketConsumer):
         await handler(message)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if not self._allow_frame():
+            await self.send_error(ErrorCode.RATE_LIMITED, "Too many frames; slow down.")
+            return
         if text_data is None:
             await self.send_error(ErrorCode.BINARY_NOT_SUPPORTED, "Send JSON text frames.")
             return

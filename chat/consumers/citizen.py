@@ -11,15 +11,19 @@ from advice import notify, selectors
 from advice.errors import DomainError, ErrorCode
 from advice.models import SenderKind
 from advice.prechat import clean_language, clean_prechat, language_from_accept_header
-from advice.services import conversations, messages
+from advice.services import conversations, messages, triage_apply
 from chat import bridge, frames
 from chat.consumers.base import FrameConsumer, FrameHandler, field_int, field_str
+
+POSITION_INTERVAL = 1.0
 
 
 class CitizenConsumer(FrameConsumer):
     conversation_id: int | None = None
     token: str = ""
     last_sent_seq: int = 0
+    position_pending: bool = False
+    closed: bool = False
 
     def frame_handlers(self) -> dict[str, FrameHandler]:
         return {
@@ -29,6 +33,7 @@ class CitizenConsumer(FrameConsumer):
             "conversation.end": self.on_end,
             "typing": self.on_typing,
             "rating.submit": self.on_rating,
+            "conversation.set_language": self.on_set_language,
             "ping": self.on_ping,
         }
 
@@ -36,6 +41,7 @@ class CitizenConsumer(FrameConsumer):
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
+        self.closed = True
         conversation_id = self.conversation_id
         if conversation_id is None:
             return
@@ -54,10 +60,17 @@ class CitizenConsumer(FrameConsumer):
 
     async def _join(self, conversation_id: int) -> None:
         self.conversation_id = conversation_id
-        await self.channel_layer.group_add(
-            notify.conversation_group(conversation_id, "citizen"), self.channel_name
-        )
-        self.groups.append(notify.conversation_group(conversation_id, "citizen"))
+        for group in (
+            notify.conversation_group(conversation_id, "citizen"),
+            notify.CITIZEN_QUEUE_GROUP,
+        ):
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups.append(group)
+
+    async def _leave_queue_group(self) -> None:
+        if notify.CITIZEN_QUEUE_GROUP in self.groups:
+            await self.channel_layer.group_discard(notify.CITIZEN_QUEUE_GROUP, self.channel_name)
+            self.groups.remove(notify.CITIZEN_QUEUE_GROUP)
 
     async def on_start(self, frame: dict[str, Any]) -> None:
         if self.conversation_id is not None:
@@ -122,10 +135,30 @@ class CitizenConsumer(FrameConsumer):
         await self.send_frame(frames.replay_done(last_seq=self.last_sent_seq))
 
     async def _send_queue_position(self) -> None:
+        self.position_pending = False
         conversation_id = self._require_conversation()
-        position = await bridge.call(selectors.queue_position, conversation_id=conversation_id)
-        if position is not None:
-            await self.send_frame({"type": "queue.position", "position": position})
+        estimate = await bridge.call(selectors.queue_estimate, conversation_id=conversation_id)
+        if estimate is None:
+            await self._leave_queue_group()
+            return
+        await self.send_frame(
+            frames.queue_position(
+                position=estimate.position,
+                estimated_wait_seconds=estimate.estimated_wait_seconds,
+                officers_on_duty=estimate.officers_on_duty,
+            )
+        )
+
+    def _schedule_position(self) -> None:
+        """Recompute the position at most once per ``POSITION_INTERVAL`` seconds."""
+        if self.position_pending:
+            return
+        self.position_pending = True
+        bridge.later(POSITION_INTERVAL, self._send_queue_position_if_open)
+
+    async def _send_queue_position_if_open(self) -> None:
+        if not self.closed and self.conversation_id is not None:
+            await self._send_queue_position()
 
     async def on_message(self, frame: dict[str, Any]) -> None:
         conversation_id = self._require_conversation()
@@ -167,11 +200,22 @@ class CitizenConsumer(FrameConsumer):
         )
         await self.send_frame({"type": "rating.saved"})
 
+    async def on_set_language(self, frame: dict[str, Any]) -> None:
+        conversation_id = self._require_conversation()
+        await bridge.call(
+            triage_apply.conversation_set_language,
+            conversation_id=conversation_id,
+            language=frame.get("language"),
+        )
+
     async def on_ping(self, frame: dict[str, Any]) -> None:
         await self.send_frame({"type": "pong"})
 
     async def chat_frame(self, event: dict[str, Any]) -> None:
         frame = event["frame"]
+        if frame.get("type") == "queue.changed":
+            self._schedule_position()
+            return
         if frame.get("type") == "message":
             if frame["seq"] <= self.last_sent_seq:
                 return

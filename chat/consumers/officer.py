@@ -10,13 +10,17 @@ from django.conf import settings
 from advice import notify, selectors
 from advice.errors import DomainError, ErrorCode
 from advice.models import SenderKind
-from advice.services import access, conversations, messages, presence
+from advice.services import access, conversations, messages, notes, presence, triage_apply
 from chat import bridge, frames
 from chat.consumers.base import FrameConsumer, FrameHandler, field_bool, field_int, field_str
 
 
 class OfficerConsumer(FrameConsumer):
+    # A console serves several conversations at once: more frames than a citizen's page.
+    RATE_PER_SECOND = 100.0
+    RATE_BURST = 200.0
     officer_id: int | None = None
+    languages: frozenset[str] = frozenset()
 
     def frame_handlers(self) -> dict[str, FrameHandler]:
         return {
@@ -26,6 +30,9 @@ class OfficerConsumer(FrameConsumer):
             "message.send": self.on_message,
             "conversation.close": self.on_close,
             "typing": self.on_typing,
+            "note.add": self.on_note,
+            "conversation.override": self.on_override,
+            "conversation.transfer": self.on_transfer,
             "ping": self.on_ping,
         }
 
@@ -44,6 +51,7 @@ class OfficerConsumer(FrameConsumer):
             await self.close(code=4403)
             return
         self.officer_id = user.pk
+        self.languages = frozenset(profile.languages)
         await self._add_group(notify.QUEUE_GROUP)
         await self._add_group(notify.officer_group(user.pk))
         snapshot = await bridge.call(officer_snapshot, officer=user)
@@ -56,7 +64,9 @@ class OfficerConsumer(FrameConsumer):
                 conversations=snapshot["conversations"],
             )
         )
-        await self.send_frame(frames.queue_snapshot(snapshot["queue"]))
+        await self.send_frame(
+            frames.queue_snapshot(routed_queue(snapshot["queue"], self.languages))
+        )
 
     async def disconnect(self, code: int) -> None:
         officer_id = self.officer_id
@@ -160,6 +170,32 @@ class OfficerConsumer(FrameConsumer):
             notify.frame_event(frames.typing(sender="officer")),
         )
 
+    async def on_note(self, frame: dict[str, Any]) -> None:
+        await bridge.call(
+            notes.note_add,
+            conversation_id=field_int(frame, "conversation_id"),
+            officer=self._user(),
+            client_id=frame.get("client_id"),
+            text=frame.get("text"),
+        )
+
+    async def on_override(self, frame: dict[str, Any]) -> None:
+        await bridge.call(
+            triage_apply.conversation_override,
+            conversation_id=field_int(frame, "conversation_id"),
+            officer=self._user(),
+            changes={k: frame.get(k) for k in triage_apply.OVERRIDABLE},
+        )
+
+    async def on_transfer(self, frame: dict[str, Any]) -> None:
+        to_officer = frame.get("officer_id")
+        await bridge.call(
+            conversations.conversation_transfer,
+            conversation_id=field_int(frame, "conversation_id"),
+            officer=self._user(),
+            to_officer_id=None if to_officer is None else field_int(frame, "officer_id"),
+        )
+
     async def on_ping(self, frame: dict[str, Any]) -> None:
         await self.send_frame({"type": "pong"})
 
@@ -171,10 +207,14 @@ class OfficerConsumer(FrameConsumer):
             if frame["seq"] <= self.last_sent.get(conversation_id, 0):
                 return
             self.last_sent[conversation_id] = frame["seq"]
+        elif kind == "queue.entry":
+            entry = frame["entry"]
+            frame = {**frame, "entry": {**entry, "preferred": entry["language"] in self.languages}}
         elif kind == "conversation.state" and frame.get("reason") == "assigned":
             await self._add_group(notify.conversation_group(frame["conversation"]["id"], "staff"))
         elif kind == "conversation.state" and frame.get("reason") in (
             "officer_disconnected",
+            "transferred",
             "ended_by_officer",
             "ended_by_citizen",
         ):
@@ -196,6 +236,15 @@ def officer_snapshot(*, officer: Any) -> dict[str, Any]:
         "conversations": [frames.staff_view(c, preview=previews.get(c.pk, "")) for c in active],
         "queue": [frames.staff_view(c, preview=previews.get(c.pk, "")) for c in waiting],
     }
+
+
+def routed_queue(entries: list[dict[str, Any]], languages: frozenset[str]) -> list[dict[str, Any]]:
+    """Mark the entries in the officer's languages and put them first, after every P1.
+
+    The relative queue order is kept within each part; P1s stay on top whatever the language.
+    """
+    marked = [{**entry, "preferred": entry["language"] in languages} for entry in entries]
+    return sorted(marked, key=lambda e: 0 if e["urgency"] == "P1" or e["preferred"] else 1)
 
 
 async def _grace_expired(officer_id: int, since: datetime) -> None:

@@ -1,0 +1,56 @@
+"""Internal notes on conversations: written by staff, delivered to staff only."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+
+from advice import notify
+from advice.audit import audit_record
+from advice.errors import DomainError, ErrorCode
+from advice.models import ConversationNote, OfficerProfile
+from advice.services.access import conversation_open_for_staff
+from advice.services.messages import clean_client_id
+from advice.text import clean_message_text
+from chat import frames
+
+
+def note_add(
+    *, conversation_id: int, officer: AbstractBaseUser, client_id: object, text: object
+) -> ConversationNote:
+    """Add a note (idempotent per ``client_id``) to a conversation the officer may read."""
+    client_id = clean_client_id(client_id)
+    text = clean_message_text(text)
+    existing = ConversationNote.objects.filter(
+        conversation_id=conversation_id, author_id=officer.pk, client_id=client_id
+    ).first()
+    if existing is not None:
+        return existing
+    profile = OfficerProfile.objects.filter(user_id=officer.pk).first()
+    if profile is None:
+        raise DomainError(ErrorCode.NOT_ALLOWED, "Only staff can write notes.")
+    try:
+        with transaction.atomic():
+            conversation = conversation_open_for_staff(
+                conversation_id=conversation_id, user=officer, audit=False
+            )
+            note = ConversationNote.objects.create(
+                conversation=conversation,
+                author_id=officer.pk,
+                author_name=profile.display_name,
+                text=text,
+                client_id=client_id,
+            )
+            audit_record(
+                action="conversation.note_added",
+                actor=officer,
+                conversation=conversation,
+                object_type="note",
+                object_id=note.pk,
+            )
+            notify.publish(notify.conversation_group(conversation_id, "staff"), frames.note(note))
+    except IntegrityError:
+        return ConversationNote.objects.get(
+            conversation_id=conversation_id, author_id=officer.pk, client_id=client_id
+        )
+    return note
