@@ -95,7 +95,7 @@ async def test_invalid_prechat_is_refused_and_nothing_is_created(sockets):
 
 async def test_a_flood_of_frames_is_rate_limited(sockets):
     citizen, _ = await start_citizen(sockets)
-    for n in range(60):
+    for _n in range(60):
         await citizen.send({"type": "ping"})
     frames = await citizen.collect(timeout=0.3)
     kinds = [f.get("code") or f["type"] for f in frames]

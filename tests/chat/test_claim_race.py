@@ -76,8 +76,8 @@ def test_concurrent_claims_from_threads_have_one_winner(make_officer):
 
 async def test_officer_cannot_take_more_than_their_limit(sockets, make_officer):
     officer = await officer_online(sockets, await database_sync_to_async(make_officer)(max_chats=1))
-    first, _ = await start_citizen(sockets)
-    second, _ = await start_citizen(sockets)
+    _first, _ = await start_citizen(sockets)
+    _second, _ = await start_citizen(sockets)
     ids = [f["entry"]["id"] for f in [await officer.receive_until("queue.entry") for _ in range(2)]]
     await officer.send({"type": "conversation.claim", "conversation_id": ids[0]})
     await officer.receive_until("replay.done")

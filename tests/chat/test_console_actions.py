@@ -34,7 +34,7 @@ async def test_waiting_citizen_sees_position_and_it_moves_when_someone_ahead_is_
 ):
     user = await database_sync_to_async(make_officer)()
     officer = await officer_online(sockets, user)
-    first, _ = await start_citizen(sockets)
+    _first, _ = await start_citizen(sockets)
     second, _ = await start_citizen(sockets)
     position = await second.receive_until("queue.position")
     assert position["position"] == 2

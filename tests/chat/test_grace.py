@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 async def claimed(sockets, officer_user):
     officer = await officer_online(sockets, officer_user)
-    citizen, token = await start_citizen(sockets)
+    citizen, _token = await start_citizen(sockets)
     conversation_id = (await officer.receive_until("queue.entry"))["entry"]["id"]
     await officer.send({"type": "conversation.claim", "conversation_id": conversation_id})
     await officer.receive_until("replay.done")
