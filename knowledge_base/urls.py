@@ -1,5 +1,12 @@
-"""URL map of this app."""
+"""URL map of the self-help pages, mounted at ``/help/``."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from knowledge_base import views
+
+app_name = "knowledge_base"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.help_index, name="index"),
+    path("<slug:slug>/", views.help_article, name="article"),
+]

@@ -1,0 +1,1 @@
+"""Services of the knowledge base: the only code that writes its models."""
