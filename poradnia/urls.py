@@ -3,8 +3,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from poradnia.health import healthz
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", healthz),
     path("help/", include("knowledge_base.urls")),
     path("console/cases/", include("advice.cases.urls")),
     path("supervisor/stats/", include("advice.statistics.urls")),

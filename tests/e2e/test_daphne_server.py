@@ -1,0 +1,162 @@
+"""End to end: the real Daphne server in a subprocess, spoken to over real websockets."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+import pytest
+import websockets
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "e2e-demo-password"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A migrated database with demo staff, served by Daphne on a free port."""
+    tmp = tmp_path_factory.mktemp("e2e")
+    env = {
+        **os.environ,
+        "SQLITE_PATH": str(tmp / "e2e.sqlite3"),
+        "DEMO_PASSWORD": PASSWORD,
+        "PORADNIA_VAR_DIR": str(tmp),
+    }
+    for name in ("DATABASE_URL", "REDIS_URL", "TEST_DB_SUFFIX"):
+        env.pop(name, None)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT)
+    subprocess.run([*manage, "demo_data"], env=env, check=True, cwd=ROOT, capture_output=True)
+    port = free_port()
+    daphne = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "poradnia.asgi:application",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        daphne.kill()
+        pytest.fail("Daphne did not start: " + daphne.stderr.read().decode()[-2000:])
+    yield f"127.0.0.1:{port}"
+    daphne.terminate()
+    daphne.wait(timeout=10)
+
+
+def login(base: str, username: str) -> str:
+    """Log in through the console's login form; return the session cookie header."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"http://{base}/console/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode(
+        {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token}
+    ).encode()
+    request = urllib.request.Request(
+        f"http://{base}/console/login/",
+        data=data,
+        headers={"Referer": f"http://{base}/console/login/"},
+    )
+    opener.open(request)
+    cookies = {c.name: c.value for c in jar}
+    assert "sessionid" in cookies, "login failed"
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+async def until(ws, kind: str, **match):
+    while True:
+        frame = json.loads(await asyncio.wait_for(ws.recv(), timeout=5))
+        if frame["type"] == kind and all(frame.get(k) == v for k, v in match.items()):
+            return frame
+
+
+async def test_a_conversation_through_the_real_server(server):
+    cookie = await asyncio.to_thread(login, server, "anna")
+    origin = f"http://{server}"
+    async with (
+        websockets.connect(
+            f"ws://{server}/ws/officer/", origin=origin, additional_headers={"Cookie": cookie}
+        ) as officer,
+        websockets.connect(f"ws://{server}/ws/citizen/", origin=origin) as citizen,
+    ):
+        await until(officer, "queue.snapshot")
+        await officer.send(json.dumps({"type": "duty.set", "on_duty": True}))
+        await until(officer, "duty.state")
+
+        await citizen.send(json.dumps({"type": "conversation.start", "language": "pl"}))
+        token = (await until(citizen, "conversation.started"))["token"]
+        await citizen.send(
+            json.dumps({"type": "message.send", "client_id": "e1", "text": "Pomocy"})
+        )
+        await until(citizen, "ack")
+
+        entry = await until(officer, "queue.entry")
+        conversation_id = entry["entry"]["id"]
+        await officer.send(
+            json.dumps({"type": "conversation.claim", "conversation_id": conversation_id})
+        )
+        assert (await until(officer, "message"))["text"] == "Pomocy"
+        assert (await until(citizen, "conversation.state", reason="officer_joined"))["officer_name"]
+
+        await officer.send(
+            json.dumps(
+                {
+                    "type": "message.send",
+                    "conversation_id": conversation_id,
+                    "client_id": "o1",
+                    "text": "Słucham",
+                }
+            )
+        )
+        assert (await until(citizen, "message", sender="officer"))["text"] == "Słucham"
+
+    # The citizen's socket is gone; a new one resumes with nothing lost.
+    async with websockets.connect(f"ws://{server}/ws/citizen/", origin=f"http://{server}") as again:
+        await again.send(json.dumps({"type": "conversation.resume", "token": token, "last_seq": 0}))
+        replayed = []
+        while True:
+            frame = json.loads(await asyncio.wait_for(again.recv(), timeout=5))
+            if frame["type"] == "message":
+                replayed.append(frame["text"])
+            if frame["type"] == "replay.done":
+                break
+        assert replayed == ["Pomocy", "Słucham"]
+
+
+def test_pages_are_served_with_a_strict_content_security_policy(server):
+    with urllib.request.urlopen(f"http://{server}/") as response:
+        policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
