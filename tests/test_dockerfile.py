@@ -45,12 +45,14 @@ def test_image_is_python_311_and_runs_daphne_as_a_non_root_user():
     items = parsed()
     assert items[0]["value"].startswith("python:3.11")
     users = [i["value"] for i in items if i["instruction"] == "USER"]
-    assert users and users[-1] not in ("root", "0")
+    assert users
+    assert users[-1] not in ("root", "0")
     last_user = max(n for n, i in enumerate(items) if i["instruction"] == "USER")
     cmd = next(i for i in items if i["instruction"] == "CMD")
     assert items.index(cmd) > last_user
     command = " ".join(json.loads(cmd["value"]))
-    assert "daphne" in command and "poradnia.asgi:application" in command
+    assert "daphne" in command
+    assert "poradnia.asgi:application" in command
 
 
 def test_every_copied_path_exists_and_every_app_is_copied():
@@ -69,4 +71,5 @@ def test_static_files_are_collected_and_no_secret_is_baked_in():
     runs = " ".join(i["value"] for i in parsed() if i["instruction"] == "RUN")
     assert "collectstatic" in runs
     envs = " ".join(i["value"] for i in parsed() if i["instruction"] == "ENV")
-    assert "SECRET_KEY" not in envs and "DATABASE_URL" not in envs
+    assert "SECRET_KEY" not in envs
+    assert "DATABASE_URL" not in envs
