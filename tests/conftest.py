@@ -16,6 +16,7 @@ from channels.db import database_sync_to_async
 from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.db import connections
 from django.contrib.auth.models import AbstractUser
 from django.test import Client
 
@@ -166,6 +167,9 @@ async def sockets() -> AsyncIterator[Callable[..., Any]]:
             await sock.close()
     # Let the grace timers of closed sockets run against the still-open test database.
     await asyncio.sleep(0)
+    # Close the database connection the async consumers used (it lives in asgiref's thread),
+    # so PostgreSQL can drop the test database at the end.
+    await database_sync_to_async(connections.close_all)()
 
 
 def cid() -> str:
