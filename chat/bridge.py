@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 from channels.db import database_sync_to_async
@@ -15,11 +15,19 @@ T = TypeVar("T")
 _background: set[asyncio.Task[Any]] = set()
 
 
-async def call(service: Callable[..., T], /, **kwargs: Any) -> T:
+async def call(
+    service: Callable[..., T],
+    /,
+    *,
+    before_events: Callable[[T], Awaitable[None]] | None = None,
+    **kwargs: Any,
+) -> T:
     """Run ``service(**kwargs)`` in the database thread; send its committed events here.
 
     Events are sent on the event loop after the service returns (so after its commit),
     saving the thread round trip that sending from inside the service would cost.
+    ``before_events`` runs first with the result: a socket that must receive events about
+    an object the service just created joins that object's group there.
     """
 
     def run() -> tuple[T, list[notify.Event]]:
@@ -28,6 +36,8 @@ async def call(service: Callable[..., T], /, **kwargs: Any) -> T:
         return result, list(box)
 
     result, events = await database_sync_to_async(run)()
+    if before_events is not None:
+        await before_events(result)
     if events:
         layer = get_channel_layer()
         if layer is not None:

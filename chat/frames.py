@@ -162,3 +162,22 @@ def language_ask(candidates: list[tuple[str, str]]) -> Frame:
         "type": "language.ask",
         "candidates": [{"code": code, "name": name} for code, name in candidates],
     }
+
+
+def suggestions(articles: list[dict[str, Any]], *, conversation_id: int | None = None) -> Frame:
+    frame: Frame = {"type": "suggestions", "articles": articles}
+    if conversation_id is not None:
+        frame["conversation_id"] = conversation_id
+    return frame
+
+
+def article_preview(*, conversation_id: int, article: dict[str, Any]) -> Frame:
+    return {"type": "article.preview", "conversation_id": conversation_id, **article}
+
+
+def article_results(*, query: str, articles: list[dict[str, Any]]) -> Frame:
+    return {"type": "article.results", "query": query, "articles": articles}
+
+
+def canned_replies(*, language: str, replies: list[dict[str, Any]]) -> Frame:
+    return {"type": "canned.replies", "language": language, "replies": replies}

@@ -84,6 +84,10 @@ def conversation_triage(*, conversation: Conversation, publish: bool = True) -> 
         )
     if changed and publish:
         publish_queue_entry(conversation)
+    if {"category", "language"} & set(changed) or not texts:
+        from advice.services.articles import publish_suggestions
+
+        publish_suggestions(conversation)
     return bool(changed)
 
 

@@ -82,16 +82,21 @@ class CitizenConsumer(FrameConsumer):
         browser = clean_language(frame.get("browser_language"), field="browser_language")
         if not browser:
             browser = language_from_accept_header(self._header("accept-language"))
-        started = await bridge.call(
+
+        async def joined(started: conversations.StartedConversation) -> None:
+            # The token frame goes first; the start's own events (suggestions) follow it.
+            await self._join(started.conversation.pk)
+            self.token = started.token
+            await self.send_frame(
+                frames.conversation_started(token=started.token, conversation=started.conversation)
+            )
+
+        await bridge.call(
             conversations.conversation_start,
+            before_events=joined,
             browser_language=browser,
             language=language,
             prechat=prechat,
-        )
-        await self._join(started.conversation.pk)
-        self.token = started.token
-        await self.send_frame(
-            frames.conversation_started(token=started.token, conversation=started.conversation)
         )
         await self._send_queue_position()
 

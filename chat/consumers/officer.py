@@ -10,9 +10,19 @@ from django.conf import settings
 from advice import notify, selectors
 from advice.errors import DomainError, ErrorCode
 from advice.models import SenderKind
-from advice.services import access, conversations, messages, notes, presence, triage_apply
+from advice.prechat import clean_language
+from advice.services import (
+    access,
+    articles,
+    conversations,
+    messages,
+    notes,
+    presence,
+    triage_apply,
+)
 from chat import bridge, frames
 from chat.consumers.base import FrameConsumer, FrameHandler, field_bool, field_int, field_str
+from knowledge_base import selectors as kb
 
 
 class OfficerConsumer(FrameConsumer):
@@ -31,6 +41,10 @@ class OfficerConsumer(FrameConsumer):
             "conversation.close": self.on_close,
             "typing": self.on_typing,
             "note.add": self.on_note,
+            "article.insert": self.on_article_insert,
+            "article.preview": self.on_article_preview,
+            "article.search": self.on_article_search,
+            "canned.list": self.on_canned_list,
             "conversation.override": self.on_override,
             "conversation.transfer": self.on_transfer,
             "ping": self.on_ping,
@@ -125,6 +139,12 @@ class OfficerConsumer(FrameConsumer):
             if len(batch) < 500:
                 break
         await self.send_frame(frames.conversation_state_staff(conversation, reason="opened"))
+        suggested = await bridge.call(articles.suggestions_for, conversation=conversation)
+        await self.send_frame(
+            frames.suggestions(
+                [view.as_payload() for view in suggested], conversation_id=conversation_id
+            )
+        )
         await self.send_frame(
             frames.replay_done(
                 last_seq=self.last_sent[conversation_id], conversation_id=conversation_id
@@ -168,6 +188,59 @@ class OfficerConsumer(FrameConsumer):
         await self.channel_layer.group_send(
             notify.conversation_group(conversation_id, "citizen"),
             notify.frame_event(frames.typing(sender="officer")),
+        )
+
+    async def on_article_insert(self, frame: dict[str, Any]) -> None:
+        conversation_id = field_int(frame, "conversation_id")
+        result = await bridge.call(
+            articles.article_insert,
+            conversation_id=conversation_id,
+            officer=self._user(),
+            client_id=frame.get("client_id"),
+            slug=frame.get("slug"),
+        )
+        await self.send_frame(
+            frames.ack(
+                client_id=result.message.client_id or "",
+                seq=result.message.seq,
+                duplicate=result.duplicate,
+                conversation_id=conversation_id,
+            )
+        )
+
+    async def on_article_preview(self, frame: dict[str, Any]) -> None:
+        conversation_id = field_int(frame, "conversation_id")
+        view = await bridge.call(
+            articles.article_preview, conversation_id=conversation_id, slug=frame.get("slug")
+        )
+        await self.send_frame(
+            frames.article_preview(conversation_id=conversation_id, article=view.as_payload())
+        )
+
+    async def on_article_search(self, frame: dict[str, Any]) -> None:
+        query = field_str(frame, "query", default="", max_len=200)
+        language = clean_language(frame.get("language")) or "en"
+        views = await bridge.call(kb.articles_search, query=query, language=language)
+        await self.send_frame(
+            frames.article_results(query=query, articles=[v.as_payload() for v in views])
+        )
+
+    async def on_canned_list(self, frame: dict[str, Any]) -> None:
+        language = clean_language(frame.get("language")) or "en"
+        replies = await bridge.call(kb.canned_replies, language=language)
+        await self.send_frame(
+            frames.canned_replies(
+                language=language,
+                replies=[
+                    {
+                        "shortcut": r.shortcut,
+                        "title": r.title,
+                        "text": r.text,
+                        "language": r.language,
+                    }
+                    for r in replies
+                ],
+            )
         )
 
     async def on_note(self, frame: dict[str, Any]) -> None:
