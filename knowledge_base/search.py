@@ -74,7 +74,7 @@ def article_index() -> list[IndexedArticle]:
     """Tokenised published articles; one aggregate query when nothing changed since last time."""
     stamp = Article.objects.aggregate(
         articles=Count("id", distinct=True),
-        translations=Count("translations"),
+        translation_count=Count("translations"),
         article_changed=Max("updated_at"),
         translation_changed=Max("translations__updated_at"),
     )
