@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -14,6 +15,12 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from chat.routing import websocket_urlpatterns  # noqa: E402
+
+# Everything imported so far lives as long as the process: move it out of the garbage
+# collector's generations, so full collections stay short (they paused the event loop for
+# 70-150 ms with ~110k tracked objects).
+gc.collect()
+gc.freeze()
 
 application = ProtocolTypeRouter(
     {
