@@ -1,0 +1,1 @@
+"""Services of case records: every write, each in one transaction with its audit event."""

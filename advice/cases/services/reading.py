@@ -1,0 +1,62 @@
+"""Audited reads of cases: every page view and export of a case writes an audit event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import translation
+
+from advice.audit import audit_record
+from advice.cases.exports import case_document, stix_bundle, stix_indicators
+from advice.cases.models import Case
+from advice.cases.selectors import case_for_user
+from advice.cases.services.common import case_audit
+
+
+def case_open(*, case_id: int, user: AbstractBaseUser, view: str = "detail") -> Case:
+    """The case if ``user`` may see it (else ``not_found``), recording ``case.viewed``."""
+    with transaction.atomic():
+        case = case_for_user(case_id, user)
+        case_audit(case=case, action="case.viewed", actor=user, params={"view": view})
+    return case
+
+
+def case_list_viewed(*, user: AbstractBaseUser, count: int, filters: dict[str, str]) -> None:
+    """Record that ``user`` listed cases (which filter, how many were shown)."""
+    audit_record(
+        action="case.list_viewed",
+        actor=user,
+        object_type="case",
+        params={"count": count, "filters": filters},
+    )
+
+
+def case_export_json(*, case_id: int, user: AbstractBaseUser) -> dict[str, Any]:
+    with transaction.atomic():
+        case = case_for_user(case_id, user)
+        document = case_document(case, viewer=user, language=translation.get_language() or "en")
+        case_audit(case=case, action="case.exported", actor=user, params={"format": "json"})
+    return document
+
+
+def case_export_stix(*, case_id: int, user: AbstractBaseUser) -> str:
+    """The STIX 2.1 bundle (JSON text) of the case's exportable indicators."""
+    with transaction.atomic():
+        case = case_for_user(case_id, user)
+        bundle = stix_bundle(case)
+        case_audit(
+            case=case,
+            action="case.exported",
+            actor=user,
+            params={"format": "stix", "indicators": len(stix_indicators(case))},
+        )
+    return str(bundle.serialize(pretty=True))
+
+
+def case_print(*, case_id: int, user: AbstractBaseUser) -> Case:
+    with transaction.atomic():
+        case = case_for_user(case_id, user)
+        case_audit(case=case, action="case.exported", actor=user, params={"format": "print"})
+    return case
