@@ -87,8 +87,8 @@ def message_post(
         with transaction.atomic():
             if conversations.update(**updates) != 1:
                 raise _refusal(conversation_id, sender, client_id)
-            seq = Conversation.objects.filter(pk=conversation_id).values_list(
-                "last_seq", flat=True
+            seq, status = Conversation.objects.filter(pk=conversation_id).values_list(
+                "last_seq", "status"
             )[0]
             message = Message.objects.create(
                 conversation_id=conversation_id,
@@ -113,7 +113,7 @@ def message_post(
         return PostResult(message=_stored(conversation_id, sender, client_id), duplicate=True)
     except _AlreadyStored as stored:
         return PostResult(message=stored.message, duplicate=True)
-    if sender == SenderKind.CITIZEN:
+    if sender == SenderKind.CITIZEN and status == ConversationStatus.WAITING:
         from advice.services.triage_apply import conversation_retriage_if_waiting
 
         conversation_retriage_if_waiting(conversation_id=conversation_id)
