@@ -1,20 +1,130 @@
-"""Triage engine entry point (interface; the rule engine fills it in)."""
+"""Triage engine: language, crime category and urgency of a conversation, with reasons.
+
+The engine is small on purpose; the knowledge lives in ``triage/data/`` (docs/triage.md):
+
+1. Language: ``triage.language.detect_language``.
+2. Cues: every language's cues are looked for in every message (citizens mix languages and
+   the detected language may be wrong).
+3. Category: the highest sum of cue weights (a cue found in several places counts up to
+   ``CUE_REPEAT_MAX`` times), plus the pre-chat answer's weight; ties go to the
+   earlier category of ``category_priority``; below ``min_category_score`` it is "other".
+4. Urgency: the most urgent of (a) cues with an urgency of their own, (b) the ``urgency_rules``
+   whose tags (from cues and pre-chat answers) and category fit, (c) the default P3. P1 always
+   wins; P4 only stands when nothing more urgent applies.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
+
+from triage.data_files import CATEGORIES, rules
+from triage.language import SUPPORTED, detect_language
+from triage.matcher import Match, Matcher
+
+DEFAULT_URGENCY = "P3"
+MAX_CATEGORY_REASONS = 3
+# A cue found in several places adds its weight at most this many times.
+CUE_REPEAT_MAX = 2
+_QUOTE_MAX = 40
+_PRECHAT_REASONS = {
+    "prechat:in_danger": "pre-chat: says they are in danger",
+    "prechat:happening_now": "pre-chat: says it is happening now",
+    "prechat:under_18": "pre-chat: says they are under 18",
+}
 
 
 @dataclass(frozen=True)
 class Assessment:
-    language: str
-    language_confident: bool
-    category: str
-    urgency: str
-    reasons: list[str] = field(default_factory=list)
-    language_candidates: list[str] = field(default_factory=list)
+    language: str  # one of triage.language.SUPPORTED
+    language_confident: bool  # False: the UI asks the citizen to pick among the candidates
+    category: str  # one of triage.data_files.CATEGORIES
+    urgency: str  # "P1".."P4"
+    reasons: list[str] = field(default_factory=list)  # English, for officers
+    language_candidates: list[str] = field(default_factory=list)  # best first
+
+
+@lru_cache(maxsize=1)
+def matcher() -> Matcher:
+    """The compiled cues of every supported language (built once per process)."""
+    return Matcher(SUPPORTED)
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _QUOTE_MAX else text[: _QUOTE_MAX - 1] + "…"
+
+
+def _describe(match: Match) -> str:
+    return f'{match.cue.reason} ("{_quote(match.quote)}")'
+
+
+def _prechat_tags(prechat: Mapping[str, Any]) -> list[str]:
+    return [tag for tag in _PRECHAT_REASONS if prechat.get(tag.split(":", 1)[1]) is True]
+
+
+def _category(
+    matches: list[tuple[int, Match]], prechat_category: str
+) -> tuple[str, list[str]]:
+    """The winning category and the reasons that speak for it.
+
+    Several languages often hold the same word ("sms", "link"): one place in a message adds
+    to a category once, with the largest weight among the cues found there.
+    """
+    table = rules()
+    counted: dict[str, int] = {}
+    by_place: dict[tuple[str, int, int], Match] = {}
+    for text_index, match in matches:
+        if not match.cue.category or counted.get(match.cue.id, 0) >= CUE_REPEAT_MAX:
+            continue
+        counted[match.cue.id] = counted.get(match.cue.id, 0) + 1
+        place = (match.cue.category, text_index, match.start)
+        if place not in by_place or by_place[place].cue.weight < match.cue.weight:
+            by_place[place] = match
+    supporting = list(by_place.values())
+    scores: dict[str, float] = {}
+    for match in supporting:
+        scores[match.cue.category] = scores.get(match.cue.category, 0.0) + match.cue.weight
+    if prechat_category:
+        scores[prechat_category] = scores.get(prechat_category, 0.0) + (
+            table.prechat_category_weight
+        )
+    if not scores or max(scores.values()) < table.min_category_score:
+        return "other", []
+    rank = {code: position for position, code in enumerate(table.category_priority)}
+    category = min(scores, key=lambda code: (-scores[code], rank[code]))
+    best = sorted((m for m in supporting if m.cue.category == category), key=lambda m: -m.cue.weight)
+    reasons = [f"{_describe(m)} → {category}" for m in best[:MAX_CATEGORY_REASONS]]
+    if prechat_category == category:
+        reasons.append(f"pre-chat: chose '{category}'")
+    return category, reasons
+
+
+def _urgency(
+    matches: list[Match], tags: dict[str, list[str]], category: str
+) -> tuple[str, list[str]]:
+    """The most urgent level that applies and why (P1 < P2 < P3 < P4 in the sort order)."""
+    found: list[tuple[str, str]] = []
+    for match in matches:
+        if match.cue.urgency:
+            found.append((match.cue.urgency, f"{_describe(match)} → {match.cue.urgency}"))
+    for rule in rules().urgency_rules:
+        if rule.any_category and category not in rule.any_category:
+            continue
+        if not rule.all_tags <= tags.keys() or rule.none_tags & tags.keys():
+            continue
+        if rule.any_tags and not rule.any_tags & tags.keys():
+            continue
+        used = sorted((rule.all_tags | rule.any_tags) & tags.keys())
+        evidence = "; ".join(description for tag in used for description in tags[tag][:1])
+        detail = f": {evidence}" if evidence else ""
+        found.append((rule.urgency, f"{rule.reason}{detail} → {rule.urgency}"))
+    if not found:
+        return DEFAULT_URGENCY, [f"no sign of danger or of harm still unfolding → {DEFAULT_URGENCY}"]
+    best = min(level for level, _ in found)
+    return best, [reason for level, reason in found if level == best]
 
 
 def assess(
@@ -24,11 +134,41 @@ def assess(
     prechat: Mapping[str, Any] | None = None,
     chosen_language: str = "",
 ) -> Assessment:
-    language = chosen_language or browser_language or "en"
+    """Triage a waiting conversation from its first citizen messages and pre-chat answers.
+
+    Pure and deterministic (no database, no randomness); data files are loaded once per
+    process. ``chosen_language`` (the citizen's pick or an officer's correction) always wins;
+    ``prechat`` may hold ``what_happened`` (a category) and the booleans ``happening_now``,
+    ``in_danger`` and ``under_18``. The urgency reasons come first in ``reasons``.
+    """
+    answers = prechat or {}
+    guess = detect_language(
+        texts, browser_language=browser_language, chosen_language=chosen_language
+    )
+    found = matcher()
+    every = [(index, match) for index, text in enumerate(texts) for match in found.find(text)]
+    first_of_cue: dict[str, Match] = {}
+    for _, match in every:
+        first_of_cue.setdefault(match.cue.id, match)
+    matches = list(first_of_cue.values())
+    tags: dict[str, list[str]] = {}
+    for match in matches:
+        for tag in sorted(match.cue.tags):
+            tags.setdefault(tag, []).append(_describe(match))
+    for tag in _prechat_tags(answers):
+        tags.setdefault(tag, []).append(_PRECHAT_REASONS[tag])
+    what = answers.get("what_happened")
+    prechat_category = what if isinstance(what, str) and what in CATEGORIES else ""
+    category, category_reasons = _category(every, prechat_category)
+    urgency, urgency_reasons = _urgency(matches, tags, category)
+    reasons = [*urgency_reasons, *category_reasons]
+    if guess.reason:
+        reasons.append(guess.reason)
     return Assessment(
-        language=language,
-        language_confident=bool(chosen_language),
-        category="other",
-        urgency="P3",
-        reasons=[],
+        language=guess.language,
+        language_confident=guess.confident,
+        category=category,
+        urgency=urgency,
+        reasons=reasons,
+        language_candidates=list(guess.candidates),
     )

@@ -1,0 +1,222 @@
+"""Finding the cues of every language's data file in a citizen's messages.
+
+A cue term is a phrase of pattern tokens separated by spaces, matched against the folded words
+of one message (lower case, no diacritics, mixed scripts repaired):
+
+- ``word``: that word exactly; ``stem*``: any word starting with ``stem`` (inflection);
+- ``#``: any number; ``#<18``: a number below 18;
+- ``...``: up to three other words in between.
+
+Words and stems of at least ``FUZZY_MIN`` letters also match with one typo (a letter missing,
+added, replaced, or two neighbours swapped), except in their first two letters.
+
+A match directly preceded by a negation word of any language ("nie podałem", "didn't click")
+is ignored, except for P1 cues: a denied danger is still worth an officer's look.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from triage.data_files import Cue, DataFileError, language_data
+from triage.normalize import fix_scripts, fold
+
+FUZZY_MIN = 7
+GAP_MAX = 3
+GAP = -1
+_TOKEN_RE = re.compile(r"\d+|[^\W\d_]+")
+_BELOW_RE = re.compile(r"#<(\d+)")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # folded
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Match:
+    cue: Cue
+    quote: str  # the words of the message that matched, as the citizen wrote them
+    start: int  # index of the first matched word in the message
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    cue_index: int
+    items: tuple[int, ...]  # pattern-token ids, GAP for "..."
+
+
+@dataclass
+class _Index:
+    cues: list[Cue]
+    exact: dict[str, list[int]]
+    stems: dict[str, list[int]]
+    stem_lengths: list[int]
+    numbers: list[tuple[int, int | None]]  # (id, upper bound or None)
+    fuzzy: dict[str, list[tuple[str, bool, int]]]  # first two letters -> (text, is_stem, id)
+    by_first: dict[int, list[_Pattern]]
+    negations: set[str]
+
+
+def message_tokens(text: str) -> list[Token]:
+    """Folded words of ``text`` with their positions in ``text``."""
+    repaired = fix_scripts(text)  # same length as ``text``: positions stay valid
+    return [
+        Token(fold(match.group(0)), match.start(), match.end())
+        for match in _TOKEN_RE.finditer(repaired)
+    ]
+
+
+def _parse_term(term: str) -> list[tuple[str, str]]:
+    """Pattern tokens of ``term`` as (kind, value) with kind exact/stem/number/gap."""
+    parts: list[tuple[str, str]] = []
+    for raw in term.split():
+        if raw == "...":
+            parts.append(("gap", ""))
+            continue
+        if raw == "#" or _BELOW_RE.fullmatch(raw):
+            parts.append(("number", raw[2:] if raw != "#" else ""))
+            continue
+        stem = raw.endswith("*")
+        words = [fold(word) for word in _TOKEN_RE.findall(raw.rstrip("*"))]
+        if not words:
+            raise DataFileError(f"cue term {term!r}: {raw!r} has no letters")
+        parts.extend(("exact", word) for word in words[:-1])
+        parts.append(("stem" if stem else "exact", words[-1]))
+    if not parts or parts[0][0] == "gap" or parts[-1][0] == "gap":
+        raise DataFileError(f"cue term {term!r}: must start and end with a word")
+    return parts
+
+
+def _build(languages: tuple[str, ...]) -> _Index:
+    index = _Index([], {}, {}, [], [], {}, {}, set())
+    ids: dict[tuple[str, str], int] = {}
+
+    def token_id(kind: str, value: str) -> int:
+        key = (kind, value)
+        if key not in ids:
+            new = len(ids)
+            ids[key] = new
+            if kind == "exact":
+                index.exact.setdefault(value, []).append(new)
+            elif kind == "stem":
+                index.stems.setdefault(value, []).append(new)
+            else:
+                index.numbers.append((new, int(value) if value else None))
+            if kind in ("exact", "stem") and len(value) >= FUZZY_MIN:
+                index.fuzzy.setdefault(value[:2], []).append((value, kind == "stem", new))
+        return ids[key]
+
+    for code in languages:
+        index.negations.update(language_data(code).negations)
+        for cue in language_data(code).cues:
+            cue_index = len(index.cues)
+            index.cues.append(cue)
+            for term in cue.terms:
+                items = tuple(
+                    GAP if kind == "gap" else token_id(kind, value)
+                    for kind, value in _parse_term(term)
+                )
+                index.by_first.setdefault(items[0], []).append(_Pattern(cue_index, items))
+    index.stem_lengths = sorted({len(stem) for stem in index.stems})
+    return index
+
+
+def _one_edit(word: str, pattern: str, *, stem: bool) -> bool:
+    """True if ``word`` (or, for a stem, a prefix of it) is one typo away from ``pattern``."""
+    limit = min(len(word), len(pattern))
+    i = 0
+    while i < limit and word[i] == pattern[i]:
+        i += 1
+    if i == len(pattern):
+        return not stem and len(word) == len(pattern) + 1  # one letter added at the end
+
+    def rest(word_from: int, pattern_from: int) -> bool:
+        tail, wanted = word[word_from:], pattern[pattern_from:]
+        return tail.startswith(wanted) if stem else tail == wanted
+
+    return (
+        rest(i + 1, i + 1)  # replaced
+        or rest(i + 1, i)  # added
+        or rest(i, i + 1)  # missing
+        or (
+            i + 1 < len(pattern)
+            and i + 1 < len(word)
+            and word[i] == pattern[i + 1]
+            and word[i + 1] == pattern[i]
+            and rest(i + 2, i + 2)  # swapped
+        )
+    )
+
+
+class Matcher:
+    """All cues of the given languages, compiled once; ``find`` is pure and cached per word."""
+
+    def __init__(self, languages: tuple[str, ...]) -> None:
+        self._index = _build(languages)
+        self._token_ids = lru_cache(maxsize=65536)(self._compute_token_ids)
+
+    @property
+    def cues(self) -> list[Cue]:
+        return self._index.cues
+
+    def _compute_token_ids(self, word: str) -> frozenset[int]:
+        index = self._index
+        found: set[int] = set()
+        if word.isdigit():
+            value = int(word)
+            found.update(i for i, bound in index.numbers if bound is None or value < bound)
+            return frozenset(found)
+        found.update(index.exact.get(word, ()))
+        for length in index.stem_lengths:
+            if length > len(word):
+                break
+            found.update(index.stems.get(word[:length], ()))
+        if len(word) >= FUZZY_MIN - 1:
+            for pattern, stem, pattern_id in index.fuzzy.get(word[:2], ()):
+                if pattern_id not in found and _one_edit(word, pattern, stem=stem):
+                    found.add(pattern_id)
+        return frozenset(found)
+
+    def _match_rest(
+        self, ids: list[frozenset[int]], items: tuple[int, ...], position: int
+    ) -> int | None:
+        """End position (exclusive) if ``items`` match from ``position`` on, else None."""
+        if not items:
+            return position
+        head, tail = items[0], items[1:]
+        if head == GAP:
+            for skip in range(GAP_MAX + 1):
+                end = self._match_rest(ids, tail, position + skip)
+                if end is not None:
+                    return end
+            return None
+        if position < len(ids) and head in ids[position]:
+            return self._match_rest(ids, tail, position + 1)
+        return None
+
+    def find(self, text: str) -> Iterator[Match]:
+        """Every place a cue is found in ``text``, in order; one cue's matches never overlap."""
+        tokens = message_tokens(text)
+        ids = [self._token_ids(token.text) for token in tokens]
+        busy_until: dict[int, int] = {}  # cue index -> end of its last match
+        for position, token_ids in enumerate(ids):
+            for first in sorted(token_ids):
+                for pattern in self._index.by_first.get(first, ()):
+                    if busy_until.get(pattern.cue_index, 0) > position:
+                        continue
+                    end = self._match_rest(ids, pattern.items[1:], position + 1)
+                    if end is None or (
+                        position > 0
+                        and tokens[position - 1].text in self._index.negations
+                        and self._index.cues[pattern.cue_index].urgency != "P1"
+                    ):
+                        continue
+                    busy_until[pattern.cue_index] = end
+                    quote = text[tokens[position].start : tokens[end - 1].end]
+                    yield Match(self._index.cues[pattern.cue_index], quote, position)
