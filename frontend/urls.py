@@ -9,10 +9,13 @@ app_name = "frontend"
 
 urlpatterns = [
     path("", views.citizen_page, name="citizen"),
+    path("weather/", views.neutral_page, name="neutral"),
     path("console/", views.console_page, name="console"),
     path(
         "console/login/",
-        auth_views.LoginView.as_view(template_name="frontend/login.html"),
+        auth_views.LoginView.as_view(
+            template_name="frontend/login.html", redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("console/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,17 +1,107 @@
-"""Views of the browser pages: each renders a template; the pages talk over websockets."""
+"""Views of the browser pages: each renders a template; the pages talk over websockets.
+
+The citizen page and the neutral page set no cookie: they never touch the session or the
+CSRF token, and their language comes from ``?lang=`` or ``Accept-Language`` only.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation.trans_real import parse_accept_lang_header
+from django.views.decorators.http import require_safe
 
+from advice.models import OfficerProfile, Unit
+from advice.prechat import CATEGORIES
 from advice.selectors import is_staff_member, is_supervisor, officer_profile
+from frontend import ui_text
 
 
+def _optional_url(name: str, *args: Any) -> str:
+    """The URL of a view another app provides, or "" while that app does not provide it."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def citizen_language(request: HttpRequest) -> tuple[str, bool]:
+    """The interface language of the citizen page and whether the citizen chose it.
+
+    ``?lang=`` (one of ``UI_LANGUAGES``) is an explicit choice; otherwise the first interface
+    language in ``Accept-Language``; otherwise ``LANGUAGE_CODE``.
+    """
+    chosen = request.GET.get("lang", "")
+    if chosen in settings.UI_LANGUAGES:
+        return chosen, True
+    header = request.headers.get("accept-language", "")
+    for tag, _quality in parse_accept_lang_header(header):
+        code = tag.lower().split("-")[0]
+        if code in settings.UI_LANGUAGES:
+            return code, False
+    return settings.LANGUAGE_CODE, False
+
+
+def _language_choices() -> list[dict[str, str]]:
+    names = ui_text.language_names()
+    return [{"code": code, "name": names[code]} for code in settings.UI_LANGUAGES]
+
+
+@require_safe
 def citizen_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "frontend/citizen.html")
+    language, chosen = citizen_language(request)
+    with translation.override(language):
+        labels = ui_text.category_labels()
+        context = {
+            "language_choices": _language_choices(),
+            "categories": [(code, labels[code]) for code in CATEGORIES],
+            "strings": ui_text.citizen_strings(),
+            "config": {
+                "socket_path": "/ws/citizen/",
+                "exit_url": reverse("frontend:neutral"),
+                "help_url": "/help/",
+                "chosen_language": language if chosen else "",
+                "language_names": ui_text.language_names(),
+            },
+        }
+        response = render(request, "frontend/citizen.html", context)
+    response.headers["Content-Language"] = language
+    response.headers["Cache-Control"] = "no-store"
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
+
+
+@require_safe
+def neutral_page(request: HttpRequest) -> HttpResponse:
+    """An unrelated-looking page the quick exit replaces the citizen page with."""
+    language, _chosen = citizen_language(request)
+    with translation.override(language):
+        response = render(request, "frontend/neutral.html")
+    response.headers["Content-Language"] = language
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
+
+
+def _colleagues(user_id: int) -> list[dict[str, Any]]:
+    return [
+        {"id": p.user_id, "name": p.display_name, "unit": p.unit.code}
+        for p in OfficerProfile.objects.select_related("unit")
+        .exclude(user_id=user_id)
+        .order_by("unit__code", "display_name")
+    ]
+
+
+def _units() -> list[dict[str, str]]:
+    return [{"code": u.code, "name": u.name} for u in Unit.objects.order_by("code")]
 
 
 @login_required
@@ -19,11 +109,48 @@ def console_page(request: HttpRequest) -> HttpResponse:
     if not is_staff_member(request.user):  # type: ignore[arg-type]
         raise PermissionDenied("Officers only.")
     profile = officer_profile(user=request.user)  # type: ignore[arg-type]
-    return render(request, "frontend/console.html", {"profile": profile})
+    names = ui_text.language_names()
+    config = {
+        "socket_path": "/ws/officer/",
+        "officer_id": request.user.pk,
+        "csrf_token": get_token(request),
+        "cases_url": _optional_url("cases:list") or "/console/cases/",
+        "escalate_url": "/console/cases/escalate/{id}/",
+        "refer_url": "/console/cases/refer-conversation/{id}/",
+        "article_search_url": _optional_url("knowledge_base:search_json"),
+        "categories": ui_text.category_short_labels(),
+        "urgencies": ui_text.urgency_labels(),
+        "outcomes": ui_text.outcome_labels(),
+        "language_names": names,
+        "canned": ui_text.canned_replies(),
+        "colleagues": _colleagues(request.user.pk),
+        "units": _units(),
+    }
+    context = {
+        "profile": profile,
+        "is_supervisor": is_supervisor(request.user),  # type: ignore[arg-type]
+        "strings": ui_text.console_strings(),
+        "config": config,
+        "categories": ui_text.category_short_labels().items(),
+        "urgencies": ui_text.urgency_labels().items(),
+        "outcomes": ui_text.outcome_labels().items(),
+        "languages": list(names.items()),
+        "colleagues": config["colleagues"],
+        "units": config["units"],
+    }
+    return render(request, "frontend/console.html", context)
 
 
 @login_required
 def supervisor_page(request: HttpRequest) -> HttpResponse:
     if not is_supervisor(request.user):  # type: ignore[arg-type]
         raise PermissionDenied("Supervisors only.")
-    return render(request, "frontend/supervisor.html")
+    config = {
+        "socket_path": "/ws/supervisor/",
+        "stats_url": "/supervisor/stats/",
+        "categories": ui_text.category_short_labels(),
+        "urgencies": ui_text.urgency_labels(),
+        "language_names": ui_text.language_names(),
+    }
+    context = {"strings": ui_text.supervisor_strings(), "config": config}
+    return render(request, "frontend/supervisor.html", context)

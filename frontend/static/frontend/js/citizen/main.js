@@ -1,0 +1,385 @@
+// Citizen page: one dispatcher for every frame from /ws/citizen/, wiring the page's parts.
+
+import { announce } from "../common/announce.js";
+import { config } from "../common/config.js";
+import { $, $$ } from "../common/dom.js";
+import { t } from "../common/i18n.js";
+import { newClientId } from "../common/ids.js";
+import { MessageList } from "../common/messagelist.js";
+import { ReconnectingSocket, showConnectionState } from "../common/socket.js";
+import { readPrechat, watchDanger } from "./prechat.js";
+import { installQuickExit } from "./quickexit.js";
+import { loadChat, saveEnded, saveOutbox, saveToken, wipe } from "./store.js";
+import { downloadTranscript } from "./transcript.js";
+import { askLanguage, showQueuePosition, showSuggestions, showWaiting } from "./waiting.js";
+
+const PERMANENT_ERRORS = {
+  text_empty: "error_text_empty",
+  text_too_long: "error_text_too_long",
+  text_invalid: "error_text_empty",
+  invalid_field: "error_text_empty",
+  conversation_ended: "error_ended",
+};
+const TYPING_SEND_EVERY_MS = 3000;
+const TYPING_SHOW_MS = 5000;
+
+const saved = loadChat();
+const chat = {
+  token: saved ? saved.token : null,
+  outbox: saved && Array.isArray(saved.outbox) ? saved.outbox : [],
+  startRequested: false,
+  prechat: {},
+  ready: false,
+  status: "",
+  language: "",
+  officerName: "",
+  firstReplay: true,
+  languageSent: false,
+  lastTypingSent: 0,
+  typingTimer: null,
+};
+
+function senderLabel(frame) {
+  if (frame.sender === "citizen") return t("you");
+  if (frame.sender === "officer") return frame.author_name || t("adviser");
+  return t("system");
+}
+
+const messages = new MessageList($("#message-list"), { mySender: "citizen", senderLabel, t });
+const socket = new ReconnectingSocket(config.socket_path, {
+  onOpen,
+  onFrame: dispatch,
+  onState: (state, detail) => {
+    if (state !== "open") chat.ready = false;
+    if (state !== "open") markOutboxQueued();
+    showConnectionState($("#connection"), t, state, detail);
+  },
+});
+
+function showView(name) {
+  $("#start-view").hidden = name !== "start";
+  $("#chat-view").hidden = name !== "chat";
+  $("#ended-view").hidden = name !== "ended";
+}
+
+function onOpen() {
+  chat.ready = false;
+  if (chat.token) {
+    socket.send({ type: "conversation.resume", token: chat.token, last_seq: messages.lastSeq });
+  } else if (chat.startRequested) {
+    const frame = { type: "conversation.start", prechat: chat.prechat };
+    if (config.chosen_language) frame.language = config.chosen_language;
+    const browser = (navigator.language || "").toLowerCase().split("-")[0];
+    if (browser && config.language_names && browser in config.language_names) frame.browser_language = browser;
+    socket.send(frame);
+  }
+}
+
+function dispatch(frame) {
+  switch (frame.type) {
+    case "conversation.started":
+      onStarted(frame);
+      break;
+    case "conversation.state":
+      onState(frame);
+      break;
+    case "message":
+      onMessage(frame);
+      break;
+    case "ack":
+      onAck(frame);
+      break;
+    case "replay.done":
+      onReplayDone();
+      break;
+    case "queue.position":
+      showQueuePosition(frame);
+      break;
+    case "suggestions":
+      showSuggestions(frame);
+      break;
+    case "language.ask":
+      askLanguage(frame, chooseLanguage);
+      break;
+    case "typing":
+      if (frame.sender === "officer") showTyping();
+      break;
+    case "rating.saved":
+      onRatingSaved();
+      break;
+    case "error":
+      onError(frame);
+      break;
+    default:
+      break;
+  }
+}
+
+function onStarted(frame) {
+  chat.token = frame.token;
+  saveToken(frame.token);
+  saveOutbox(chat.outbox);
+  applyStatus(frame);
+  chat.ready = true;
+  flushOutbox();
+}
+
+function applyStatus(frame) {
+  chat.status = frame.status;
+  chat.language = frame.language || chat.language;
+  chat.officerName = frame.officer_name || "";
+  if (frame.status === "closed" || frame.status === "abandoned") {
+    showEnded(frame);
+    return;
+  }
+  showView("chat");
+  showWaiting(frame.status === "waiting");
+}
+
+function onState(frame) {
+  const wasEnded = chat.status === "closed" || chat.status === "abandoned";
+  const previousOfficer = chat.officerName;
+  applyStatus(frame);
+  if (wasEnded) return;
+  let notice = "";
+  if (frame.reason === "officer_joined") {
+    notice = frame.officer_name ? t("officer_joined", { name: frame.officer_name }) : t("officer_joined_anon");
+  } else if (frame.reason === "officer_disconnected") {
+    notice = t("officer_left");
+  } else if (frame.reason === "transferred") {
+    notice = frame.officer_name && frame.officer_name !== previousOfficer
+      ? t("transferred", { name: frame.officer_name })
+      : t("transferred_queue");
+  } else if (frame.reason === "referred") {
+    notice = t("referred");
+  }
+  if (notice) {
+    messages.addNotice(notice);
+    announce(notice);
+  }
+}
+
+function onMessage(frame) {
+  const isNew = messages.receive(frame);
+  removeFromOutbox(frame.client_id, frame.sender);
+  if (isNew && frame.sender !== "citizen") {
+    hideTyping();
+    if (!chat.firstReplay || chat.ready) {
+      announce(t("new_message_from", { name: senderLabel(frame), text: frame.kind === "article" ? frame.payload.title || frame.text : frame.text }));
+    }
+  }
+}
+
+function onAck(frame) {
+  messages.ack(frame);
+  removeFromOutbox(frame.client_id, "citizen");
+}
+
+function onReplayDone() {
+  chat.ready = true;
+  chat.firstReplay = false;
+  if (config.chosen_language && !chat.languageSent && chat.status !== "closed" && chat.status !== "abandoned") {
+    chat.languageSent = true;
+    if (config.chosen_language !== chat.language) {
+      socket.send({ type: "conversation.set_language", language: config.chosen_language });
+    }
+  }
+  flushOutbox();
+}
+
+function onError(frame) {
+  if (frame.ref && messages.stateOf(frame.ref)) {
+    if (frame.code === "rate_limited") {
+      messages.setState(frame.ref, "queued");
+      setTimeout(flushOutbox, 3000);
+      return;
+    }
+    const reasonKey = PERMANENT_ERRORS[frame.code];
+    messages.setState(frame.ref, "failed", reasonKey ? t(reasonKey) : frame.message);
+    removeFromOutbox(frame.ref, "citizen");
+    return;
+  }
+  if (frame.code === "invalid_token") {
+    chat.token = null;
+    chat.outbox = [];
+    wipe();
+    socket.stop();
+    showView("start");
+    const note = $("#emergency-note");
+    note.insertAdjacentElement("beforebegin", Object.assign(document.createElement("p"), { className: "notice", textContent: t("resume_failed") }));
+    return;
+  }
+  if (["not_started", "already_started", "unknown_type", "not_allowed"].includes(frame.code)) return;
+  const text = t("error_generic", { message: frame.message });
+  if (!$("#chat-view").hidden) messages.addNotice(text);
+  announce(text);
+}
+
+function removeFromOutbox(clientId, sender) {
+  if (!clientId || sender !== "citizen") return;
+  const before = chat.outbox.length;
+  chat.outbox = chat.outbox.filter((item) => item.client_id !== clientId);
+  if (chat.outbox.length !== before) saveOutbox(chat.outbox);
+}
+
+function markOutboxQueued() {
+  for (const item of chat.outbox) {
+    if (messages.stateOf(item.client_id) === "sending") messages.setState(item.client_id, "queued");
+  }
+}
+
+/** Send every unacknowledged message again, with its original client_id. */
+function flushOutbox() {
+  if (!chat.ready) return;
+  for (const item of chat.outbox) {
+    if (socket.send({ type: "message.send", client_id: item.client_id, text: item.text })) {
+      messages.setState(item.client_id, "sending");
+    }
+  }
+}
+
+function sendMessage(text) {
+  const item = { client_id: newClientId(), text };
+  chat.outbox.push(item);
+  saveOutbox(chat.outbox);
+  messages.addPending(item.client_id, text, chat.ready ? "sending" : "queued");
+  if (chat.ready) socket.send({ type: "message.send", client_id: item.client_id, text });
+}
+
+function chooseLanguage(code, name) {
+  socket.send({ type: "conversation.set_language", language: code });
+  chat.language = code;
+  announce(t("language_changed", { language: name }));
+}
+
+function showTyping() {
+  const node = $("#typing");
+  node.textContent = t("typing", { name: chat.officerName || t("adviser") });
+  node.hidden = false;
+  clearTimeout(chat.typingTimer);
+  chat.typingTimer = setTimeout(hideTyping, TYPING_SHOW_MS);
+}
+
+function hideTyping() {
+  clearTimeout(chat.typingTimer);
+  $("#typing").hidden = true;
+}
+
+function showEnded(frame) {
+  const alreadyShown = !$("#ended-view").hidden;
+  saveEnded(true);
+  hideTyping();
+  let reason = t("ended_generic");
+  if (frame.status === "abandoned") reason = t("ended_unanswered");
+  else if (frame.reason === "ended_by_citizen") reason = t("ended_by_citizen");
+  else if (frame.reason === "ended_by_officer") reason = t("ended_by_officer");
+  $("#ended-reason").textContent = reason;
+  $("#rating-form").hidden = frame.status !== "closed" || $("#rating-thanks").textContent !== "";
+  showView("ended");
+  if (!alreadyShown) {
+    announce(reason);
+    $("#ended-heading").focus();
+  }
+}
+
+function onRatingSaved() {
+  $("#rating-form").hidden = true;
+  $("#rating-thanks").textContent = t("rating_thanks");
+}
+
+function wireStart() {
+  const form = $("#prechat-form");
+  watchDanger(form, $("#danger-note"));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    chat.prechat = readPrechat(form);
+    chat.startRequested = true;
+    showView("chat");
+    showWaiting(true);
+    $("#message-input").focus();
+    if (socket.isOpen) onOpen();
+    else socket.connect();
+  });
+}
+
+function wireComposer() {
+  const form = $("#composer");
+  const input = $("#message-input");
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    sendMessage(text);
+    input.value = "";
+    input.focus();
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  input.addEventListener("input", () => {
+    const now = Date.now();
+    if (chat.ready && now - chat.lastTypingSent > TYPING_SEND_EVERY_MS) {
+      chat.lastTypingSent = now;
+      socket.send({ type: "typing" });
+    }
+  });
+}
+
+function wireEnding() {
+  const confirmBox = $("#confirm-end");
+  $("#end-chat").addEventListener("click", () => {
+    $("#confirm-end-text").textContent = t("confirm_end");
+    confirmBox.hidden = false;
+    $("#confirm-end-yes").focus();
+  });
+  $("#confirm-end-no").addEventListener("click", () => {
+    confirmBox.hidden = true;
+    $("#end-chat").focus();
+  });
+  $("#confirm-end-yes").addEventListener("click", () => {
+    confirmBox.hidden = true;
+    socket.send({ type: "conversation.end" });
+  });
+  for (const button of $$(".download-transcript")) {
+    button.addEventListener("click", () => downloadTranscript(messages.entries(), senderLabel));
+  }
+  $("#rating-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const data = new FormData(event.target);
+    const score = Number(data.get("score"));
+    if (!score) return;
+    socket.send({ type: "rating.submit", score, comment: String(data.get("comment") || "").trim() });
+  });
+  $("#new-chat").addEventListener("click", () => {
+    socket.stop();
+    wipe();
+    location.replace(location.pathname + location.search);
+  });
+}
+
+function wireLanguageForm() {
+  // Replace rather than push: one history entry for this page, so quick exit leaves no trail.
+  $("#language-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const params = new URLSearchParams({ lang: $("#language-select").value });
+    location.replace(`${location.pathname}?${params}`);
+  });
+}
+
+installQuickExit({ button: $("#quick-exit"), exitUrl: config.exit_url, beforeExit: () => socket.stop() });
+wireStart();
+wireComposer();
+wireEnding();
+wireLanguageForm();
+
+if (chat.token) {
+  // A reload inside a chat: show it again, resend what was not acknowledged.
+  showView(saved.ended ? "ended" : "chat");
+  for (const item of chat.outbox) messages.addPending(item.client_id, item.text, "queued");
+  socket.connect();
+} else {
+  showView("start");
+}

@@ -1,0 +1,70 @@
+// While waiting: queue position and estimated wait, nobody-on-duty help, suggested articles,
+// and the question which language to write in.
+
+import { $, el } from "../common/dom.js";
+import { formatDuration, formatNumber, t } from "../common/i18n.js";
+import { articleFragment } from "../common/sanitize.js";
+
+export function showWaiting(visible) {
+  $("#waiting-panel").hidden = !visible;
+}
+
+/** A `queue.position` frame; fields other than `position` may be absent. */
+export function showQueuePosition(frame) {
+  $("#queue-position").textContent = t("queue_position", { position: formatNumber(frame.position) });
+  const eta = $("#queue-eta");
+  if (typeof frame.estimated_wait_seconds === "number") {
+    eta.textContent = t("queue_eta", { duration: formatDuration(frame.estimated_wait_seconds) });
+  } else if ("estimated_wait_seconds" in frame) {
+    eta.textContent = t("queue_eta_unknown");
+  } else {
+    eta.textContent = "";
+  }
+  const onDuty = $("#queue-on-duty");
+  const nobody = $("#nobody-on-duty");
+  if (typeof frame.officers_on_duty === "number") {
+    onDuty.textContent = t("queue_on_duty", { count: formatNumber(frame.officers_on_duty) });
+    nobody.hidden = frame.officers_on_duty > 0;
+  } else {
+    onDuty.textContent = "";
+    nobody.hidden = true;
+  }
+}
+
+/** A `suggestions` frame: articles readable inline. Only `html` is inserted as HTML. */
+export function showSuggestions(frame) {
+  const list = $("#suggestion-list");
+  const articles = Array.isArray(frame.articles) ? frame.articles : [];
+  list.replaceChildren(
+    ...articles.map((article) => {
+      const body = el("div", { class: "article-body" });
+      body.append(articleFragment(article.html));
+      return el(
+        "details",
+        { lang: article.language || null, "data-slug": article.slug },
+        el("summary", { dir: "auto" }, article.title || ""),
+        article.summary ? el("p", { class: "summary-text", dir: "auto" }, article.summary) : null,
+        body,
+      );
+    }),
+  );
+  $("#suggestions").hidden = articles.length === 0;
+}
+
+/** A `language.ask` frame: one button per candidate, each named in its own language. */
+export function askLanguage(frame, choose) {
+  const box = $("#language-ask");
+  const choices = $("#language-ask-choices");
+  const candidates = Array.isArray(frame.candidates) ? frame.candidates : [];
+  choices.replaceChildren(
+    ...candidates.map((candidate) => {
+      const button = el("button", { type: "button", class: "secondary", lang: candidate.code }, candidate.name);
+      button.addEventListener("click", () => {
+        choose(candidate.code, candidate.name);
+        box.hidden = true;
+      });
+      return button;
+    }),
+  );
+  box.hidden = candidates.length === 0;
+}

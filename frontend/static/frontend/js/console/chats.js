@@ -1,0 +1,392 @@
+// The officer's conversations: one tab and panel each, unread counts, replies, notes,
+// triage corrections and transfers. Frames go out through `send`; nothing here parses frames
+// from the socket except what the dispatcher hands to a Chat.
+
+import { announce } from "../common/announce.js";
+import { config } from "../common/config.js";
+import { $, el } from "../common/dom.js";
+import { formatTime, t } from "../common/i18n.js";
+import { newClientId } from "../common/ids.js";
+import { MessageList } from "../common/messagelist.js";
+import { categoryLabel, languageLabel } from "./alerts.js";
+import { ArticleTool } from "./articles.js";
+import { expandShortcut, renderCanned } from "./canned.js";
+
+const TYPING_SEND_EVERY_MS = 3000;
+const TYPING_SHOW_MS = 5000;
+
+function senderLabel(frame) {
+  if (frame.sender === "citizen") return t("citizen");
+  if (frame.sender === "officer") return frame.author_name || (frame.seq === null ? t("you") : t("adviser"));
+  return t("system");
+}
+
+export class Chat {
+  constructor(manager, card) {
+    this.manager = manager;
+    this.id = card.id;
+    this.card = { ...card };
+    this.ready = false;
+    this.opened = false;
+    this.ended = false;
+    this.unread = 0;
+    this.outbox = [];
+    this.notes = new Map();
+    this.lastTypingSent = 0;
+    this.typingTimer = null;
+    this.build();
+    this.update(card);
+  }
+
+  build() {
+    const suffix = `c${this.id}`;
+    const fragment = $("#chat-panel-template").content.cloneNode(true);
+    for (const node of fragment.querySelectorAll("[id], [for], [aria-describedby]")) {
+      for (const attr of ["id", "for", "aria-describedby"]) {
+        const value = node.getAttribute(attr);
+        if (value && value.includes("__")) node.setAttribute(attr, value.replaceAll("__", suffix));
+      }
+    }
+    this.panel = fragment.querySelector(".chat-panel");
+    this.panel.id = `panel-${suffix}`;
+    this.panel.setAttribute("aria-labelledby", `tab-${suffix}`);
+    this.panel.hidden = true;
+    this.tab = el("button", {
+      type: "button", role: "tab", class: "chat-tab", id: `tab-${suffix}`,
+      "aria-controls": this.panel.id, "aria-selected": "false", tabindex: "-1",
+    });
+    this.tabLabel = el("span", {});
+    this.tabUnread = el("span", { class: "unread", hidden: true });
+    this.tab.append(this.tabLabel, this.tabUnread);
+    this.tab.addEventListener("click", () => this.manager.activate(this.id, false));
+    this.messages = new MessageList(this.panel.querySelector(".messages"), { mySender: "officer", senderLabel, t });
+    this.reply = this.panel.querySelector(".reply");
+    this.noteInput = this.panel.querySelector(".note-input");
+    this.articles = new ArticleTool(this.panel.querySelector(".articles"), {
+      insert: (slug) => this.insertArticle(slug),
+      preview: (slug) => this.send({ type: "article.preview", conversation_id: this.id, slug }),
+    });
+    this.wire();
+  }
+
+  send(frame) {
+    return this.manager.send(frame);
+  }
+
+  wire() {
+    const composer = this.panel.querySelector(".composer");
+    composer.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const text = this.reply.value.trim();
+      if (!text || this.ended) return;
+      this.sendMessage(text);
+      this.reply.value = "";
+      this.reply.focus();
+    });
+    this.reply.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        composer.requestSubmit();
+      } else if (event.key === "Tab" && !event.shiftKey) {
+        const expanded = expandShortcut(this.reply, this.card.language);
+        if (expanded === true) {
+          event.preventDefault();
+        } else if (typeof expanded === "string") {
+          event.preventDefault();
+          this.manager.status(t("canned_unknown", { shortcut: expanded }));
+        }
+      }
+    });
+    this.reply.addEventListener("input", () => {
+      const now = Date.now();
+      if (this.ready && now - this.lastTypingSent > TYPING_SEND_EVERY_MS) {
+        this.lastTypingSent = now;
+        this.send({ type: "typing", conversation_id: this.id });
+      }
+    });
+    this.panel.querySelector(".note-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const text = this.noteInput.value.trim();
+      if (!text) return;
+      const clientId = newClientId();
+      this.addNote({ id: null, client_id: clientId, author_name: t("you"), text, created_at: new Date().toISOString() }, true);
+      this.send({ type: "note.add", conversation_id: this.id, client_id: clientId, text });
+      this.noteInput.value = "";
+    });
+    this.panel.querySelector(".override-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const data = new FormData(event.target);
+      const frame = { type: "conversation.override", conversation_id: this.id };
+      for (const field of ["category", "urgency", "language"]) {
+        if (data.get(field) && data.get(field) !== this.card[field]) frame[field] = data.get(field);
+      }
+      if (Object.keys(frame).length > 2) this.send(frame);
+    });
+    this.panel.querySelector(".transfer-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const officer = new FormData(event.target).get("officer");
+      const frame = { type: "conversation.transfer", conversation_id: this.id };
+      if (officer) frame.officer_id = Number(officer);
+      this.send(frame);
+    });
+    this.panel.querySelector(".act-escalate").addEventListener("click", () => this.manager.actions.escalate(this));
+    this.panel.querySelector(".act-refer").addEventListener("click", () => this.manager.actions.refer(this));
+    this.panel.querySelector(".act-close").addEventListener("click", () => this.manager.actions.close(this));
+    const dismiss = this.panel.querySelector(".act-dismiss");
+    dismiss.textContent = t("close_tab");
+    dismiss.addEventListener("click", () => this.manager.remove(this.id));
+  }
+
+  /** A conversation card from the server. */
+  update(card) {
+    this.card = { ...this.card, ...card };
+    const c = this.card;
+    const title = t("conversation", { id: this.id });
+    this.panel.querySelector(".chat-title").textContent = title;
+    this.tabLabel.textContent = `${c.urgency ? `${c.urgency} · ` : ""}${title}`;
+    const urgency = (config.urgencies && config.urgencies[c.urgency]) || c.urgency || "";
+    this.panel.querySelector(".chat-badges").replaceChildren(
+      urgency ? el("span", { class: `badge urgency-${c.urgency}` }, urgency) : "",
+      c.category ? el("span", { class: "badge" }, categoryLabel(c.category)) : "",
+      c.language ? el("span", { class: "badge", lang: c.language }, languageLabel(c.language)) : "",
+      "citizen_online" in c ? el("span", { class: "badge" }, c.citizen_online ? `● ${t("citizen_online")}` : `○ ${t("citizen_offline")}`) : "",
+    );
+    const answers = this.panel.querySelector(".prechat-answers");
+    const prechat = c.prechat || {};
+    const items = [];
+    if (prechat.what_happened) items.push([t("prechat_what"), categoryLabel(prechat.what_happened)]);
+    for (const key of ["happening_now", "in_danger", "under_18"]) {
+      if (typeof prechat[key] === "boolean") items.push([t(`prechat_${key}`), prechat[key] ? t("yes") : t("no")]);
+    }
+    answers.replaceChildren(...items.map(([k, v]) => el("div", {}, el("dt", {}, k), el("dd", {}, v))));
+    const reasons = Array.isArray(c.reasons) ? c.reasons : [];
+    this.panel.querySelector(".triage-reasons").replaceChildren(
+      ...(reasons.length ? [el("p", { class: "hint" }, t("reasons")), el("ul", {}, ...reasons.map((r) => el("li", {}, r)))] : []),
+    );
+    const form = this.panel.querySelector(".override-form");
+    for (const field of ["category", "urgency", "language"]) {
+      if (c[field]) form.elements[field].value = c[field];
+    }
+    renderCanned(this.panel.querySelector(".canned-list"), c.language, this.reply);
+  }
+
+  onMessage(frame) {
+    const isNew = this.messages.receive(frame);
+    this.outbox = this.outbox.filter((item) => item.client_id !== frame.client_id || frame.sender !== "officer");
+    if (isNew && frame.sender === "citizen") {
+      this.hideTyping();
+      this.card.preview = frame.text.slice(0, 140);
+      if (this.ready) {
+        if (!this.manager.isVisible(this.id)) this.setUnread(this.unread + 1);
+        announce(t("new_message_in", { id: this.id, text: frame.text }));
+      }
+    }
+  }
+
+  onAck(frame) {
+    this.messages.ack(frame);
+    this.outbox = this.outbox.filter((item) => item.client_id !== frame.client_id);
+  }
+
+  onReplayDone() {
+    this.ready = true;
+    this.flush();
+  }
+
+  onError(frame) {
+    if (this.messages.stateOf(frame.ref)) {
+      if (frame.code === "rate_limited") {
+        this.messages.setState(frame.ref, "queued");
+        setTimeout(() => this.flush(), 3000);
+        return true;
+      }
+      this.messages.setState(frame.ref, "failed", frame.message);
+      this.outbox = this.outbox.filter((item) => item.client_id !== frame.ref);
+      return true;
+    }
+    const note = this.notes.get(frame.ref);
+    if (note) {
+      note.querySelector(".meta").textContent = t("state_failed", { reason: frame.message });
+      return true;
+    }
+    return false;
+  }
+
+  sendMessage(text) {
+    const item = { client_id: newClientId(), text };
+    this.outbox.push(item);
+    this.messages.addPending(item.client_id, text, this.ready ? "sending" : "queued");
+    if (this.ready) this.send({ type: "message.send", conversation_id: this.id, client_id: item.client_id, text });
+  }
+
+  /** Resend unacknowledged replies with their original client_id. */
+  flush() {
+    if (!this.ready) return;
+    for (const item of this.outbox) {
+      if (this.send({ type: "message.send", conversation_id: this.id, client_id: item.client_id, text: item.text })) {
+        this.messages.setState(item.client_id, "sending");
+      }
+    }
+  }
+
+  markQueued() {
+    this.ready = false;
+    for (const item of this.outbox) {
+      if (this.messages.stateOf(item.client_id) === "sending") this.messages.setState(item.client_id, "queued");
+    }
+  }
+
+  insertArticle(slug) {
+    if (this.ended) return;
+    this.send({ type: "article.insert", conversation_id: this.id, client_id: newClientId(), slug });
+    this.manager.status(t("article_inserted"));
+  }
+
+  addNote(frame, pending = false) {
+    const list = this.panel.querySelector(".note-list");
+    const key = frame.client_id || `id-${frame.id}`;
+    const existing = this.notes.get(key);
+    const meta = el("p", { class: "meta" }, pending ? `${frame.author_name} · ${t("state_sending")}` : `${frame.author_name} · ${formatTime(new Date(frame.created_at))}`);
+    const item = el("li", { "data-note-id": frame.id || "" }, meta, el("p", { class: "text", dir: "auto" }, frame.text));
+    if (existing) existing.replaceWith(item);
+    else list.append(item);
+    this.notes.set(key, item);
+    if (!pending && existing) this.manager.status(t("note_added"));
+  }
+
+  showTyping() {
+    const node = this.panel.querySelector(".typing");
+    node.textContent = t("citizen_typing");
+    node.hidden = false;
+    clearTimeout(this.typingTimer);
+    this.typingTimer = setTimeout(() => this.hideTyping(), TYPING_SHOW_MS);
+  }
+
+  hideTyping() {
+    clearTimeout(this.typingTimer);
+    this.panel.querySelector(".typing").hidden = true;
+  }
+
+  setUnread(count) {
+    this.unread = count;
+    this.tabUnread.hidden = count === 0;
+    this.tabUnread.textContent = t("unread", { count });
+    this.manager.updateTitle();
+  }
+
+  setCase(reference, url) {
+    const box = this.panel.querySelector(".chat-case");
+    box.replaceChildren(url ? el("a", { href: url }, t("cases"), " ", reference) : el("span", {}, t("cases"), " ", reference));
+  }
+
+  /** The conversation left this officer (ended, transferred, handed back): read-only now. */
+  end(text) {
+    if (this.ended) return;
+    this.ended = true;
+    this.tab.dataset.ended = "true";
+    this.hideTyping();
+    const note = this.panel.querySelector(".ended-note");
+    note.textContent = text;
+    note.hidden = false;
+    for (const node of this.panel.querySelectorAll(".composer, .override-form, .transfer-form, .act-escalate, .act-refer, .act-close")) {
+      node.hidden = true;
+    }
+    this.panel.querySelector(".act-dismiss").hidden = false;
+    this.outbox = [];
+  }
+}
+
+export class Chats {
+  constructor({ send, status, actions }) {
+    this.send = send;
+    this.status = status;
+    this.actions = actions;
+    this.map = new Map();
+    this.activeId = null;
+    this.tabs = $("#chat-tabs");
+    this.panels = $("#chat-panels");
+    this.tabs.addEventListener("keydown", (event) => {
+      if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
+        event.preventDefault();
+        this.step(event.key === "ArrowRight" ? 1 : -1, true);
+      }
+    });
+    document.addEventListener("visibilitychange", () => {
+      if (!document.hidden && this.activeId !== null) this.get(this.activeId).setUnread(0);
+    });
+  }
+
+  get(id) {
+    return this.map.get(Number(id)) || null;
+  }
+
+  all() {
+    return Array.from(this.map.values());
+  }
+
+  ensure(card) {
+    let chat = this.get(card.id);
+    if (!chat) {
+      chat = new Chat(this, card);
+      this.map.set(chat.id, chat);
+      this.tabs.append(chat.tab);
+      this.panels.append(chat.panel);
+      $("#no-chats").hidden = true;
+      if (this.activeId === null) this.activate(chat.id, false);
+    } else if (card.status) {
+      chat.update(card);
+    }
+    return chat;
+  }
+
+  isVisible(id) {
+    return this.activeId === Number(id) && !document.hidden;
+  }
+
+  activate(id, focusTab) {
+    const chat = this.get(id);
+    if (!chat) return;
+    this.activeId = chat.id;
+    for (const other of this.map.values()) {
+      const selected = other === chat;
+      other.tab.setAttribute("aria-selected", String(selected));
+      other.tab.tabIndex = selected ? 0 : -1;
+      other.panel.hidden = !selected;
+    }
+    chat.setUnread(0);
+    if (focusTab) chat.tab.focus();
+  }
+
+  active() {
+    return this.activeId === null ? null : this.get(this.activeId);
+  }
+
+  step(delta, focusTab) {
+    const ids = Array.from(this.map.keys());
+    if (!ids.length) return;
+    const index = ids.indexOf(this.activeId);
+    const next = ids[(index + delta + ids.length) % ids.length];
+    this.activate(next, focusTab);
+  }
+
+  remove(id) {
+    const chat = this.get(id);
+    if (!chat) return;
+    chat.tab.remove();
+    chat.panel.remove();
+    this.map.delete(chat.id);
+    if (this.activeId === chat.id) {
+      this.activeId = null;
+      const first = this.map.keys().next();
+      if (!first.done) this.activate(first.value, true);
+    }
+    $("#no-chats").hidden = this.map.size > 0;
+    this.updateTitle();
+  }
+
+  updateTitle() {
+    const unread = this.all().reduce((sum, chat) => sum + chat.unread, 0);
+    const base = document.title.replace(/^\(\d+\) /, "");
+    document.title = unread ? `(${unread}) ${base}` : base;
+  }
+}

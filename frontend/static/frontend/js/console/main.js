@@ -1,0 +1,196 @@
+// Officer console: one dispatcher for every frame from /ws/officer/.
+
+import { unlockAudio } from "../common/beep.js";
+import { config } from "../common/config.js";
+import { $ } from "../common/dom.js";
+import { t } from "../common/i18n.js";
+import { ReconnectingSocket, showConnectionState } from "../common/socket.js";
+import { Actions } from "./actions.js";
+import { clearP1Alert, showP1Alert } from "./alerts.js";
+import { Chats } from "./chats.js";
+import { Queue } from "./queue.js";
+import { installShortcuts } from "./shortcuts.js";
+
+const ENDED_REASONS = new Set(["ended_by_citizen", "ended_by_officer"]);
+const pendingClaims = new Set();
+let onDuty = $("#duty-toggle").getAttribute("aria-pressed") === "true";
+
+function status(text) {
+  $("#console-status").textContent = text;
+}
+
+const socket = new ReconnectingSocket(config.socket_path, {
+  onOpen: () => {},
+  onFrame: dispatch,
+  onState: (state, detail) => {
+    if (state !== "open") for (const chat of chats.all()) chat.markQueued();
+    showConnectionState($("#connection"), t, state, detail);
+  },
+});
+const send = (frame) => socket.send(frame);
+const actions = new Actions({ send, status });
+const chats = new Chats({ send, status, actions });
+const queue = new Queue({ onClaim: claim });
+
+function claim(conversationId) {
+  pendingClaims.add(conversationId);
+  send({ type: "conversation.claim", conversation_id: conversationId });
+}
+
+function openConversation(chat) {
+  chat.opened = true;
+  send({ type: "conversation.open", conversation_id: chat.id, last_seq: chat.messages.lastSeq });
+}
+
+function dispatch(frame) {
+  switch (frame.type) {
+    case "officer.state":
+      onOfficerState(frame);
+      break;
+    case "duty.state":
+      setDuty(frame.on_duty);
+      break;
+    case "queue.snapshot":
+      queue.snapshot(frame.entries || []);
+      break;
+    case "queue.entry":
+      queue.upsert(frame.entry);
+      break;
+    case "queue.removed":
+      queue.remove(frame.conversation_id);
+      clearP1Alert(frame.conversation_id);
+      break;
+    case "alert.p1":
+      showP1Alert(frame, (id) => {
+        if (queue.has(id)) queue.focusCard(id);
+        else if (chats.get(id)) chats.activate(id, true);
+      });
+      break;
+    case "conversation.state":
+      onConversationState(frame);
+      break;
+    case "message":
+      chats.ensure({ id: frame.conversation_id }).onMessage(frame);
+      break;
+    case "ack":
+      chats.get(frame.conversation_id)?.onAck(frame);
+      break;
+    case "replay.done":
+      chats.get(frame.conversation_id)?.onReplayDone();
+      break;
+    case "typing":
+      if (frame.sender === "citizen") chats.get(frame.conversation_id)?.showTyping();
+      break;
+    case "suggestions":
+      chats.get(frame.conversation_id)?.articles.suggest(frame.articles);
+      break;
+    case "article.preview":
+      chats.get(frame.conversation_id)?.articles.showPreview(frame);
+      break;
+    case "note":
+      chats.get(frame.conversation_id)?.addNote(frame);
+      break;
+    case "error":
+      onError(frame);
+      break;
+    default:
+      break;
+  }
+}
+
+function onOfficerState(frame) {
+  setDuty(frame.on_duty);
+  const assigned = new Set();
+  for (const card of frame.conversations || []) {
+    assigned.add(card.id);
+    const chat = chats.ensure(card);
+    chat.update(card);
+    openConversation(chat);
+  }
+  // Conversations that left this officer while the console was offline.
+  for (const chat of chats.all()) {
+    if (!assigned.has(chat.id) && !chat.ended) chat.end(t("transferred"));
+  }
+}
+
+function onConversationState(frame) {
+  const card = frame.conversation;
+  if (!card) return;
+  const mine = card.assigned_officer_id === config.officer_id;
+  let chat = chats.get(card.id);
+  if (card.status === "waiting") {
+    queue.upsert(card);
+    if (chat && !chat.ended) chat.end(t("transferred"));
+    return;
+  }
+  queue.remove(card.id);
+  if (card.status === "active" && mine) {
+    chat = chats.ensure(card);
+    chat.update(card);
+    if (frame.reason === "assigned" && !chat.opened && !pendingClaims.has(card.id)) openConversation(chat);
+    if (frame.reason === "opened") {
+      chat.opened = true;
+      if (pendingClaims.delete(card.id)) {
+        chats.activate(card.id, false);
+        chat.reply.focus();
+      }
+    }
+    return;
+  }
+  if (!chat || chat.ended) return;
+  if (card.status === "closed" || card.status === "abandoned" || ENDED_REASONS.has(frame.reason)) {
+    chat.update(card);
+    chat.end(frame.reason === "ended_by_officer" ? t("closed") : t("ended"));
+  } else if (!mine) {
+    chat.end(t("transferred"));
+  }
+}
+
+function onError(frame) {
+  const chat = chats.all().find((c) => c.onError && frame.ref && (c.messages.stateOf(frame.ref) || c.notes.has(frame.ref)));
+  if (chat && chat.onError(frame)) return;
+  if (frame.code === "already_claimed") {
+    status(t("claimed_elsewhere"));
+    return;
+  }
+  status(t("error_generic", { message: frame.message }));
+}
+
+function setDuty(value) {
+  onDuty = Boolean(value);
+  const button = $("#duty-toggle");
+  button.setAttribute("aria-pressed", String(onDuty));
+  button.textContent = onDuty ? t("on_duty") : t("off_duty");
+}
+
+function toggleDuty() {
+  unlockAudio();
+  send({ type: "duty.set", on_duty: !onDuty });
+}
+
+$("#duty-toggle").addEventListener("click", toggleDuty);
+// Sound needs a gesture on the page first: any click or key unlocks the P1 beep.
+document.addEventListener("pointerdown", unlockAudio, { once: true });
+document.addEventListener("keydown", unlockAudio, { once: true });
+
+const onActive = (fn) => () => {
+  const chat = chats.active();
+  if (chat && !chat.ended) fn(chat);
+};
+installShortcuts({
+  takeNext: () => {
+    const first = queue.first();
+    if (first) claim(first.id);
+  },
+  nextChat: () => chats.step(1, true),
+  previousChat: () => chats.step(-1, true),
+  focusReply: onActive((chat) => chat.reply.focus()),
+  focusArticles: onActive((chat) => chat.articles.searchInput?.focus()),
+  focusNote: onActive((chat) => chat.noteInput.focus()),
+  escalate: onActive((chat) => actions.escalate(chat)),
+  refer: onActive((chat) => actions.refer(chat)),
+  close: onActive((chat) => actions.close(chat)),
+  toggleDuty,
+});
+
+socket.connect();

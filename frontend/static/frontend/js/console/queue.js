@@ -1,0 +1,120 @@
+// The live queue: cards in the server's order, waiting times ticking, one "Take" per card.
+
+import { $, el } from "../common/dom.js";
+import { formatDuration, formatNumber, t } from "../common/i18n.js";
+import { categoryLabel, languageLabel } from "./alerts.js";
+import { config } from "../common/config.js";
+
+export class Queue {
+  constructor({ onClaim }) {
+    this.list = $("#queue-list");
+    this.entries = [];
+    this.onClaim = onClaim;
+    setInterval(() => this.tick(), 15000);
+  }
+
+  snapshot(entries) {
+    this.entries = entries.slice();
+    this.render();
+  }
+
+  /** A card that appeared or changed; the queue order is the server's (rank), kept by urgency. */
+  upsert(entry) {
+    const index = this.entries.findIndex((e) => e.id === entry.id);
+    if (entry.status && entry.status !== "waiting") {
+      this.remove(entry.id);
+      return;
+    }
+    if (index >= 0) this.entries[index] = entry;
+    else this.entries.push(entry);
+    this.sort();
+    this.render();
+  }
+
+  remove(conversationId) {
+    this.entries = this.entries.filter((e) => e.id !== conversationId);
+    this.render();
+  }
+
+  first() {
+    return this.entries[0] || null;
+  }
+
+  has(conversationId) {
+    return this.entries.some((e) => e.id === conversationId);
+  }
+
+  focusCard(conversationId) {
+    const button = this.list.querySelector(`[data-conversation-id="${conversationId}"] button`);
+    if (button) button.focus();
+  }
+
+  sort() {
+    const rank = (e) => [e.requeued ? 0 : 1, Number(String(e.urgency || "P3").slice(1)), Date.parse(e.queued_at) || 0];
+    this.entries.sort((a, b) => {
+      const ra = rank(a);
+      const rb = rank(b);
+      for (let i = 0; i < ra.length; i += 1) if (ra[i] !== rb[i]) return ra[i] - rb[i];
+      return 0;
+    });
+  }
+
+  waited(entry) {
+    return (Date.now() - Date.parse(entry.queued_at)) / 1000;
+  }
+
+  tick() {
+    for (const node of this.list.querySelectorAll("[data-queued-at]")) {
+      node.textContent = t("waiting_for", { duration: formatDuration((Date.now() - Date.parse(node.dataset.queuedAt)) / 1000, "short") });
+    }
+  }
+
+  render() {
+    this.list.replaceChildren(...this.entries.map((entry) => this.card(entry)));
+    $("#queue-empty").hidden = this.entries.length > 0;
+    $("#queue-count").textContent = `(${formatNumber(this.entries.length)})`;
+  }
+
+  card(entry) {
+    const urgency = (config.urgencies && config.urgencies[entry.urgency]) || entry.urgency;
+    const take = el(
+      "button",
+      { type: "button", class: "primary" },
+      t("take"),
+      el("span", { class: "visually-hidden" }, ` – ${t("conversation", { id: entry.id })}`),
+    );
+    take.addEventListener("click", () => this.onClaim(entry.id));
+    const prechat = entry.prechat || {};
+    const reasons = Array.isArray(entry.reasons) ? entry.reasons : [];
+    const languageBadge = entry.preferred === undefined
+      ? el("span", { class: "badge", lang: entry.language || null }, languageLabel(entry.language))
+      : el(
+        "span",
+        { class: `badge ${entry.preferred ? "lang-match" : ""}`, title: entry.preferred ? t("speaks_language") : t("no_language_match") },
+        `${languageLabel(entry.language)} ${entry.preferred ? "✓" : ""}`.trim(),
+      );
+    return el(
+      "li",
+      { class: "queue-card", "data-urgency": entry.urgency, "data-conversation-id": entry.id },
+      el(
+        "p",
+        { class: "card-head" },
+        el("span", { class: `badge urgency-${entry.urgency}` }, urgency),
+        el("span", {}, categoryLabel(entry.category)),
+        languageBadge,
+        entry.requeued ? el("span", { class: "badge" }, t("requeued")) : null,
+      ),
+      prechat.under_18 ? el("p", { class: "hint" }, `${t("prechat_under_18")}: ${t("yes")}`) : null,
+      entry.preview ? el("p", { class: "preview", dir: "auto" }, entry.preview) : null,
+      reasons.length
+        ? el("ul", { class: "reasons", "aria-label": t("reasons") }, ...reasons.map((r) => el("li", {}, r)))
+        : null,
+      el(
+        "p",
+        { class: "card-foot" },
+        el("span", { "data-queued-at": entry.queued_at }, t("waiting_for", { duration: formatDuration(this.waited(entry), "short") })),
+        take,
+      ),
+    );
+  }
+}

@@ -1,0 +1,275 @@
+"""Translated text and choice lists the browser pages need: JS strings, categories, outcomes.
+
+Everything here is built per request inside the active language, so the pages hand the
+browser finished, translated strings (through ``json_script``) and never translate in JS.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+# Outcome codes an officer picks when closing a conversation (stored in Conversation.outcome).
+OUTCOMES = (
+    "advice_given",
+    "case_opened",
+    "referred",
+    "reported_elsewhere",
+    "no_crime",
+    "citizen_left",
+    "other",
+)
+
+
+def category_labels() -> dict[str, str]:
+    """Each triage category in plain words, as a citizen would describe it."""
+    return {
+        "phishing": _("A fake website, text message or e-mail took my login or card details"),
+        "bank_impersonation": _(
+            "Someone called pretending to be my bank or the police (a “safe account”, "
+            "a remote-access app)"
+        ),
+        "marketplace_fraud": _("I paid for something online and got nothing, or a fake buyer"),
+        "investment_fraud": _("A fake investment or cryptocurrency platform"),
+        "romance_scam": _("Someone I met online asked me for money"),
+        "sextortion": _("Someone threatens to share intimate images of me"),
+        "account_takeover": _("My e-mail, social media or phone number was taken over"),
+        "malware_ransomware": _("A virus or ransomware on my computer or phone"),
+        "identity_theft": _("Loans or accounts were opened in my name"),
+        "harassment": _("Threats, stalking, bullying or hate online"),
+        "child_abuse": _("A child is being asked for images or is at risk"),
+        "trafficking": _("A job offer turned into forced work, or my documents were taken"),
+        "other": _("Something else"),
+    }
+
+
+def category_short_labels() -> dict[str, str]:
+    """Short category names for staff screens."""
+    return {
+        "phishing": pgettext("category", "Phishing"),
+        "bank_impersonation": pgettext("category", "Bank or police impersonation"),
+        "marketplace_fraud": pgettext("category", "Marketplace fraud"),
+        "investment_fraud": pgettext("category", "Investment fraud"),
+        "romance_scam": pgettext("category", "Romance scam"),
+        "sextortion": pgettext("category", "Sextortion"),
+        "account_takeover": pgettext("category", "Account takeover"),
+        "malware_ransomware": pgettext("category", "Malware or ransomware"),
+        "identity_theft": pgettext("category", "Identity theft"),
+        "harassment": pgettext("category", "Harassment"),
+        "child_abuse": pgettext("category", "Child at risk"),
+        "trafficking": pgettext("category", "Trafficking"),
+        "other": pgettext("category", "Other"),
+    }
+
+
+def urgency_labels() -> dict[str, str]:
+    return {
+        "P1": _("P1 critical"),
+        "P2": _("P2 urgent"),
+        "P3": _("P3 standard"),
+        "P4": _("P4 information"),
+    }
+
+
+def outcome_labels() -> dict[str, str]:
+    return {
+        "advice_given": _("Advice given"),
+        "case_opened": _("Case opened"),
+        "referred": _("Referred to a partner unit"),
+        "reported_elsewhere": _("Told where to report"),
+        "no_crime": _("No crime involved"),
+        "citizen_left": _("Citizen left"),
+        "other": _("Other"),
+    }
+
+
+def language_names() -> dict[str, str]:
+    """Every supported language, named in its own language."""
+    return dict(settings.LANGUAGES)
+
+
+def canned_replies() -> dict[str, list[dict[str, str]]]:
+    """Canned replies per interface language: an officer writes in the citizen's language."""
+    replies: dict[str, list[dict[str, str]]] = {}
+    for code in settings.UI_LANGUAGES:
+        with translation.override(code):
+            replies[code] = [
+                {
+                    "shortcut": "hello",
+                    "text": _(
+                        "Hello, I am a police officer on duty. I have read your message "
+                        "and I will help you now."
+                    ),
+                },
+                {
+                    "shortcut": "bank",
+                    "text": _(
+                        "Please call your bank right now using the number on your card and "
+                        "ask them to block the card and stop the transfer. Then come back here."
+                    ),
+                },
+                {
+                    "shortcut": "evidence",
+                    "text": _(
+                        "Please do not delete anything: keep the messages, screenshots, "
+                        "phone numbers, account numbers and links. They are evidence."
+                    ),
+                },
+                {
+                    "shortcut": "danger",
+                    "text": _(
+                        "If you are in danger right now, call 112. I will stay here with you."
+                    ),
+                },
+                {
+                    "shortcut": "report",
+                    "text": _(
+                        "You can report this at any police station. Quote the case reference "
+                        "I will give you, and bring the evidence you kept."
+                    ),
+                },
+                {
+                    "shortcut": "wait",
+                    "text": _("Thank you. Please give me a moment to check this."),
+                },
+                {
+                    "shortcut": "bye",
+                    "text": _(
+                        "Thank you for contacting us. If anything else happens, you can "
+                        "write again at any time."
+                    ),
+                },
+            ]
+    return replies
+
+
+def common_strings() -> dict[str, str]:
+    """Strings every page's scripts use (connection state, delivery state, times)."""
+    return {
+        "conn_connecting": _("Connecting…"),
+        "conn_open": _("Connected"),
+        "conn_offline": _("Connection lost. Reconnecting…"),
+        "conn_offline_now": _(
+            "You are offline. Messages you write will be sent when you are back."
+        ),
+        "conn_closed": _("Disconnected."),
+        "conn_login": _("Your session has ended. Please log in again."),
+        "state_sending": _("Sending…"),
+        "state_sent": _("Sent"),
+        "state_queued": _("Not sent yet – will be sent when the connection is back"),
+        "state_failed": _("Not sent: %(reason)s"),
+        "retry": _("Try again"),
+        "you": _("You"),
+        "adviser": _("Adviser"),
+        "citizen": _("Citizen"),
+        "system": _("Notice"),
+        "article": _("Article"),
+        "language_of_article": _("Article language: %(language)s"),
+        "error_generic": _("Something went wrong: %(message)s"),
+        "error_text_too_long": _("the message is too long (at most 4,000 characters)"),
+        "error_text_empty": _("the message is empty"),
+        "error_rate_limited": _("too many messages in a short time; retrying"),
+        "error_ended": _("the conversation has ended"),
+        "case_reference": _("Case reference: %(reference)s"),
+    }
+
+
+def citizen_strings() -> dict[str, str]:
+    return {
+        **common_strings(),
+        "queue_position": _("You are number %(position)s in the queue."),
+        "queue_eta": _("Estimated wait: about %(duration)s."),
+        "queue_eta_unknown": _("We cannot estimate the wait right now."),
+        "queue_on_duty": _("Advisers on duty: %(count)s."),
+        "officer_joined": _("%(name)s has joined the conversation."),
+        "officer_joined_anon": _("An adviser has joined the conversation."),
+        "officer_left": _(
+            "Your adviser was disconnected. You are back at the front of the queue; "
+            "the next free adviser will continue."
+        ),
+        "transferred": _("Your conversation was passed to another adviser: %(name)s."),
+        "transferred_queue": _(
+            "Your conversation was passed on. The next free adviser will continue."
+        ),
+        "referred": _("Your conversation was passed to a partner unit."),
+        "typing": _("%(name)s is typing…"),
+        "ended_by_citizen": _("You ended the conversation."),
+        "ended_by_officer": _("The adviser ended the conversation."),
+        "ended_unanswered": _("You left before an adviser answered."),
+        "ended_generic": _("The conversation has ended."),
+        "resume_failed": _(
+            "Your previous conversation is no longer available. You can start a new one."
+        ),
+        "case_reference_hint": _(
+            "Write it down: quote it at any police station or when you contact us again."
+        ),
+        "transcript_title": _("Conversation transcript"),
+        "transcript_saved_at": _("Saved at %(time)s"),
+        "transcript_filename": _("conversation"),
+        "confirm_end": _("Do you want to end the conversation?"),
+        "rating_thanks": _("Thank you for your feedback."),
+        "new_message_from": _("New message from %(name)s: %(text)s"),
+        "language_changed": _("Language changed to %(language)s."),
+    }
+
+
+def console_strings() -> dict[str, str]:
+    return {
+        **common_strings(),
+        "on_duty": _("On duty"),
+        "off_duty": _("Off duty"),
+        "take": _("Take"),
+        "waiting_for": _("waiting %(duration)s"),
+        "requeued": _("Returned to the queue"),
+        "speaks_language": _("You speak this language"),
+        "no_language_match": _("You do not list this language"),
+        "queue_empty": _("Nobody is waiting."),
+        "preview": _("Last message"),
+        "reasons": _("Why this urgency"),
+        "p1_alert": _("Critical conversation waiting: %(category)s, %(language)s."),
+        "p1_take": _("Open the queue entry"),
+        "dismiss": _("Dismiss"),
+        "unread": _("%(count)s unread"),
+        "citizen_online": _("Citizen online"),
+        "citizen_offline": _("Citizen offline"),
+        "citizen_typing": _("The citizen is typing…"),
+        "ended": _("This conversation has ended."),
+        "close_tab": _("Close tab"),
+        "claimed_elsewhere": _("Another officer took this conversation first."),
+        "note_added": _("Note added."),
+        "article_inserted": _("Article sent."),
+        "no_suggestions": _("No suggested articles yet."),
+        "no_results": _("No articles found."),
+        "insert": _("Insert"),
+        "preview_article": _("Preview"),
+        "preview_language": _("Would be sent in %(language)s (requested: %(requested)s)."),
+        "escalated": _("Case %(reference)s opened."),
+        "referred": _("Referral sent."),
+        "request_failed": _("The request failed: %(message)s"),
+        "transferred": _("The conversation was transferred."),
+        "override_saved": _("Triage corrected."),
+        "closed": _("Conversation closed."),
+        "new_message_in": _("New message in conversation %(id)s: %(text)s"),
+        "conversation": _("Conversation %(id)s"),
+        "prechat_what": _("What happened"),
+        "prechat_happening_now": _("Happening now"),
+        "prechat_in_danger": _("In danger"),
+        "prechat_under_18": _("Under 18"),
+        "yes": _("yes"),
+        "no": _("no"),
+        "canned_unknown": _("No canned reply is called “%(shortcut)s”."),
+        "cases": _("Case"),
+    }
+
+
+def supervisor_strings() -> dict[str, str]:
+    return {
+        **common_strings(),
+        "updated_at": _("Updated %(time)s"),
+        "no_data": _("No data for this period."),
+        "p1_alert": _("Critical conversation waiting: %(category)s, %(language)s."),
+        "dismiss": _("Dismiss"),
+        "load_failed": _("Could not load the statistics: %(message)s"),
+    }
