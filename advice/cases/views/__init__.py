@@ -1,0 +1,1 @@
+"""HTTP views of case records: pages for officers, form actions, exports and JSON endpoints."""
