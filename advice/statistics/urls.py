@@ -1,5 +1,13 @@
-"""URL map of this app."""
+"""URL map of supervisor statistics, mounted at ``/supervisor/stats/``."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from advice.statistics import views
+
+app_name = "statistics"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("metrics.json", views.metrics_json, name="metrics"),
+    path("export.csv", views.export_csv, name="export"),
+    path("chart.svg", views.chart_svg, name="chart"),
+]

@@ -1,0 +1,142 @@
+"""Benchmark of the supervisor statistics queries on a generated history (PostgreSQL).
+
+Usage (a separate database, never the service's):
+    createdb -h 127.0.0.1 -U postgres poradnia_bench
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/poradnia_bench
+    export DJANGO_DEBUG=1 SECRET_KEY=x
+    python manage.py migrate
+    python manage.py generate_history --conversations 1000000 --days 365
+    python bench/stats_queries.py [--runs 5] [--explain] [--indexes]
+
+Measures (warm, after one untimed run) the 30-day dashboard of one unit as its supervisor
+sees it (totals, daily series, every breakdown including officers and the heat map) and the
+12-month overview of every unit as an admin sees it (totals, monthly series, breakdowns by
+unit, language, category, urgency and the heat map). ``--indexes`` first creates the
+indexes proposed in docs/statistics.md (bench-only, ``CREATE INDEX IF NOT EXISTS``);
+``--explain`` prints the key lines of EXPLAIN ANALYZE of the slowest queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "poradnia.settings")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from advice.models import Conversation  # noqa: E402
+from advice.statistics.access import StatsScope  # noqa: E402
+from advice.statistics.metrics import stats_compute  # noqa: E402
+from advice.statistics.params import StatsQuery  # noqa: E402
+
+# The indexes proposed for advice.Conversation.Meta.indexes (see docs/statistics.md).
+PROPOSED_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS conv_stats_created_cover_idx ON advice_conversation "
+    "(created_at) INCLUDE (unit_id, status, urgency, language, category, queued_at, "
+    "claimed_at, first_officer_message_at, closed_at, escalated_at, referred_at, "
+    "transfer_count, rating, assigned_officer_id)",
+)
+
+
+def timed(label: str, query: StatsQuery, scope: StatsScope, runs: int) -> list[tuple[float, str]]:
+    stats_compute(query, scope)  # warm caches and connection
+    durations = []
+    captured: list[tuple[float, str]] = []
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as ctx:
+            began = time.perf_counter()
+            stats_compute(query, scope)
+            durations.append((time.perf_counter() - began) * 1000)
+        captured = [(float(q["time"]) * 1000, q["sql"]) for q in ctx.captured_queries]
+    print(
+        f"{label}: median {statistics.median(durations):.0f} ms, "
+        f"min {min(durations):.0f} ms, max {max(durations):.0f} ms over {runs} runs; "
+        f"{len(captured)} queries"
+    )
+    return captured
+
+
+def explain(captured: list[tuple[float, str]], top: int) -> None:
+    for ms, sql in sorted(captured, reverse=True)[:top]:
+        if not sql.lstrip().upper().startswith("SELECT"):
+            continue
+        print(f"\n  -- {ms:.0f} ms: {sql[:160]}…")
+        with connection.cursor() as cursor:
+            cursor.execute("SET work_mem = '64MB'")
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            for (line,) in cursor.fetchall():
+                keep = ("Scan", "Aggregate", "Sort", "Execution", "Planning", "Workers", "Hash")
+                if any(k in line for k in keep):
+                    print("    " + line.strip()[:150])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--indexes", action="store_true")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("Run this on PostgreSQL (DATABASE_URL).")
+    if args.indexes:
+        with connection.cursor() as cursor:
+            for sql in PROPOSED_INDEXES:
+                began = time.perf_counter()
+                cursor.execute(sql)
+                print(f"index ready in {time.perf_counter() - began:.1f} s")
+            cursor.execute("VACUUM (ANALYZE) advice_conversation")
+    total = Conversation.objects.count()
+    last = Conversation.objects.order_by("-created_at").values_list("created_at", flat=True)[0]
+    busiest = (
+        Conversation.objects.exclude(unit=None)
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    if busiest is None:
+        sys.exit("No answered conversations: run generate_history first.")
+    unit_id = busiest["unit_id"]
+    zone = ZoneInfo("Europe/Warsaw")
+    end = last.astimezone(zone).date()
+    print(f"{total} conversations; last day {end}; unit id {unit_id}")
+
+    supervisor = StatsScope(
+        unit_ids=frozenset({unit_id}), officer_unit_ids=frozenset({unit_id}), timezone=zone.key
+    )
+    dashboard = StatsQuery(start=end - timedelta(days=29), end=end, tz=zone, granularity="day")
+    admin = StatsScope(unit_ids=None, officer_unit_ids=frozenset(), timezone=zone.key)
+    overview = StatsQuery(
+        start=end - timedelta(days=364),
+        end=end,
+        tz=zone,
+        granularity="month",
+        breakdowns=("unit", "language", "category", "urgency", "heatmap"),
+    )
+    rows_30 = Conversation.objects.filter(supervisor.conversations_q()).filter(
+        dashboard.conversations_q()
+    )
+    print(f"30-day dashboard rows: {rows_30.count()}")
+    captured_30 = timed("30-day dashboard, one unit", dashboard, supervisor, args.runs)
+    captured_365 = timed("12-month overview, all units", overview, admin, args.runs)
+    if args.explain:
+        explain(captured_30, 2)
+        explain(captured_365, 3)
+
+
+if __name__ == "__main__":
+    main()
