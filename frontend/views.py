@@ -20,6 +20,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.http import require_safe
 
+from advice.cases.models import ReferralReason
 from advice.models import OfficerProfile, Unit
 from advice.prechat import CATEGORIES
 from advice.selectors import is_staff_member, is_supervisor, officer_profile
@@ -137,6 +138,7 @@ def console_page(request: HttpRequest) -> HttpResponse:
         "languages": list(names.items()),
         "colleagues": config["colleagues"],
         "units": config["units"],
+        "referral_reasons": ReferralReason.choices,
     }
     return render(request, "frontend/console.html", context)
 

@@ -310,6 +310,8 @@ function wireComposer() {
     const text = input.value.trim();
     if (!text) return;
     sendMessage(text);
+    // A new message starts a new "typing" episode: tell the adviser at the first key press.
+    chat.lastTypingSent = 0;
     input.value = "";
     input.focus();
   });

@@ -67,7 +67,7 @@ export class Actions {
     const form = $("#refer-form");
     const body = {
       unit: form.elements.unit.value,
-      reason: form.elements.reason.value.trim(),
+      reason: form.elements.reason.value,
       summary: form.elements.summary.value.trim(),
     };
     try {

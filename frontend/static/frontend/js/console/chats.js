@@ -80,6 +80,7 @@ export class Chat {
       const text = this.reply.value.trim();
       if (!text || this.ended) return;
       this.sendMessage(text);
+      this.lastTypingSent = 0;
       this.reply.value = "";
       this.reply.focus();
     });
