@@ -8,7 +8,8 @@ of one message (lower case, no diacritics, mixed scripts repaired):
 - ``...``: up to three other words in between.
 
 Words and stems of at least ``FUZZY_MIN`` letters also match with one typo (a letter missing,
-added, replaced, or two neighbours swapped), except in their first two letters.
+added, replaced, or two neighbours swapped), except in their first two and last two letters
+(a different ending is another form of the word, not a typo).
 
 A match directly preceded by a negation word of any language ("nie podałem", "didn't click")
 is ignored, except for P1 cues: a denied danger is still worth an officer's look.
@@ -22,12 +23,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from triage.data_files import Cue, DataFileError, language_data
-from triage.normalize import fix_scripts, fold
+from triage.normalize import WORD_RE, fix_scripts, fold
 
-FUZZY_MIN = 7
+FUZZY_MIN = 8
+FUZZY_TAIL = 2
 GAP_MAX = 3
 GAP = -1
-_TOKEN_RE = re.compile(r"\d+|[^\W\d_]+")
 _BELOW_RE = re.compile(r"#<(\d+)")
 
 
@@ -68,7 +69,7 @@ def message_tokens(text: str) -> list[Token]:
     repaired = fix_scripts(text)  # same length as ``text``: positions stay valid
     return [
         Token(fold(match.group(0)), match.start(), match.end())
-        for match in _TOKEN_RE.finditer(repaired)
+        for match in WORD_RE.finditer(repaired)
     ]
 
 
@@ -83,7 +84,7 @@ def _parse_term(term: str) -> list[tuple[str, str]]:
             parts.append(("number", raw[2:] if raw != "#" else ""))
             continue
         stem = raw.endswith("*")
-        words = [fold(word) for word in _TOKEN_RE.findall(raw.rstrip("*"))]
+        words = [fold(word) for word in WORD_RE.findall(raw.rstrip("*"))]
         if not words:
             raise DataFileError(f"cue term {term!r}: {raw!r} has no letters")
         parts.extend(("exact", word) for word in words[:-1])
@@ -133,8 +134,9 @@ def _one_edit(word: str, pattern: str, *, stem: bool) -> bool:
     i = 0
     while i < limit and word[i] == pattern[i]:
         i += 1
-    if i == len(pattern):
-        return not stem and len(word) == len(pattern) + 1  # one letter added at the end
+    if i >= len(pattern) - FUZZY_TAIL:
+        # A difference in the last letters is inflection ("zaplatit" vs "zaplatil"), not a typo.
+        return False
 
     def rest(word_from: int, pattern_from: int) -> bool:
         tail, wanted = word[word_from:], pattern[pattern_from:]

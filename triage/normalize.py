@@ -20,9 +20,13 @@ _CYRILLIC_TO_LATIN = str.maketrans(
 )
 # Letters without a Unicode decomposition that people replace by a plain letter when typing
 # without diacritics. ґ is folded into г because many Ukrainian keyboards lack it.
-_FOLD_EXTRA = str.maketrans({"ł": "l", "ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ґ": "г"})
+# Apostrophes inside a word vanish ("don't" = "dont", Ukrainian "вб'є" = "вбє" in any of the
+# three apostrophes people type).
+_FOLD_EXTRA = str.maketrans(
+    {"ł": "l", "ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ґ": "г", "'": "", "’": "", "ʼ": ""}
+)
 
-_WORD_RE = re.compile(r"\d+|[^\W\d_]+")
+WORD_RE = re.compile(r"\d+|[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
 _MIXED_RE = re.compile(r"[^\W\d_]+")
 
 
@@ -57,4 +61,4 @@ def fold(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Folded words and digit runs of ``text``, in order (``"Ukradł 500zł!"`` → 3 tokens)."""
-    return [fold(token) for token in _WORD_RE.findall(fix_scripts(text))]
+    return [fold(token) for token in WORD_RE.findall(fix_scripts(text))]
