@@ -8,12 +8,14 @@ Polish, Czech, Slovak and Ukrainian, which PostgreSQL has no stemmer for). Elsew
 a small scorer in Python gives the same weights: title 1.0, keywords and summary 0.4,
 body 0.1 per matched term.
 
-``article_index()`` is an in-process, tokenised copy of the published articles, rebuilt when
+``article_index()`` is an in-process inverted index of the published articles, rebuilt when
 any article or translation changes; suggestions and the SQLite scorer read it.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,19 +39,16 @@ PG_CONFIGS = {
 _FOLD_FROM = "ąćęłńóśźżáčďéěíňřšťúůýäĺľôŕ"
 _FOLD_TO = "acelnoszzacdeeinrstuuyallor"
 
-WEIGHT_TITLE = 1.0
-WEIGHT_KEYWORDS = 0.4
-WEIGHT_SUMMARY = 0.4
-WEIGHT_BODY = 0.1
+# Field codes of the index, and their weights in the SQLite scorer (PostgreSQL's ts_rank
+# defaults for the weights A, B, B, D that ``_pg_scores`` gives the same fields).
+TITLE = "title"
+KEYWORDS = "keywords"
+SUMMARY = "summary"
+BODY = "body"
+SEARCH_WEIGHTS = {TITLE: 1.0, KEYWORDS: 0.4, SUMMARY: 0.4, BODY: 0.1}
 
-
-@dataclass(frozen=True)
-class IndexedTranslation:
-    language: str
-    title: frozenset[str]
-    keywords: frozenset[str]
-    summary: frozenset[str]
-    body: frozenset[str]
+# (position of the article in the index, translation language, field code)
+Posting = tuple[int, str, str]
 
 
 @dataclass(frozen=True)
@@ -59,19 +58,69 @@ class IndexedArticle:
     kind: str
     categories: tuple[str, ...]
     position: int
-    translations: tuple[IndexedTranslation, ...]
+    languages: frozenset[str]
 
-    @property
-    def languages(self) -> set[str]:
-        return {t.language for t in self.translations}
+
+class ArticleIndex:
+    """Published articles and an inverted index of the folded words of their translations.
+
+    ``hits(term)`` finds every field with a word that ``text.matches`` the term: words equal to
+    it, words starting with it (a range of the sorted vocabulary) and words it starts with
+    (its own prefixes) — a few look-ups per term whatever the number of articles.
+    """
+
+    def __init__(self, articles: list[IndexedArticle], postings: dict[str, list[Posting]]):
+        self.articles = articles
+        self.postings = postings
+        self.vocabulary = sorted(postings)
+
+    def hits(self, term: str) -> set[Posting]:
+        found: set[Posting] = set(self.postings.get(term, ()))
+        if len(term) < text.MIN_PREFIX:
+            return found
+        start = bisect.bisect_left(self.vocabulary, term)
+        for word in itertools.islice(self.vocabulary, start, None):
+            if not word.startswith(term):
+                break
+            found.update(self.postings[word])
+        for end in range(text.MIN_PREFIX, len(term)):
+            found.update(self.postings.get(term[:end], ()))
+        return found
+
+    def scores(
+        self, terms: list[str], weights: dict[str, float], *, best_field_only: bool
+    ) -> dict[int, float]:
+        """``{position in self.articles: score}`` for articles matching any term.
+
+        Per translation, each term adds the weight of every field it hits (or, with
+        ``best_field_only``, of the heaviest one); an article scores as its best translation.
+        """
+        per_translation: dict[tuple[int, str], float] = {}
+        for term in terms:
+            gained: dict[tuple[int, str], float] = {}
+            for article_pos, language, field in self.hits(term):
+                weight = weights.get(field, 0.0)
+                key = (article_pos, language)
+                if best_field_only:
+                    gained[key] = max(gained.get(key, 0.0), weight)
+                else:
+                    gained[key] = gained.get(key, 0.0) + weight
+            for key, weight in gained.items():
+                per_translation[key] = per_translation.get(key, 0.0) + weight
+        best: dict[int, float] = {}
+        for (article_pos, _language), score in per_translation.items():
+            if score > 0:
+                best[article_pos] = max(best.get(article_pos, 0.0), score)
+        return best
 
 
 _index_lock = threading.Lock()
 _index_state: dict[str, object] = {}
 
 
-def article_index() -> list[IndexedArticle]:
-    """Tokenised published articles; one aggregate query when nothing changed since last time."""
+def article_index() -> ArticleIndex:
+    """The index of published articles; one aggregate query when nothing changed since the
+    last call in this process."""
     stamp = Article.objects.aggregate(
         articles=Count("id", distinct=True),
         translation_count=Count("translations"),
@@ -81,73 +130,46 @@ def article_index() -> list[IndexedArticle]:
     key = tuple(sorted(stamp.items()))
     with _index_lock:
         if _index_state.get("key") == key:
-            return _index_state["articles"]  # type: ignore[return-value]
-    articles = _build_index()
+            return _index_state["index"]  # type: ignore[return-value]
+    index = _build_index()
     with _index_lock:
         _index_state["key"] = key
-        _index_state["articles"] = articles
-    return articles
+        _index_state["index"] = index
+    return index
 
 
-def _tokens(value: str) -> frozenset[str]:
-    return frozenset(text.words(value))
-
-
-def _build_index() -> list[IndexedArticle]:
-    by_article: dict[int, list[IndexedTranslation]] = {}
+def _build_index() -> ArticleIndex:
+    published = list(Article.objects.filter(published=True).order_by("position", "slug"))
+    positions = {article.pk: pos for pos, article in enumerate(published)}
+    languages: dict[int, set[str]] = {}
+    postings: dict[str, list[Posting]] = {}
     rows = Translation.objects.filter(article__published=True).values_list(
         "article_id", "language", "title", "keywords", "summary", "body"
     )
-    for article_id, language, title, keywords, summary, body in rows:
-        by_article.setdefault(article_id, []).append(
-            IndexedTranslation(
-                language=language,
-                title=_tokens(title),
-                keywords=_tokens(keywords),
-                summary=_tokens(summary),
-                body=_tokens(body),
-            )
-        )
-    return [
+    for article_id, language, *values in rows:
+        pos = positions[article_id]
+        languages.setdefault(pos, set()).add(language)
+        for field, value in zip((TITLE, KEYWORDS, SUMMARY, BODY), values, strict=True):
+            for word in set(text.words(value)):
+                postings.setdefault(word, []).append((pos, language, field))
+    articles = [
         IndexedArticle(
             id=article.pk,
             slug=article.slug,
             kind=article.kind,
             categories=tuple(article.categories or ()),
             position=article.position,
-            translations=tuple(by_article.get(article.pk, ())),
+            languages=frozenset(languages.get(pos, ())),
         )
-        for article in Article.objects.filter(published=True).order_by("position", "slug")
+        for pos, article in enumerate(published)
     ]
-
-
-def field_score(term: str, tokens: frozenset[str]) -> bool:
-    """Whether any token of a field matches ``term`` (exact, or a shared prefix)."""
-    if term in tokens:
-        return True
-    return any(text.matches(term, token) for token in tokens)
+    return ArticleIndex(articles, postings)
 
 
 def _python_scores(query: str) -> dict[int, float]:
-    query_terms = text.terms(query)
-    scores: dict[int, float] = {}
-    for article in article_index():
-        best = 0.0
-        for translation in article.translations:
-            score = 0.0
-            for term in query_terms:
-                if field_score(term, translation.title):
-                    score += WEIGHT_TITLE
-                if field_score(term, translation.keywords):
-                    score += WEIGHT_KEYWORDS
-                if field_score(term, translation.summary):
-                    score += WEIGHT_SUMMARY
-                if field_score(term, translation.body):
-                    score += WEIGHT_BODY
-            best = max(best, score)
-        if best > 0:
-            scores[article.id] = best
-    return scores
+    index = article_index()
+    scores = index.scores(text.terms(query), SEARCH_WEIGHTS, best_field_only=False)
+    return {index.articles[pos].id: score for pos, score in scores.items()}
 
 
 @lru_cache(maxsize=1)

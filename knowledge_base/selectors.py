@@ -9,7 +9,7 @@ language goes out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -28,7 +28,7 @@ from knowledge_base.models import (
     Translation,
 )
 from knowledge_base.rendering import body_revision, checklist_items, render_markdown
-from knowledge_base.search import IndexedArticle, article_index, field_score, rank_articles
+from knowledge_base.search import KEYWORDS, SUMMARY, TITLE, article_index, rank_articles
 
 
 @dataclass(frozen=True)
@@ -143,10 +143,9 @@ def articles_published(*, language: str) -> list[ArticleView]:
     return _views(ids, language)
 
 
-# Suggestion weights: a matched word counts most in the keywords written for victims' words.
-SUGGEST_KEYWORD = 3.0
-SUGGEST_TITLE = 2.0
-SUGGEST_SUMMARY = 1.0
+# Suggestion weights: a matched word counts most in the keywords written for victims' words;
+# bodies are not read (too many incidental words).
+SUGGEST_WEIGHTS = {KEYWORDS: 3.0, TITLE: 2.0, SUMMARY: 1.0}
 # Articles serving the triage category come first, the guidance before the checklist.
 SUGGEST_CATEGORY = {
     ArticleKind.GUIDANCE: 6.0,
@@ -157,22 +156,6 @@ SUGGEST_CATEGORY = {
 SUGGEST_GENERAL = 0.5
 # Only the latest text counts for very long conversations (keeps the call cheap).
 SUGGEST_MAX_CHARS = 6000
-
-
-def _text_score(article: IndexedArticle, message_terms: Iterable[str]) -> float:
-    best = 0.0
-    terms = list(message_terms)
-    for translation in article.translations:
-        score = 0.0
-        for term in terms:
-            if field_score(term, translation.keywords):
-                score += SUGGEST_KEYWORD
-            elif field_score(term, translation.title):
-                score += SUGGEST_TITLE
-            elif field_score(term, translation.summary):
-                score += SUGGEST_SUMMARY
-        best = max(best, score)
-    return best
 
 
 def articles_suggest(
@@ -186,13 +169,14 @@ def articles_suggest(
     get a small base score, so the list is filled with them when nothing matches.
     """
     joined = "\n".join(texts)[-SUGGEST_MAX_CHARS:]
-    message_terms = text.terms(joined)
+    index = article_index()
+    text_scores = index.scores(text.terms(joined), SUGGEST_WEIGHTS, best_field_only=True)
     chain = fallback_chain(language)
     ranked: list[tuple[float, int, str, int]] = []
-    for article in article_index():
+    for pos, article in enumerate(index.articles):
         if not article.languages.intersection(chain):
             continue
-        score = _text_score(article, message_terms)
+        score = text_scores.get(pos, 0.0)
         if category and category in article.categories:
             score += SUGGEST_CATEGORY.get(ArticleKind(article.kind), 0.0)
         if not article.categories:
