@@ -82,7 +82,7 @@ def case_escalate(*, conversation_id: int, officer: AbstractBaseUser) -> Case:
     now = timezone.now()
     with transaction.atomic():
         conversation = (
-            Conversation.objects.select_for_update()
+            Conversation.objects.select_for_update(of=("self",))
             .select_related("unit")
             .filter(pk=conversation_id)
             .first()
