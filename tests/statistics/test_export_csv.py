@@ -14,7 +14,7 @@ from advice.statistics.params import stats_query_parse
 
 pytestmark = pytest.mark.django_db
 
-RANGE = {"from": "2025-03-03", "to": "2025-03-03", "breakdowns": "language,officer"}
+RANGE = {"from": "2025-03-03", "to": "2025-03-03", "breakdowns": "category,officer"}
 
 
 @pytest.mark.parametrize(
@@ -47,7 +47,7 @@ def small_and_large(make_conversation, unit, officer):
         make_conversation(
             unit=unit,
             officer=officer,
-            language="pl",
+            category="phishing",
             join=30,
             close=300,
             rating=5,
@@ -55,17 +55,17 @@ def small_and_large(make_conversation, unit, officer):
         )
     for _ in range(2):
         make_conversation(
-            unit=unit, officer=officer, language="=cmd|' /C calc'!A0", join=90, close=200
+            unit=unit, officer=officer, category="=cmd|' /C calc'!A0", join=90, close=200
         )
 
 
 def test_external_export_hides_cells_of_fewer_than_five_conversations(small_and_large, supervisor):
     rows = {(r["section"], r["group"]): r for r in export(supervisor, external=True)}
-    large = rows[("language", "pl")]
+    large = rows[("category", "phishing")]
     assert large["started"] == "6"
     assert large["wait_join_median"] == "30.0"
     assert large["rating_average"] == "5.0"
-    small = rows[("language", "'=cmd|' /C calc'!A0")]
+    small = rows[("category", "'=cmd|' /C calc'!A0")]
     assert small["started"] == "< 5"
     assert small["wait_join_median"] == "< 5"
     assert small["abandoned"] == "0"
@@ -78,7 +78,7 @@ def test_external_export_hides_cells_of_fewer_than_five_conversations(small_and_
 
 def test_internal_export_shows_small_numbers(small_and_large, supervisor):
     rows = {(r["section"], r["group"]): r for r in export(supervisor, external=False)}
-    assert rows[("language", "'=cmd|' /C calc'!A0")]["started"] == "2"
+    assert rows[("category", "'=cmd|' /C calc'!A0")]["started"] == "2"
 
 
 def test_export_has_no_message_text_officer_names_or_comments(small_and_large, supervisor):
@@ -90,5 +90,5 @@ def test_export_has_no_message_text_officer_names_or_comments(small_and_large, s
     assert {r["section"] for r in csv.DictReader(io.StringIO(text))} == {
         "total",
         "period",
-        "language",
+        "category",
     }
