@@ -264,12 +264,38 @@ def console_strings() -> dict[str, str]:
     }
 
 
+def breakdown_labels() -> dict[str, str]:
+    return {
+        "": "",
+        "language": _("by language"),
+        "urgency": _("by urgency"),
+        "category": _("by category"),
+        "unit": _("by unit"),
+        "officer": _("by officer"),
+    }
+
+
 def supervisor_strings() -> dict[str, str]:
     return {
         **common_strings(),
         "updated_at": _("Updated %(time)s"),
-        "no_data": _("No data for this period."),
+        "no_data": _("no data"),
         "p1_alert": _("Critical conversation waiting: %(category)s, %(language)s."),
+        "p1_take": _("Show in the live view"),
         "dismiss": _("Dismiss"),
         "load_failed": _("Could not load the statistics: %(message)s"),
+        "waiting_total": _("Waiting"),
+        "p1_waiting": _("P1 waiting"),
+        "longest_wait": _("Longest wait"),
+        "active": _("In conversation"),
+        "officers_on_duty": _("Officers on duty"),
+        "officers_online": _("%(count)s online"),
+        "load": _("Chats / capacity"),
+        "none": _("none"),
+        "no_officer_for": _("Nobody on duty speaks: %(languages)s"),
+        "all_languages_covered": _("Every waiting language has an officer on duty."),
+        "online": _("online"),
+        "offline": _("offline"),
+        "waiting_for": _("waiting %(duration)s"),
+        "conversation": _("Conversation %(id)s"),
     }

@@ -10,6 +10,7 @@ app_name = "frontend"
 urlpatterns = [
     path("", views.citizen_page, name="citizen"),
     path("weather/", views.neutral_page, name="neutral"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("console/", views.console_page, name="console"),
     path(
         "console/login/",

@@ -11,9 +11,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -143,16 +144,72 @@ def console_page(request: HttpRequest) -> HttpResponse:
     return render(request, "frontend/console.html", context)
 
 
+# Query parameters of the statistics endpoints the dashboard passes through unchanged.
+STATS_PARAMS = ("from", "to", "granularity", "unit", "language", "category", "urgency")
+# Charts of the historical view: (chart, metric, breakdown) for ``/supervisor/stats/chart.svg``.
+STATS_CHARTS = (
+    ("series", "started", ""),
+    ("series", "abandonment_rate", ""),
+    ("series", "wait_join_median", ""),
+    ("breakdown", "started", "language"),
+    ("breakdown", "wait_join_median", "urgency"),
+    ("breakdown", "started", "category"),
+    ("breakdown", "rating_average", "unit"),
+    ("heatmap", "started", ""),
+)
+
+
+def _metric_labels() -> dict[str, str]:
+    from advice.statistics.charts import METRIC_LABELS
+
+    return {name: str(label) for name, label in METRIC_LABELS.items()}
+
+
 @login_required
 def supervisor_page(request: HttpRequest) -> HttpResponse:
     if not is_supervisor(request.user):  # type: ignore[arg-type]
         raise PermissionDenied("Supervisors only.")
+    params = QueryDict(mutable=True)
+    for name in STATS_PARAMS:
+        values = [v for v in request.GET.getlist(name) if v]
+        if values:
+            params.setlist(name, values)
+    query = params.urlencode()
+    labels = _metric_labels()
+    breakdowns = ui_text.breakdown_labels()
+    charts = []
+    for chart, metric, by in STATS_CHARTS:
+        chart_params = params.copy()
+        chart_params["chart"] = chart
+        chart_params["metric"] = metric
+        if by:
+            chart_params["by"] = by
+        title = labels.get(metric, metric)
+        charts.append(
+            {
+                "url": f"/supervisor/stats/chart.svg?{chart_params.urlencode()}",
+                "title": f"{title} – {breakdowns[by]}" if by else title,
+            }
+        )
     config = {
         "socket_path": "/ws/supervisor/",
-        "stats_url": "/supervisor/stats/",
+        "metrics_url": f"/supervisor/stats/metrics.json?{query}",
         "categories": ui_text.category_short_labels(),
         "urgencies": ui_text.urgency_labels(),
         "language_names": ui_text.language_names(),
+        "metric_labels": labels,
     }
-    context = {"strings": ui_text.supervisor_strings(), "config": config}
+    context = {
+        "strings": ui_text.supervisor_strings(),
+        "config": config,
+        "charts": charts,
+        "export_url": f"/supervisor/stats/export.csv?{query}",
+        "period": {name: request.GET.get(name, "") for name in ("from", "to", "granularity")},
+    }
     return render(request, "frontend/supervisor.html", context)
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask every site for /favicon.ico: answer with the same neutral icon."""
+    return HttpResponsePermanentRedirect(static("frontend/img/icon.svg"))

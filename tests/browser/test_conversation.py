@@ -55,7 +55,7 @@ def test_citizen_and_officer_talk_from_prechat_to_rating(new_page, base_url):
     officer.screenshot(path=str(SCREENSHOTS / "console.png"), full_page=True)
 
     # Each message shows exactly once on both sides, in order.
-    citizen_texts = citizen.locator("#message-list .message .body").all_inner_texts()
+    citizen_texts = citizen.locator("#message-list .message:not(.notice) .body").all_inner_texts()
     assert [t for t in citizen_texts if "kept them" in t] == ["Yes, I kept them"]
     officer_texts = panel.locator(".messages .message .body").all_inner_texts()
     assert officer_texts == [

@@ -1,0 +1,51 @@
+"""axe-core finds no serious or critical violation on any page; screenshots of each screen."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import SCREENSHOTS, go_on_duty, login, run_axe, start_chat
+
+pytestmark = pytest.mark.browser
+
+
+def assert_no_violations(page):
+    violations = run_axe(page)
+    assert violations == [], violations
+
+
+def test_citizen_pages_have_no_serious_violations(new_page, base_url):
+    # axe is injected as an inline script, which the page's CSP rightly forbids.
+    page = new_page(bypass_csp=True, locale="en-GB")
+    for language in ("en", "pl", "uk"):
+        page.goto(f"{base_url}/?lang={language}")
+        assert_no_violations(page)
+    start_chat(page, base_url)
+    page.fill("#message-input", "Accessibility check")
+    page.press("#message-input", "Enter")
+    page.wait_for_selector(".message.mine[data-state=sent]")
+    assert_no_violations(page)
+    page.goto(base_url + "/weather/")
+    assert_no_violations(page)
+
+
+def test_staff_pages_have_no_serious_violations(new_page, base_url):
+    page = new_page(bypass_csp=True, viewport={"width": 1366, "height": 900}, locale="en-GB")
+    page.goto(base_url + "/console/login/")
+    assert_no_violations(page)
+    login(page, base_url, "marek")
+    go_on_duty(page)
+    assert_no_violations(page)
+    page.goto(base_url + "/supervisor/")
+    page.wait_for_selector("#connection[data-state=open]")
+    page.wait_for_timeout(500)
+    assert_no_violations(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "supervisor.png"), full_page=True)
+
+
+def test_help_page_screenshot(new_page, base_url):
+    page = new_page(viewport={"width": 390, "height": 844}, locale="en-GB")
+    response = page.goto(base_url + "/help/")
+    assert response.ok
+    page.screenshot(path=str(SCREENSHOTS / "help.png"), full_page=True)
