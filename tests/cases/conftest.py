@@ -16,6 +16,13 @@ from advice.services.conversations import conversation_claim, conversation_start
 from advice.services.messages import message_post
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Staff accounts are made in nearly every test; the real hasher would take most of
+    the folder's run time (pytest-django restores the setting after each test)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def officer(make_officer: Callable[..., AbstractUser]) -> AbstractUser:
     return make_officer("anna")

@@ -39,7 +39,8 @@ def test_the_receiving_unit_accepts_a_case_and_owns_it(
     referral = Referral.objects.get()
     # Pending: the Czech unit sees it in its inbox and may read the case, not change it.
     inbox = client_for(foreign_officer).get("/console/cases/inbox/").content.decode()
-    assert case.reference in inbox and SUMMARY in inbox
+    assert case.reference in inbox
+    assert SUMMARY in inbox
     assert cases_visible_to(foreign_officer).filter(pk=case.pk).exists()
     page = client_for(foreign_officer).get(f"/console/cases/{case.pk}/").content.decode()
     assert "read only until accepted" in page
@@ -59,13 +60,15 @@ def test_the_receiving_unit_accepts_a_case_and_owns_it(
     assert not cases_visible_to(colleague).filter(pk=case.pk).exists()
     # Both units see the history.
     history = client_for(colleague).get("/console/cases/inbox/").content.decode()
-    assert case.reference in history and "Accepted" in history
+    assert case.reference in history
+    assert "Accepted" in history
     actions = list(
         AuditEvent.objects.filter(object_type="case", object_id=str(case.pk)).values_list(
             "action", flat=True
         )
     )
-    assert "case.referred" in actions and "case.referral_accepted" in actions
+    assert "case.referred" in actions
+    assert "case.referral_accepted" in actions
 
 
 @pytest.mark.django_db
@@ -150,7 +153,8 @@ def test_a_live_conversation_is_referred_over_the_json_endpoint(officer, foreign
     assert conversation.unit.code == "OVA"
     assert conversation.status == ConversationStatus.WAITING
     assert conversation.assigned_officer_id is None
-    assert conversation.referred_at is not None and conversation.requeued_at is not None
+    assert conversation.referred_at is not None
+    assert conversation.requeued_at is not None
     actions = list(conversation.audit.values_list("action", flat=True))
     assert {"conversation.referred", "conversation.referral_accepted"} <= set(actions)
     assert "conversation.requeued" in actions

@@ -13,12 +13,29 @@ from advice.cases.exports import case_document, stix_bundle, stix_indicators
 from advice.cases.models import Case
 from advice.cases.selectors import case_for_user
 from advice.cases.services.common import case_audit
+from advice.errors import DomainError
+
+
+def case_visible_or_refused(*, case_id: int, user: AbstractBaseUser, what: str) -> Case:
+    """``case_for_user``, recording a refused attempt (``case.access_refused``) before the
+    ``not_found`` error propagates."""
+    try:
+        return case_for_user(case_id, user)
+    except DomainError:
+        audit_record(
+            action="case.access_refused",
+            actor=user,
+            object_type="case",
+            object_id=case_id,
+            params={"what": what},
+        )
+        raise
 
 
 def case_open(*, case_id: int, user: AbstractBaseUser, view: str = "detail") -> Case:
     """The case if ``user`` may see it (else ``not_found``), recording ``case.viewed``."""
+    case = case_visible_or_refused(case_id=case_id, user=user, what=view)
     with transaction.atomic():
-        case = case_for_user(case_id, user)
         case_audit(case=case, action="case.viewed", actor=user, params={"view": view})
     return case
 
@@ -34,8 +51,8 @@ def case_list_viewed(*, user: AbstractBaseUser, count: int, filters: dict[str, s
 
 
 def case_export_json(*, case_id: int, user: AbstractBaseUser) -> dict[str, Any]:
+    case = case_visible_or_refused(case_id=case_id, user=user, what="json")
     with transaction.atomic():
-        case = case_for_user(case_id, user)
         document = case_document(case, viewer=user, language=translation.get_language() or "en")
         case_audit(case=case, action="case.exported", actor=user, params={"format": "json"})
     return document
@@ -43,8 +60,8 @@ def case_export_json(*, case_id: int, user: AbstractBaseUser) -> dict[str, Any]:
 
 def case_export_stix(*, case_id: int, user: AbstractBaseUser) -> str:
     """The STIX 2.1 bundle (JSON text) of the case's exportable indicators."""
+    case = case_visible_or_refused(case_id=case_id, user=user, what="stix")
     with transaction.atomic():
-        case = case_for_user(case_id, user)
         bundle = stix_bundle(case)
         case_audit(
             case=case,
@@ -56,7 +73,7 @@ def case_export_stix(*, case_id: int, user: AbstractBaseUser) -> str:
 
 
 def case_print(*, case_id: int, user: AbstractBaseUser) -> Case:
+    case = case_visible_or_refused(case_id=case_id, user=user, what="print")
     with transaction.atomic():
-        case = case_for_user(case_id, user)
         case_audit(case=case, action="case.exported", actor=user, params={"format": "print"})
     return case

@@ -33,6 +33,7 @@ from advice.cases.services.indicators import (
     indicators_add_manual,
     indicators_refresh,
 )
+from advice.cases.services.reading import case_visible_or_refused
 from advice.cases.services.referrals import (
     referral_accept,
     referral_case_create,
@@ -59,7 +60,7 @@ def _run(
 ) -> HttpResponse:
     """Run a service call; show ``done`` or the refusal; come back to the case."""
     try:
-        case_for_user(case_id, staff_user(request))
+        case_visible_or_refused(case_id=case_id, user=staff_user(request), what=request.path)
     except DomainError:
         raise Http404("No such case.") from None
     try:
@@ -76,7 +77,7 @@ def _case_form(
 ) -> forms.Form | None:
     """The bound form if valid (read in the case unit's time zone), else None with errors."""
     try:
-        case = case_for_user(case_id, staff_user(request))
+        case = case_visible_or_refused(case_id=case_id, user=staff_user(request), what=request.path)
     except DomainError:
         raise Http404("No such case.") from None
     with unit_time(case.unit):
