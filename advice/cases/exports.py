@@ -99,7 +99,11 @@ def case_document(case: Case, *, viewer: AbstractBaseUser, language: str = "en")
         ],
         "loss_totals": {k: str(v.normalize()) for k, v in loss_totals(case).items()},
         "evidence_checklist": [
-            {"code": item.code, "label": item_label(item.code, language), "have": item.have}
+            {
+                "code": item.code,
+                "label": item_label(item.code, language, stored=item.label),
+                "have": item.have,
+            }
             for item in case.evidence_items.all()
         ],
         "indicators": [

@@ -119,7 +119,9 @@ class EvidenceItem(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence_items")
     code = models.CharField(max_length=48)
-    label = models.CharField(max_length=200)
+    # In the unit's staff language when the case got it (knowledge-base items have no codes
+    # shared across languages).
+    label = models.TextField()
     position = models.PositiveSmallIntegerField(default=0)
     have = models.BooleanField(default=False)
 

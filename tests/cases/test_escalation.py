@@ -164,3 +164,39 @@ def test_the_notice_speaks_the_conversation_language(officer, language, expected
     notice = case.transcript.get(sender="system")
     assert notice.text.startswith(expected)
     assert case.reference in notice.text
+
+
+@pytest.mark.django_db
+def test_the_checklist_comes_from_the_knowledge_base_when_it_has_one(officer):
+    from knowledge_base.models import Article, Translation
+
+    article = Article.objects.create(
+        slug="evidence-phishing-test",
+        kind="evidence_checklist",
+        categories=["phishing"],
+        published=True,
+    )
+    for language, items in (
+        ("pl", ["Sam SMS z numerem nadawcy", "Zrzuty ekranu fałszywej strony"]),
+        ("uk", ["Саме SMS з номером відправника", "Знімки екрана фальшивої сторінки"]),
+    ):
+        Translation.objects.create(
+            article=article,
+            language=language,
+            title="Lista",
+            body="Zachowaj:\n\n" + "\n".join(f"- {item}" for item in items),
+        )
+    conversation = chat(officer, ["Dostałam SMS z linkiem"], language="uk")
+    Conversation.objects.filter(pk=conversation.pk).update(category="phishing")
+    case = case_escalate(conversation_id=conversation.pk, officer=officer)
+
+    # Officers of KAT read the checklist in Polish, the unit's first language.
+    assert list(case.evidence_items.values_list("label", flat=True)) == [
+        "Sam SMS z numerem nadawcy",
+        "Zrzuty ekranu fałszywej strony",
+    ]
+    # The citizen is told in Ukrainian what to bring.
+    notice = case.transcript.get(sender="system")
+    assert "Саме SMS з номером відправника" in notice.text
+    page = client_for(officer).get(f"/console/cases/{case.pk}/").content.decode()
+    assert "Zrzuty ekranu fałszywej strony" in page

@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from advice.cases.checklist import evidence_checklist
+from advice.cases.checklist import evidence_checklist, staff_language
 from advice.cases.models import (
     Case,
     CaseNote,
@@ -21,7 +21,6 @@ from advice.cases.models import (
     PaymentMethod,
 )
 from advice.cases.services.common import case_audit, case_lock_for_change, participant_add
-from advice.cases.services.escalation import STORED_LABEL_LANGUAGE
 from advice.errors import DomainError, ErrorCode
 from advice.models import OfficerProfile, Urgency
 from advice.prechat import CATEGORIES
@@ -108,7 +107,9 @@ def _plain(value: object) -> object:
 
 def _checklist_extend(case: Case) -> None:
     """Give the case the checklist of its (new) category; drop unticked items of the old one."""
-    wanted = evidence_checklist(category=case.category, language=STORED_LABEL_LANGUAGE)
+    wanted = evidence_checklist(
+        category=case.category, language=staff_language(case.unit.languages)
+    )
     codes = [item.code for item in wanted]
     case.evidence_items.exclude(code__in=codes).filter(have=False).delete()
     present = set(case.evidence_items.values_list("code", flat=True))

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from advice.cases.checklist import evidence_checklist
+from advice.cases.checklist import evidence_checklist, staff_language
 from advice.cases.errors import CaseError, CaseErrorCode
 from advice.cases.models import (
     Case,
@@ -26,9 +26,6 @@ from advice.errors import DomainError, ErrorCode
 from advice.models import Conversation, ConversationStatus, MessageKind, SenderKind, Unit
 from advice.selectors import is_supervisor, officer_profile
 from advice.services.messages import message_post
-
-# Stored labels are English; pages show them in the reader's language by code.
-STORED_LABEL_LANGUAGE = "en"
 
 
 def reference_year(unit: Unit, now: datetime) -> int:
@@ -117,7 +114,7 @@ def case_escalate(*, conversation_id: int, officer: AbstractBaseUser) -> Case:
         EvidenceItem.objects.bulk_create(
             EvidenceItem(case=case, code=item.code, label=item.label, position=index)
             for index, item in enumerate(
-                evidence_checklist(category=case.category, language=STORED_LABEL_LANGUAGE)
+                evidence_checklist(category=case.category, language=staff_language(unit.languages))
             )
         )
         Conversation.objects.filter(pk=conversation.pk).update(escalated_at=now)

@@ -109,7 +109,7 @@ def detail_context(case: Case, request: HttpRequest) -> dict[str, Any]:
         "transitions": sorted(TRANSITIONS.get(case.status, frozenset())),
         "status_labels": dict(CaseStatus.choices),
         "transition_form": TransitionForm(),
-        "evidence": [(item, item_label(item.code, language)) for item in evidence],
+        "evidence": [(i, item_label(i.code, language, stored=i.label)) for i in evidence],
         "checklist_form": ChecklistForm(codes=[i.code for i in evidence]),
         "losses": list(case.losses.all()),
         "loss_totals": loss_totals(case),
@@ -171,7 +171,10 @@ def case_print_page(request: HttpRequest, case_id: int) -> HttpResponse:
                 "assigned": OfficerProfile.objects.filter(user_id=case.assigned_officer_id or 0)
                 .values_list("display_name", flat=True)
                 .first(),
-                "evidence": [(i, item_label(i.code, language)) for i in case.evidence_items.all()],
+                "evidence": [
+                    (i, item_label(i.code, language, stored=i.label))
+                    for i in case.evidence_items.all()
+                ],
                 "losses": list(case.losses.all()),
                 "loss_totals": loss_totals(case),
                 "indicators": list(case.indicators.filter(status=IndicatorStatus.CONFIRMED)),
