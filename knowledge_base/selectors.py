@@ -146,10 +146,11 @@ def articles_published(*, language: str) -> list[ArticleView]:
 # Suggestion weights: a matched word counts most in the keywords written for victims' words;
 # bodies are not read (too many incidental words).
 SUGGEST_WEIGHTS = {KEYWORDS: 3.0, TITLE: 2.0, SUMMARY: 1.0}
-# Articles serving the triage category come first, the guidance before the checklist.
+# Articles serving the triage category come first, the guidance before the checklist; only
+# a message matching another article on three or more keywords outranks the checklist.
 SUGGEST_CATEGORY = {
-    ArticleKind.GUIDANCE: 6.0,
-    ArticleKind.EVIDENCE_CHECKLIST: 4.0,
+    ArticleKind.GUIDANCE: 10.0,
+    ArticleKind.EVIDENCE_CHECKLIST: 8.0,
     ArticleKind.SUPPORT_CONTACTS: 3.0,
 }
 # General articles (no category) fill the remaining places when words match nothing better.

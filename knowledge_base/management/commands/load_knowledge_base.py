@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from argparse import ArgumentParser
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
 from knowledge_base.services.permissions import editor_permissions_grant
 from knowledge_base.services.rendering import translations_render_stale
-from knowledge_base.services.seed import SeedError, seed_load
+from knowledge_base.services.seed import SEED_DIR, SeedError, seed_load
 
 
 class Command(BaseCommand):
@@ -24,10 +25,16 @@ class Command(BaseCommand):
             action="store_true",
             help="Overwrite seed rows even where a supervisor edited them.",
         )
+        parser.add_argument(
+            "--seed-dir",
+            type=Path,
+            default=SEED_DIR,
+            help="Directory with articles.json, articles/ and canned_replies.json.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            report = seed_load(force=options["force"])
+            report = seed_load(seed_dir=options["seed_dir"], force=options["force"])
         except SeedError as error:
             raise CommandError(str(error)) from error
         # Translations written in the admin, rendered by an older renderer version.
