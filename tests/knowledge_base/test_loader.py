@@ -155,7 +155,7 @@ def test_new_seed_languages_and_articles_are_added(seed_copy):
 
 def test_malformed_seed_is_refused_and_nothing_is_written(seed_copy):
     (seed_copy / "articles" / "phishing" / "en.md").write_text("title: No separator\n")
-    with pytest.raises(SeedError, match="phishing/en.md"):
+    with pytest.raises(SeedError, match=r"phishing/en\.md"):
         seed_load(seed_dir=seed_copy)
     assert counts() == (0, 0, 0, 0)
 
@@ -171,7 +171,7 @@ def test_seed_with_an_unknown_category_is_refused(seed_copy):
 
 def test_command_reports_a_broken_seed_as_a_command_error(seed_copy):
     (seed_copy / "articles" / "phishing" / "en.md").write_text("title: x\n")
-    with pytest.raises(CommandError, match="phishing/en.md"):
+    with pytest.raises(CommandError, match=r"phishing/en\.md"):
         call_command("load_knowledge_base", seed_dir=seed_copy, verbosity=0)
 
 

@@ -33,7 +33,9 @@ CHECKLIST["harassment"] = "evidence-harassment"
 # What citizens actually write, one message per category and UI language.
 MESSAGES: dict[str, dict[str, str]] = {
     "pl": {
-        "phishing": "Dostałam SMS o dopłacie 1,99 zł do paczki, weszłam w link i wpisałam dane karty",
+        "phishing": (
+            "Dostałam SMS o dopłacie 1,99 zł do paczki, weszłam w link i wpisałam dane karty"
+        ),
         "bank_impersonation": (
             "Zadzwonił pan z działu bezpieczeństwa banku, kazał zainstalować AnyDesk "
             "i przelać oszczędności na bezpieczne konto"
@@ -47,24 +49,34 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Poznałam na Tinderze żołnierza z USA, nigdy się nie widzieliśmy, "
             "prosi o pieniądze na bilet lotniczy"
         ),
-        "sextortion": "ktos grozi ze wysle moje nagie zdjecia znajomym jak nie zaplace w bitcoinach",
+        "sextortion": (
+            "ktos grozi ze wysle moje nagie zdjecia znajomym jak nie zaplace w bitcoinach"
+        ),
         "account_takeover": (
             "Ktoś włamał mi się na Facebooka i pisze do znajomych z prośbą o kod BLIK"
         ),
         "malware_ransomware": "Wszystkie pliki w firmie są zaszyfrowane i jest żądanie okupu",
-        "identity_theft": "Przyszło wezwanie do zapłaty za chwilówkę której nie brałem, ktoś użył mojego PESEL",
+        "identity_theft": (
+            "Przyszło wezwanie do zapłaty za chwilówkę której nie brałem, ktoś użył mojego PESEL"
+        ),
         "harassment": "Były partner ciągle mnie nęka, śledzi moje profile i grozi że mnie zabije",
-        "child_abuse": "Obcy dorosły pisze do mojej 12-letniej córki na Discordzie i prosi o zdjęcia",
+        "child_abuse": (
+            "Obcy dorosły pisze do mojej 12-letniej córki na Discordzie i prosi o zdjęcia"
+        ),
         "trafficking": "Pojechałem do pracy za granicę, pracodawca zabrał mi paszport i nie płaci",
         "other": "Nie wiem czy to oszustwo, dostałem dziwną wiadomość z nieznanego numeru",
     },
     "cs": {
-        "phishing": "Přišla mi SMS o doplatku za balík, klikla jsem na odkaz a zadala údaje z karty",
+        "phishing": (
+            "Přišla mi SMS o doplatku za balík, klikla jsem na odkaz a zadala údaje z karty"
+        ),
         "bank_impersonation": (
             "Volal mi bankéř z bezpečnostního oddělení, mám si nainstalovat AnyDesk "
             "a převést peníze na bezpečný účet"
         ),
-        "marketplace_fraud": "Koupil jsem mobil přes Bazoš, zaplatil jsem převodem a balík nepřišel",
+        "marketplace_fraud": (
+            "Koupil jsem mobil přes Bazoš, zaplatil jsem převodem a balík nepřišel"
+        ),
         "investment_fraud": (
             "Investoval jsem do kryptoměn přes platformu a teď nemůžu vybrat peníze, "
             "chtějí poplatek za výběr"
@@ -91,7 +103,9 @@ MESSAGES: dict[str, dict[str, str]] = {
             "A man from my bank's security department called, told me to install AnyDesk "
             "and move my savings to a safe account"
         ),
-        "marketplace_fraud": "I paid a seller on Facebook Marketplace for a bike and it never arrived",
+        "marketplace_fraud": (
+            "I paid a seller on Facebook Marketplace for a bike and it never arrived"
+        ),
         "investment_fraud": (
             "I invested in crypto on a trading platform and now they want a fee "
             "before I can withdraw"

@@ -52,7 +52,7 @@ def test_language_can_be_switched_with_a_plain_link(client, seeded_module):
     _response, html = page(client, "/help/phishing/", HTTP_ACCEPT_LANGUAGE="en")
     assert "Fake websites, text messages and e-mails (phishing)" in html
     assert 'href="?lang=uk"' in html
-    response, html = page(client, "/help/phishing/?lang=uk", HTTP_ACCEPT_LANGUAGE="en")
+    _response, html = page(client, "/help/phishing/?lang=uk", HTTP_ACCEPT_LANGUAGE="en")
     assert '<html lang="uk">' in html
     assert "Фальшиві сайти, SMS та листи (фішинг)" in html
     assert 'href="/help/?lang=uk"' in html
