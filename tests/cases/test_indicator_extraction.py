@@ -248,3 +248,12 @@ def test_national_id_numbers_with_bad_checksums_are_ignored():
 def test_digits_of_an_account_are_not_also_read_as_a_card_or_phone():
     kinds = [kind for kind, _ in found("konto 61 1090 1014 0000 0712 1981 2874")]
     assert kinds == ["iban"]
+
+
+def test_very_long_urls_are_cut_to_the_stored_size():
+    url = "https://phish.example.com/login?" + "&".join(f"p{i}=value{i}" for i in range(60))
+    [item] = [f for f in extract_indicators(url, PL) if f.kind == "url"]
+    assert len(item.value) == 255
+    assert item.value == url[:255]
+    assert len(item.display) <= 300
+    assert item.details["truncated"] == "true"

@@ -117,3 +117,13 @@ def test_indicator_decisions_through_the_page(make_case, officer):
     client.post(f"/console/cases/{case.pk}/indicators/{indicator.pk}/", {"status": "removed"})
     indicator.refresh_from_db()
     assert indicator.status == "removed"
+
+
+def test_a_very_long_url_is_stored_and_matched(make_case, officer):
+    url = "https://phish.example.com/login?" + "&".join(f"p{i}=value{i}" for i in range(60))
+    first = make_case([f"link: {url}"])
+    second = make_case([f"ten sam link {url}"])
+    confirm_all(first, officer)
+    confirm_all(second, officer)
+    kinds = {first.indicators.get(pk=i).kind for i in indicator_matches(first, officer)}
+    assert kinds == {"url", "domain"}

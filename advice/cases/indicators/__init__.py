@@ -7,6 +7,7 @@ so digits of an IBAN are not also read as a card or a phone number.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from advice.cases.indicators.banking import card_mask, find_cards, find_ibans
 from advice.cases.indicators.base import Found, Hints
@@ -21,6 +22,10 @@ from advice.cases.indicators.network import (
 )
 
 __all__ = ["Found", "Hints", "extract_indicators", "mask_card_numbers"]
+
+# Column sizes of ``Indicator.value`` and ``Indicator.display``.
+VALUE_MAX = 255
+DISPLAY_MAX = 300
 
 
 def _blank(text: str, found: list[Found]) -> str:
@@ -53,9 +58,21 @@ def extract_indicators(text: str, hints: Hints) -> list[Found]:
         working = _blank(working, batch)
         found.extend(batch)
     unique: dict[tuple[str, str], Found] = {}
-    for item in found:
+    for item in map(_fit, found):
         unique.setdefault((item.kind, item.value), item)
     return list(unique.values())
+
+
+def _fit(item: Found) -> Found:
+    """Very long URLs are cut to the column size (the start identifies them well enough)."""
+    if len(item.value) <= VALUE_MAX and len(item.display) <= DISPLAY_MAX:
+        return item
+    return replace(
+        item,
+        value=item.value[:VALUE_MAX],
+        display=item.display[: DISPLAY_MAX - 1] + "…",
+        details={**item.details, "truncated": "true"},
+    )
 
 
 def mask_card_numbers(text: str) -> str:
