@@ -53,7 +53,8 @@ class LanguageData:
     code: str
     name: str
     letters: str
-    words: frozenset[str]
+    words: frozenset[str]  # lower case, diacritics as written
+    endings: frozenset[str]  # word endings typical of the language (lower case)
     negations: frozenset[str]
     cues: tuple[Cue, ...]
 
@@ -195,7 +196,10 @@ def language_data(code: str) -> LanguageData:
         code=code,
         name=str(data.get("name", code)),
         letters=letters.lower(),
-        words=frozenset(fold(word) for word in _strings(path, "words", data.get("words", []))),
+        words=frozenset(word.lower() for word in _strings(path, "words", data.get("words", []))),
+        endings=frozenset(
+            ending.lower() for ending in _strings(path, "endings", data.get("endings", []))
+        ),
         negations=frozenset(
             fold(word) for word in _strings(path, "negations", data.get("negations", []))
         ),

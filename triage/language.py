@@ -45,10 +45,17 @@ _PROFILES_DIR = Path(langdetect.__file__).parent / "profiles"
 # Overlapping 1-, 2- and 3-grams count each character about three times: tempering the sum
 # keeps the posterior honest enough for a threshold to mean something.
 NGRAM_WEIGHT = 1 / 3
-LETTER_BONUS = 1.0  # per occurrence of a letter only some of the languages use (capped)
+# Per occurrence of a letter listed by one language only (ř, ł, є, ы…) or by several (ä, ą).
+# Wikipedia's pruned n-gram profiles miss most n-grams with these letters, and they are the
+# most reliable evidence in a short text.
+LETTER_BONUS_OWN = 3.0
+LETTER_BONUS_SHARED = 1.0
 LETTER_BONUS_CAP = 6
 WORD_BONUS = 1.5  # per common word of a language (diacritics-free text relies on these)
 WORD_BONUS_CAP = 8
+ENDING_BONUS = 1.0  # per word with an ending typical of a language ("-ння" uk, "-ние" ru)
+ENDING_BONUS_CAP = 6
+UK_OVER_RU = 1.0
 # The browser's language holds this share of the prior; the rest is spread evenly.
 PRIOR_SHARE = 0.6
 CONFIDENT = 0.95
@@ -59,7 +66,8 @@ MIN_LETTERS_ALONE = 8
 MAX_LETTERS = 1500
 
 _SMOOTHING = 0.5 / 10000  # langdetect's alpha / BASE_FREQ
-_URL_RE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
+# Addresses, file names and identifiers are not language.
+_URL_RE = re.compile(r"https?://\S+|www\.\S+|\S*[@/\\_]\S*|\S+\.(?:html?|php|com|org|net)\b")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 
 
@@ -75,7 +83,10 @@ class LanguageGuess:
 class _Model:
     ngrams: dict[str, tuple[float, ...]]
     letters: dict[str, tuple[int, ...]]  # letter -> indexes of languages that use it
-    words: dict[str, tuple[int, ...]]  # folded word -> indexes of languages it is common in
+    words: dict[str, tuple[int, ...]]  # word as written -> languages it is common in
+    folded_words: dict[str, tuple[int, ...]]  # the same without diacritics
+    endings: dict[str, tuple[int, ...]]  # word ending -> languages it is typical of
+    ending_lengths: tuple[int, ...]
     uk_only: frozenset[str]
     ru_only: frozenset[str]
 
@@ -107,16 +118,24 @@ def _model() -> _Model:
             ngrams[low] = tuple(math.log(p + _SMOOTHING) for p in probs)
     letters: dict[str, list[int]] = {}
     words: dict[str, list[int]] = {}
+    folded_words: dict[str, list[int]] = {}
+    endings: dict[str, list[int]] = {}
     for index, code in enumerate(SUPPORTED):
         data = language_data(code)
+        for ending in data.endings:
+            endings.setdefault(ending, []).append(index)
         for letter in data.letters:
             letters.setdefault(letter, []).append(index)
         for word in data.words:
             words.setdefault(word, []).append(index)
+            folded_words.setdefault(fold(word), []).append(index)
     return _Model(
         ngrams=ngrams,
         letters={key: tuple(value) for key, value in letters.items()},
         words={key: tuple(value) for key, value in words.items()},
+        folded_words={key: tuple(sorted(set(value))) for key, value in folded_words.items()},
+        endings={key: tuple(value) for key, value in endings.items()},
+        ending_lengths=tuple(sorted({len(key) for key in endings})),
         uk_only=frozenset(language_data("uk").letters),
         ru_only=frozenset(language_data("ru").letters),
     )
@@ -166,19 +185,32 @@ def _evidence(words: list[str], allowed: frozenset[str]) -> dict[str, float]:
     """Log-likelihood of ``words`` under each allowed language (without the prior)."""
     model = _model()
     totals = [0.0] * len(SUPPORTED)
-    letter_hits = [0] * len(SUPPORTED)
+    letter_hits = [0.0] * len(SUPPORTED)
+    letter_counts = [0] * len(SUPPORTED)
+    ending_hits = [0] * len(SUPPORTED)
     word_hits = [0] * len(SUPPORTED)
     for word in words:
         for index, value in enumerate(_word_ngram_score(word)):
             totals[index] += value * NGRAM_WEIGHT
         for ch in word:
-            for index in model.letters.get(ch, ()):
-                letter_hits[index] += 1
-        for index in model.words.get(fold(word), ()):
+            users = model.letters.get(ch, ())
+            bonus = LETTER_BONUS_OWN if len(users) == 1 else LETTER_BONUS_SHARED
+            for index in users:
+                if letter_counts[index] < LETTER_BONUS_CAP:
+                    letter_counts[index] += 1
+                    letter_hits[index] += bonus
+        for size in model.ending_lengths:
+            if len(word) >= size + 2:
+                for index in model.endings.get(word[-size:], ()):
+                    ending_hits[index] += 1
+        # Written as in the list ("być" is Polish only); else without diacritics ("byc").
+        found = model.words.get(word)
+        for index in found if found is not None else model.folded_words.get(fold(word), ()):
             word_hits[index] += 1
     return {
         code: totals[index]
-        + LETTER_BONUS * min(letter_hits[index], LETTER_BONUS_CAP)
+        + letter_hits[index]
+        + ENDING_BONUS * min(ending_hits[index], ENDING_BONUS_CAP)
         + WORD_BONUS * min(word_hits[index], WORD_BONUS_CAP)
         for index, code in enumerate(SUPPORTED)
         if code in allowed
@@ -217,8 +249,12 @@ def detect_language(
         return LanguageGuess(language, False, [language, *others], "")
 
     cyrillic = sum(1 for word in words for ch in word if _is_cyrillic(ch))
-    allowed = CYRILLIC if cyrillic * 2 > letters else LATIN
+    # Latin brand names and codes are common in Cyrillic messages, rarely the other way round.
+    allowed = CYRILLIC if cyrillic * 3 > letters else LATIN
     evidence = _evidence(words, allowed)
+    if allowed is CYRILLIC:
+        # Mistaking a Ukrainian for a Russian speaker costs more than the reverse.
+        evidence["uk"] += UK_OVER_RU
     prior = _prior(prior_language, allowed)
     ranked = _posterior({code: evidence[code] + math.log(prior[code]) for code in allowed})
     best, best_p = ranked[0]
