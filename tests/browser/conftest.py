@@ -36,7 +36,9 @@ def _require_chromium() -> None:
     if CHROMIUM.exists():
         return
     if os.environ.get("REQUIRE_SERVICES"):
-        pytest.fail("Chromium is required (REQUIRE_SERVICES is set) but /usr/bin/chromium is absent.")
+        pytest.fail(
+            "Chromium is required (REQUIRE_SERVICES is set) but /usr/bin/chromium is absent."
+        )
     pytest.skip("/usr/bin/chromium is not installed")
 
 
@@ -69,7 +71,16 @@ def base_url(server_env: dict[str, str]) -> Iterator[str]:
     port = free_port()
     log = open(Path(server_env["PORADNIA_VAR_DIR"]) / "daphne.log", "wb")  # noqa: SIM115
     daphne = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "poradnia.asgi:application"],
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "poradnia.asgi:application",
+        ],
         env=server_env,
         cwd=ROOT,
         stdout=log,
@@ -178,7 +189,9 @@ def go_on_duty(page: Any) -> None:
     page.wait_for_selector("#duty-toggle[aria-pressed=true]")
 
 
-def start_chat(page: Any, base_url: str, *, query: str = "", prechat: dict[str, Any] | None = None) -> None:
+def start_chat(
+    page: Any, base_url: str, *, query: str = "", prechat: dict[str, Any] | None = None
+) -> None:
     page.goto(base_url + "/" + query)
     prechat = prechat or {}
     if "what_happened" in prechat:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -35,7 +36,9 @@ def test_citizen_and_officer_talk_from_prechat_to_rating(new_page, base_url):
     panel = officer.locator(".chat-panel:not([hidden])")
     panel.locator(".messages", has_text="seller vanished").wait_for()
 
-    citizen.wait_for_selector("#message-list .notice:has-text('Anna (KAT) has joined the conversation.')")
+    citizen.wait_for_selector(
+        "#message-list .notice:has-text('Anna (KAT) has joined the conversation.')"
+    )
     assert citizen.locator("#waiting-panel").is_hidden()
 
     panel.locator(".reply").fill("Hello, I can help. Do you still have the seller's messages?")
@@ -73,7 +76,7 @@ def test_citizen_and_officer_talk_from_prechat_to_rating(new_page, base_url):
     assert "The adviser ended the conversation." in citizen.inner_text("#ended-reason")
     with citizen.expect_download() as download_info:
         citizen.locator("#ended-view .download-transcript").click()
-    transcript = open(download_info.value.path(), encoding="utf-8").read()
+    transcript = Path(download_info.value.path()).read_text(encoding="utf-8")
     assert "seller vanished" in transcript
     assert "Anna (KAT)" in transcript
     assert download_info.value.suggested_filename.endswith(".txt")

@@ -10,7 +10,9 @@ SCROLL_WIDTH = "() => document.scrollingElement.scrollWidth"
 
 
 def test_citizen_page_fits_a_360px_screen(new_page, base_url):
-    page = new_page(viewport={"width": 360, "height": 740}, locale="de-DE", is_mobile=True, has_touch=True)
+    page = new_page(
+        viewport={"width": 360, "height": 740}, locale="de-DE", is_mobile=True, has_touch=True
+    )
     page.goto(base_url + "/")
     page.wait_for_selector("html[lang=de]")
     assert page.evaluate(SCROLL_WIDTH) <= 360
@@ -20,6 +22,9 @@ def test_citizen_page_fits_a_360px_screen(new_page, base_url):
     page.wait_for_selector(".message.mine[data-state=sent]")
     assert page.evaluate(SCROLL_WIDTH) <= 360
     assert page.locator("#quick-exit").is_visible()
+    # The scripts speak the page's language too (strings handed over through json_script).
+    assert "Gesendet" in page.inner_text(".message.mine .delivery")
+    assert page.inner_text("#quick-exit") == "Schnell verlassen"
 
 
 def test_citizen_can_start_and_chat_with_the_keyboard_only(new_page, base_url):
