@@ -114,13 +114,15 @@ class Socket:
         raw = await self.communicator.receive_from(timeout=timeout)
         return json.loads(raw)
 
-    async def receive_until(self, kind: str, timeout: float = 3, **match: Any) -> dict[str, Any]:
-        """Receive frames until one of ``kind`` (matching ``match``) arrives; return it."""
+    async def receive_until(
+        self, frame_type: str, timeout: float = 3, **match: Any
+    ) -> dict[str, Any]:
+        """Receive frames until one of ``frame_type`` (matching ``match``) arrives; return it."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
             frame = await self.receive(timeout=max(0.05, deadline - loop.time()))
-            if frame.get("type") == kind and all(frame.get(k) == v for k, v in match.items()):
+            if frame.get("type") == frame_type and all(frame.get(k) == v for k, v in match.items()):
                 return frame
 
     async def collect(self, timeout: float = 0.3) -> list[dict[str, Any]]:
