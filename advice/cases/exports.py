@@ -20,6 +20,7 @@ from advice.cases.models import (
     IndicatorStatus,
     Referral,
 )
+from advice.cases.money import money_text
 from advice.cases.selectors import indicator_matches, loss_totals
 from advice.cases.services.transcript import GENESIS, transcript_verify
 from advice.models import OfficerProfile
@@ -89,7 +90,7 @@ def case_document(case: Case, *, viewer: AbstractBaseUser, language: str = "en")
         ],
         "financial_losses": [
             {
-                "amount": str(loss.amount.normalize()),
+                "amount": money_text(loss.amount, loss.currency),
                 "currency": loss.currency,
                 "method": loss.method,
                 "occurred_at": iso(loss.occurred_at),
@@ -97,7 +98,7 @@ def case_document(case: Case, *, viewer: AbstractBaseUser, language: str = "en")
             }
             for loss in case.losses.all()
         ],
-        "loss_totals": {k: str(v.normalize()) for k, v in loss_totals(case).items()},
+        "loss_totals": {k: money_text(v, k) for k, v in loss_totals(case).items()},
         "evidence_checklist": [
             {
                 "code": item.code,

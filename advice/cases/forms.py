@@ -15,7 +15,7 @@ from advice.cases.models import (
     PaymentMethod,
     ReferralReason,
 )
-from advice.cases.services.cases import CRYPTO_CURRENCIES, CURRENCIES
+from advice.cases.money import CRYPTO_CURRENCIES, FIAT_CURRENCIES
 from advice.models import OfficerProfile, Unit, Urgency
 from advice.prechat import CATEGORIES
 
@@ -68,7 +68,7 @@ class TransitionForm(forms.Form):
 class LossForm(forms.Form):
     amount = forms.CharField(label=_("Amount"), max_length=32)
     currency = forms.ChoiceField(
-        label=_("Currency"), choices=[(c, c) for c in CURRENCIES + CRYPTO_CURRENCIES]
+        label=_("Currency"), choices=[(c, c) for c in FIAT_CURRENCIES + CRYPTO_CURRENCIES]
     )
     method = forms.ChoiceField(label=_("Paid by"), choices=PaymentMethod.choices)
     occurred_at = LocalDateTimeField(label=_("When"), required=False)

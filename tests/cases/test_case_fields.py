@@ -118,7 +118,8 @@ def test_several_losses_in_several_currencies(make_case, officer):
         (Decimal("0.015"), "BTC"),
     ]
     page = client.get(f"/console/cases/{case.pk}/").content.decode()
-    assert "1700.5 PLN" in page
+    assert "1700.50 PLN" in page
+    assert "0.015 BTC" in page
     response = client.post(
         f"/console/cases/{case.pk}/losses/",
         {"amount": "-5", "currency": "PLN", "method": "cash"},

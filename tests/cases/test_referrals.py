@@ -37,6 +37,9 @@ def test_the_receiving_unit_accepts_a_case_and_owns_it(
     )
     assert response.status_code == 302
     referral = Referral.objects.get()
+    own_page = client_for(officer).get(f"/console/cases/{case.pk}/").content.decode()
+    assert f'action="/console/cases/{case.pk}/refer/"' not in own_page  # one at a time
+    assert SUMMARY in own_page
     # Pending: the Czech unit sees it in its inbox and may read the case, not change it.
     inbox = client_for(foreign_officer).get("/console/cases/inbox/").content.decode()
     assert case.reference in inbox

@@ -20,6 +20,7 @@ from advice.cases.models import (
     FinancialLoss,
     PaymentMethod,
 )
+from advice.cases.money import CRYPTO_CURRENCIES, FIAT_CURRENCIES
 from advice.cases.services.common import case_audit, case_lock_for_change, participant_add
 from advice.errors import DomainError, ErrorCode
 from advice.models import OfficerProfile, Urgency
@@ -31,8 +32,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     CaseStatus.REFERRED: frozenset({CaseStatus.CLOSED}),
     CaseStatus.CLOSED: frozenset({CaseStatus.OPEN}),
 }
-CURRENCIES = ("PLN", "CZK", "EUR", "USD", "GBP", "UAH", "NOK", "SEK", "CHF", "HUF")
-CRYPTO_CURRENCIES = ("BTC", "ETH", "USDT", "USDC")
 TEXT_MAX_CHARS = 4000
 
 
@@ -175,7 +174,7 @@ def case_loss_add(*, case_id: int, user: AbstractBaseUser, loss: LossInput) -> F
     """Record one amount the victim lost (several entries, any currencies)."""
     amount = _clean_amount(loss.amount)
     currency = loss.currency.strip().upper() if isinstance(loss.currency, str) else ""
-    if currency not in CURRENCIES + CRYPTO_CURRENCIES:
+    if currency not in FIAT_CURRENCIES + CRYPTO_CURRENCIES:
         raise DomainError(ErrorCode.INVALID_FIELD, "Unknown currency.")
     if loss.method not in PaymentMethod.values:
         raise DomainError(ErrorCode.INVALID_FIELD, "Unknown payment method.")

@@ -20,7 +20,13 @@ from advice.cases.forms import (
     ReferralForm,
     TransitionForm,
 )
-from advice.cases.models import Case, CaseStatus, IndicatorParty, IndicatorStatus
+from advice.cases.models import (
+    Case,
+    CaseStatus,
+    IndicatorParty,
+    IndicatorStatus,
+    ReferralStatus,
+)
 from advice.cases.selectors import (
     case_access,
     case_editable_by,
@@ -90,6 +96,7 @@ def detail_context(case: Case, request: HttpRequest) -> dict[str, Any]:
         ).values_list("user_id", "display_name")
     )
     referral_form = ReferralForm(exclude_unit_id=case.unit_id)
+    referrals = list(case.referrals.select_related("from_unit", "to_unit"))
     return {
         "case": case,
         "editable": editable,
@@ -125,7 +132,8 @@ def detail_context(case: Case, request: HttpRequest) -> dict[str, Any]:
         "note_form": NoteForm(),
         "referral_form": referral_form,
         "referral_possible": bool(referral_form.fields["unit"].choices),  # type: ignore[attr-defined]
-        "referrals": list(case.referrals.select_related("from_unit", "to_unit")),
+        "referrals": referrals,
+        "referral_pending": any(r.status == ReferralStatus.PENDING for r in referrals),
         "conversations": list(case.conversation_links.all()),
         "transcript": list(case.transcript.order_by("position")),
         "verification": transcript_verify(case),
