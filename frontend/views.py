@@ -119,7 +119,6 @@ def console_page(request: HttpRequest) -> HttpResponse:
         "cases_url": _optional_url("cases:list") or "/console/cases/",
         "escalate_url": "/console/cases/escalate/{id}/",
         "refer_url": "/console/cases/refer-conversation/{id}/",
-        "article_search_url": _optional_url("knowledge_base:search_json"),
         "categories": ui_text.category_short_labels(),
         "urgencies": ui_text.urgency_labels(),
         "outcomes": ui_text.outcome_labels(),

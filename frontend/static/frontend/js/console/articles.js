@@ -1,59 +1,51 @@
 // Knowledge-base articles in a conversation: suggestions, search, preview, one-click insert.
 
-import { config } from "../common/config.js";
 import { el } from "../common/dom.js";
 import { t } from "../common/i18n.js";
 import { articleFragment } from "../common/sanitize.js";
 import { languageLabel } from "./alerts.js";
 
 export class ArticleTool {
-  /** `insert(slug)` and `preview(slug)` send the frames; `root` is the panel's tool section. */
-  constructor(root, { insert, preview }) {
+  /**
+   * `insert(slug)`, `preview(slug)` and `search(query)` send the frames (`article.insert`,
+   * `article.preview`, `article.search`); `root` is the panel's tool section.
+   */
+  constructor(root, { insert, preview, search }) {
     this.root = root;
     this.list = root.querySelector(".article-list");
     this.previewBox = root.querySelector(".article-preview");
     this.insert = insert;
     this.preview = preview;
     this.suggested = [];
+    this.pendingQuery = null;
     const form = root.querySelector(".article-search");
-    if (!config.article_search_url) {
-      form.hidden = true;
-    } else {
-      form.addEventListener("submit", (event) => {
-        event.preventDefault();
-        this.search(form.querySelector("input").value.trim());
-      });
-    }
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const query = form.querySelector("input").value.trim();
+      if (!query) {
+        this.render(this.suggested);
+        return;
+      }
+      this.pendingQuery = query;
+      search(query);
+    });
     this.render([]);
   }
 
   get searchInput() {
-    const form = this.root.querySelector(".article-search");
-    return form.hidden ? this.list.querySelector("button") : form.querySelector("input");
+    return this.root.querySelector(".article-search input");
+  }
+
+  /** An `article.results` frame answering this tool's latest search. */
+  results(frame) {
+    this.pendingQuery = null;
+    this.render(Array.isArray(frame.articles) ? frame.articles : [], t("no_results"));
   }
 
   /** A `suggestions` frame for this conversation. */
   suggest(articles) {
     this.suggested = Array.isArray(articles) ? articles : [];
     this.render(this.suggested);
-  }
-
-  async search(query) {
-    if (!query) {
-      this.render(this.suggested);
-      return;
-    }
-    const url = new URL(config.article_search_url, location.href);
-    url.searchParams.set("q", query);
-    try {
-      const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
-      if (!response.ok) throw new Error(String(response.status));
-      const data = await response.json();
-      const results = Array.isArray(data) ? data : data.results || data.articles || [];
-      this.render(results, t("no_results"));
-    } catch (error) {
-      this.render([], t("request_failed", { message: error.message }));
-    }
   }
 
   render(articles, emptyText = t("no_suggestions")) {

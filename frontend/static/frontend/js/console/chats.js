@@ -10,7 +10,7 @@ import { newClientId } from "../common/ids.js";
 import { MessageList } from "../common/messagelist.js";
 import { categoryLabel, languageLabel } from "./alerts.js";
 import { ArticleTool } from "./articles.js";
-import { expandShortcut, renderCanned } from "./canned.js";
+import { expandShortcut, hasCanned, renderCanned } from "./canned.js";
 
 const TYPING_SEND_EVERY_MS = 3000;
 const TYPING_SHOW_MS = 5000;
@@ -65,6 +65,7 @@ export class Chat {
     this.articles = new ArticleTool(this.panel.querySelector(".articles"), {
       insert: (slug) => this.insertArticle(slug),
       preview: (slug) => this.send({ type: "article.preview", conversation_id: this.id, slug }),
+      search: (query) => this.send({ type: "article.search", query, language: this.card.language || "" }),
     });
     this.wire();
   }
@@ -168,7 +169,16 @@ export class Chat {
     for (const field of ["category", "urgency", "language"]) {
       if (c[field]) form.elements[field].value = c[field];
     }
-    renderCanned(this.panel.querySelector(".canned-list"), c.language, this.reply);
+    this.renderCanned();
+  }
+
+  renderCanned() {
+    const language = this.card.language;
+    if (language && !hasCanned(language) && !this.manager.cannedAsked.has(language)) {
+      this.manager.cannedAsked.add(language);
+      this.send({ type: "canned.list", language });
+    }
+    renderCanned(this.panel.querySelector(".canned-list"), language, this.reply);
   }
 
   onMessage(frame) {
@@ -303,6 +313,7 @@ export class Chats {
     this.status = status;
     this.actions = actions;
     this.map = new Map();
+    this.cannedAsked = new Set();
     this.activeId = null;
     this.tabs = $("#chat-tabs");
     this.panels = $("#chat-panels");
@@ -383,6 +394,17 @@ export class Chats {
     }
     $("#no-chats").hidden = this.map.size > 0;
     this.updateTitle();
+  }
+
+  /** Route an `article.results` frame to the chat whose search it answers. */
+  articleResults(frame) {
+    const chat = this.all().find((c) => c.articles.pendingQuery === frame.query);
+    if (chat) chat.articles.results(frame);
+  }
+
+  /** After a `canned.replies` frame: redraw the chats in that language. */
+  cannedArrived(language) {
+    for (const chat of this.all()) if (chat.card.language === language) chat.renderCanned();
   }
 
   updateTitle() {

@@ -7,6 +7,7 @@ import { t } from "../common/i18n.js";
 import { ReconnectingSocket, showConnectionState } from "../common/socket.js";
 import { Actions } from "./actions.js";
 import { clearP1Alert, showP1Alert } from "./alerts.js";
+import { storeCanned } from "./canned.js";
 import { Chats } from "./chats.js";
 import { Queue } from "./queue.js";
 import { installShortcuts } from "./shortcuts.js";
@@ -86,6 +87,12 @@ function dispatch(frame) {
       break;
     case "article.preview":
       chats.get(frame.conversation_id)?.articles.showPreview(frame);
+      break;
+    case "article.results":
+      chats.articleResults(frame);
+      break;
+    case "canned.replies":
+      chats.cannedArrived(storeCanned(frame));
       break;
     case "note":
       chats.get(frame.conversation_id)?.addNote(frame);
