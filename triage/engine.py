@@ -65,9 +65,7 @@ def _prechat_tags(prechat: Mapping[str, Any]) -> list[str]:
     return [tag for tag in _PRECHAT_REASONS if prechat.get(tag.split(":", 1)[1]) is True]
 
 
-def _category(
-    matches: list[tuple[int, Match]], prechat_category: str
-) -> tuple[str, list[str]]:
+def _category(matches: list[tuple[int, Match]], prechat_category: str) -> tuple[str, list[str]]:
     """The winning category and the reasons that speak for it.
 
     Several languages often hold the same word ("sms", "link"): one place in a message adds
@@ -95,7 +93,9 @@ def _category(
         return "other", []
     rank = {code: position for position, code in enumerate(table.category_priority)}
     category = min(scores, key=lambda code: (-scores[code], rank[code]))
-    best = sorted((m for m in supporting if m.cue.category == category), key=lambda m: -m.cue.weight)
+    best = sorted(
+        (m for m in supporting if m.cue.category == category), key=lambda m: -m.cue.weight
+    )
     reasons = [f"{_describe(m)} → {category}" for m in best[:MAX_CATEGORY_REASONS]]
     if prechat_category == category:
         reasons.append(f"pre-chat: chose '{category}'")
@@ -122,7 +122,9 @@ def _urgency(
         detail = f": {evidence}" if evidence else ""
         found.append((rule.urgency, f"{rule.reason}{detail} → {rule.urgency}"))
     if not found:
-        return DEFAULT_URGENCY, [f"no sign of danger or of harm still unfolding → {DEFAULT_URGENCY}"]
+        return DEFAULT_URGENCY, [
+            f"no sign of danger or of harm still unfolding → {DEFAULT_URGENCY}"
+        ]
     best = min(level for level, _ in found)
     return best, [reason for level, reason in found if level == best]
 

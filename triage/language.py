@@ -174,11 +174,10 @@ def _posterior(scores: dict[str, float]) -> list[tuple[str, float]]:
     best = max(scores.values())
     weights = {code: math.exp(value - best) for code, value in scores.items()}
     total = sum(weights.values())
-    ranked = sorted(
+    return sorted(
         ((code, weight / total) for code, weight in weights.items()),
         key=lambda item: (-item[1], SUPPORTED.index(item[0])),
     )
-    return ranked
 
 
 def _evidence(words: list[str], allowed: frozenset[str]) -> dict[str, float]:
@@ -285,5 +284,7 @@ def _cyrillic_guess(
     own, other = (uk_letters, ru_letters) if best == "uk" else (ru_letters, uk_letters)
     both = [best, "ru" if best == "uk" else "uk"]
     if own == 0 or other * 4 > own:
-        return LanguageGuess(best, False, both, f"language uncertain between {both[0]} and {both[1]}")
+        return LanguageGuess(
+            best, False, both, f"language uncertain between {both[0]} and {both[1]}"
+        )
     return LanguageGuess(best, confident, both if not confident else candidates, "")

@@ -1,6 +1,8 @@
 """Triage accuracy on the project's evaluation set, per language (a Markdown table).
 
-Run from the repository root:  .venv/bin/python -m tests.triage.evaluate [--errors]
+Run from the repository root:
+
+    .venv/bin/python -m tests.triage.evaluate [holdout_set.jsonl] [--errors]
 """
 
 from __future__ import annotations
@@ -52,8 +54,8 @@ def texts_of(row: dict[str, Any]) -> list[str]:
     return list(row["texts"]) if "texts" in row else [row["text"]]
 
 
-def load_rows() -> list[dict[str, Any]]:
-    with EVAL_SET.open(encoding="utf-8") as handle:
+def load_rows(path: Path = EVAL_SET) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
 
@@ -65,10 +67,10 @@ def assess_row(row: dict[str, Any]) -> Assessment:
     )
 
 
-def evaluate() -> dict[str, Tally]:
+def evaluate(path: Path = EVAL_SET) -> dict[str, Tally]:
     """A tally per language and one under the key "all"."""
     tallies: dict[str, Tally] = {code: Tally() for code in (*LANGUAGE_ORDER, "all")}
-    for row in load_rows():
+    for row in load_rows(path):
         result = assess_row(row)
         tallies[row["language"]].add(row, result)
         tallies["all"].add(row, result)
@@ -96,7 +98,9 @@ def table(tallies: dict[str, Tally]) -> str:
 
 
 def main() -> None:
-    tallies = evaluate()
+    names = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
+    path = EVAL_SET.with_name(names[0]) if names else EVAL_SET
+    tallies = evaluate(path)
     sys.stdout.write(table(tallies) + "\n")
     if "--errors" in sys.argv:
         for code in LANGUAGE_ORDER:
