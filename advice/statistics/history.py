@@ -54,7 +54,7 @@ URGENCIES = ("P1", "P2", "P3", "P4")
 # Mean seconds until an officer joins, by urgency, at average load.
 MEAN_WAIT = {"P1": 35.0, "P2": 80.0, "P3": 210.0, "P4": 360.0}
 # Mean patience of a citizen before leaving the queue, by urgency.
-MEAN_PATIENCE = {"P1": 1500.0, "P2": 1100.0, "P3": 900.0, "P4": 700.0}
+MEAN_PATIENCE = {"P1": 3000.0, "P2": 2400.0, "P3": 2000.0, "P4": 1500.0}
 ESCALATION_SHARE = {
     "sextortion": 0.45,
     "child_abuse": 0.7,
