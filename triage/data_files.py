@@ -40,6 +40,7 @@ class Cue:
     """One piece of linguistic knowledge: any of ``terms`` found in a message means ``reason``."""
 
     id: str
+    language: str
     terms: tuple[str, ...]
     reason: str
     category: str = ""
@@ -72,8 +73,19 @@ class UrgencyRule:
 
 
 @dataclass(frozen=True)
+class CategoryRule:
+    """Add ``weight`` to ``category`` when all ``all_tags`` were found (a minor + images…)."""
+
+    category: str
+    weight: float
+    reason: str
+    all_tags: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Rules:
     tags: frozenset[str]
+    category_rules: tuple[CategoryRule, ...]
     category_priority: tuple[str, ...]
     prechat_category_weight: float
     min_category_score: float
@@ -130,12 +142,26 @@ def rules() -> Rules:
         if rule.any_category - set(CATEGORIES):
             raise _fail(path, where, "unknown category")
         urgency_rules.append(rule)
+    category_rules = []
+    for index, raw in enumerate(data.get("category_rules", [])):
+        where = f"category_rules[{index}]"
+        if not isinstance(raw, dict) or raw.get("category") not in CATEGORIES:
+            raise _fail(path, where, "needs a known category")
+        if not isinstance(raw.get("weight"), int | float) or not raw.get("reason"):
+            raise _fail(path, where, "needs a weight and a reason")
+        needed = frozenset(_strings(path, where, raw.get("all_tags")))
+        if needed - tags:
+            raise _fail(path, where, f"unknown tags {sorted(needed - tags)}")
+        category_rules.append(
+            CategoryRule(raw["category"], float(raw["weight"]), str(raw["reason"]), needed)
+        )
     weight = data.get("prechat_category_weight", 3)
     minimum = data.get("min_category_score", 0)
     if not isinstance(weight, int | float) or not isinstance(minimum, int | float):
         raise _fail(path, "prechat_category_weight", "weights must be numbers")
     return Rules(
         tags=tags,
+        category_rules=tuple(category_rules),
         category_priority=priority,
         prechat_category_weight=float(weight),
         min_category_score=float(minimum),
@@ -169,6 +195,7 @@ def _cue(path: Path, code: str, index: int, raw: Any, tags: frozenset[str]) -> C
         raise _fail(path, where, "a cue needs a category, an urgency or tags")
     return Cue(
         id=f"{code}:{index}",
+        language=code,
         terms=_strings(path, where, raw.get("terms")),
         reason=raw["reason"],
         category=category,

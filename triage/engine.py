@@ -3,10 +3,10 @@
 The engine is small on purpose; the knowledge lives in ``triage/data/`` (docs/triage.md):
 
 1. Language: ``triage.language.detect_language``.
-2. Cues: every language's cues are looked for in every message (citizens mix languages and
-   the detected language may be wrong).
+2. Cues: the cues of every likely language (the language candidates, the browser's and the
+   chosen language, and English) are looked for in every message.
 3. Category: the highest sum of cue weights (a cue found in several places counts up to
-   ``CUE_REPEAT_MAX`` times), plus the pre-chat answer's weight; ties go to the
+   ``CUE_REPEAT_MAX`` times) and of the ``category_rules`` whose tags were all found, plus the pre-chat answer's weight; ties go to the
    earlier category of ``category_priority``; below ``min_category_score`` it is "other".
 4. Urgency: the most urgent of (a) cues with an urgency of their own, (b) the ``urgency_rules``
    whose tags (from cues and pre-chat answers) and category fit, (c) the default P3. P1 always
@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from triage.data_files import CATEGORIES, rules
-from triage.language import SUPPORTED, detect_language
+from triage.language import SUPPORTED, LanguageGuess, detect_language
 from triage.matcher import Match, Matcher
 
 DEFAULT_URGENCY = "P3"
@@ -65,7 +65,9 @@ def _prechat_tags(prechat: Mapping[str, Any]) -> list[str]:
     return [tag for tag in _PRECHAT_REASONS if prechat.get(tag.split(":", 1)[1]) is True]
 
 
-def _category(matches: list[tuple[int, Match]], prechat_category: str) -> tuple[str, list[str]]:
+def _category(
+    matches: list[tuple[int, Match]], tags: dict[str, list[str]], prechat_category: str
+) -> tuple[str, list[str]]:
     """The winning category and the reasons that speak for it.
 
     Several languages often hold the same word ("sms", "link"): one place in a message adds
@@ -85,6 +87,12 @@ def _category(matches: list[tuple[int, Match]], prechat_category: str) -> tuple[
     scores: dict[str, float] = {}
     for match in supporting:
         scores[match.cue.category] = scores.get(match.cue.category, 0.0) + match.cue.weight
+    combined: list[tuple[str, str]] = []
+    for rule in table.category_rules:
+        if rule.all_tags <= tags.keys():
+            scores[rule.category] = scores.get(rule.category, 0.0) + rule.weight
+            evidence = "; ".join(tags[tag][0] for tag in sorted(rule.all_tags))
+            combined.append((rule.category, f"{rule.reason}: {evidence} → {rule.category}"))
     if prechat_category:
         scores[prechat_category] = scores.get(prechat_category, 0.0) + (
             table.prechat_category_weight
@@ -96,7 +104,8 @@ def _category(matches: list[tuple[int, Match]], prechat_category: str) -> tuple[
     best = sorted(
         (m for m in supporting if m.cue.category == category), key=lambda m: -m.cue.weight
     )
-    reasons = [f"{_describe(m)} → {category}" for m in best[:MAX_CATEGORY_REASONS]]
+    reasons = [text for code, text in combined if code == category]
+    reasons += [f"{_describe(m)} → {category}" for m in best[:MAX_CATEGORY_REASONS]]
     if prechat_category == category:
         reasons.append(f"pre-chat: chose '{category}'")
     return category, reasons
@@ -144,11 +153,19 @@ def assess(
     ``in_danger`` and ``under_18``. The urgency reasons come first in ``reasons``.
     """
     answers = prechat or {}
-    guess = detect_language(
-        texts, browser_language=browser_language, chosen_language=chosen_language
-    )
-    found = matcher()
-    every = [(index, match) for index, text in enumerate(texts) for match in found.find(text)]
+    guess = detect_language(texts, browser_language=browser_language)
+    # Cues of the likely languages only (plus English, the common second language): a word
+    # of one language is often an innocent word of another ("offer" is a victim in Norwegian).
+    cue_languages = {*guess.candidates, browser_language, chosen_language, "en"}
+    if chosen_language in SUPPORTED:
+        others = [code for code in guess.candidates if code != chosen_language]
+        guess = LanguageGuess(chosen_language, True, [chosen_language, *others])
+    every = [
+        (index, match)
+        for index, text in enumerate(texts)
+        for match in matcher().find(text)
+        if match.cue.language in cue_languages
+    ]
     first_of_cue: dict[str, Match] = {}
     for _, match in every:
         first_of_cue.setdefault(match.cue.id, match)
@@ -161,7 +178,7 @@ def assess(
         tags.setdefault(tag, []).append(_PRECHAT_REASONS[tag])
     what = answers.get("what_happened")
     prechat_category = what if isinstance(what, str) and what in CATEGORIES else ""
-    category, category_reasons = _category(every, prechat_category)
+    category, category_reasons = _category(every, tags, prechat_category)
     urgency, urgency_reasons = _urgency(matches, tags, category)
     reasons = [*urgency_reasons, *category_reasons]
     if guess.reason:

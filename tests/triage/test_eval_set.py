@@ -11,6 +11,7 @@ from tests.triage import evaluate
 SETS = {
     "eval": evaluate.EVAL_SET,
     "holdout": evaluate.EVAL_SET.with_name("holdout_set.jsonl"),
+    "fresh": evaluate.EVAL_SET.with_name("fresh_set.jsonl"),
 }
 MINIMUM_PER_UI_LANGUAGE = 25
 MINIMUM_PER_OTHER_LANGUAGE = 8
