@@ -6,8 +6,9 @@ The engine is small on purpose; the knowledge lives in ``triage/data/`` (docs/tr
 2. Cues: the cues of every likely language (the language candidates, the browser's and the
    chosen language, and English) are looked for in every message.
 3. Category: the highest sum of cue weights (a cue found in several places counts up to
-   ``CUE_REPEAT_MAX`` times) and of the ``category_rules`` whose tags were all found, plus the pre-chat answer's weight; ties go to the
-   earlier category of ``category_priority``; below ``min_category_score`` it is "other".
+   ``CUE_REPEAT_MAX`` times), of the ``category_rules`` whose tags were all found and of the
+   pre-chat answer's weight; ties go to the earlier category of ``category_priority``; below
+   ``min_category_score`` it is "other".
 4. Urgency: the most urgent of (a) cues with an urgency of their own, (b) the ``urgency_rules``
    whose tags (from cues and pre-chat answers) and category fit, (c) the default P3. P1 always
    wins; P4 only stands when nothing more urgent applies.
