@@ -1,0 +1,195 @@
+"""Outside views of the server under load: its memory and CPU from /proc, and HTTP login."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import http.client
+import os
+import re
+import secrets
+import time
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class ProcSample:
+    at: float
+    rss_kib: int
+    hwm_kib: int
+    cpu_seconds: float
+    machine_busy_seconds: float = 0.0
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds every core of the machine has spent busy since boot (from /proc/stat)."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        fields = [int(v) for v in stat.readline().split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / CLOCK_TICKS
+
+
+def machine_load() -> float:
+    """One-minute load average."""
+    with open("/proc/loadavg", encoding="ascii") as loadavg:
+        return float(loadavg.read().split()[0])
+
+
+def wait_for_quiet(*, limit: float, busy_cores: float = 0.3, window: float = 3.0) -> float:
+    """Wait (at most ``limit`` s) until the machine's busy CPU over ``window`` s falls below
+    ``busy_cores`` cores; return the last measured figure. Other people's jobs on a shared
+    machine otherwise take the CPU a measurement needs.
+    """
+    deadline = time.monotonic() + limit
+    while True:
+        before = machine_busy_seconds()
+        time.sleep(window)
+        busy = (machine_busy_seconds() - before) / window
+        if busy < busy_cores or time.monotonic() >= deadline:
+            return busy
+
+
+def read_proc(pid: int) -> ProcSample | None:
+    """One sample of ``pid``: resident memory, its peak (VmHWM) and CPU time so far."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as status:
+            text = status.read()
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    rss = re.search(r"^VmRSS:\s+(\d+) kB", text, re.MULTILINE)
+    hwm = re.search(r"^VmHWM:\s+(\d+) kB", text, re.MULTILINE)
+    # Fields after the command name start at field 3 (state); utime/stime are fields 14/15.
+    cpu = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return ProcSample(
+        at=time.monotonic(),
+        rss_kib=int(rss.group(1)) if rss else 0,
+        hwm_kib=int(hwm.group(1)) if hwm else 0,
+        cpu_seconds=cpu,
+        machine_busy_seconds=machine_busy_seconds(),
+    )
+
+
+@dataclass
+class ProcWatcher:
+    """Samples a process every ``interval`` seconds while the load runs."""
+
+    pid: int
+    interval: float = 0.25
+    samples: list[ProcSample] = field(default_factory=list)
+    _task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        first = read_proc(self.pid)
+        if first is None:
+            raise SystemExit(f"No process {self.pid} to watch (is --server-pid right?).")
+        self.samples.append(first)
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval)
+            sample = read_proc(self.pid)
+            if sample is not None:
+                self.samples.append(sample)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        sample = read_proc(self.pid)
+        if sample is not None:
+            self.samples.append(sample)
+
+    def cpu_between(self, start: float, end: float) -> float | None:
+        """CPU seconds the process used between two monotonic instants (nearest samples)."""
+        inside = [s for s in self.samples if start <= s.at <= end]
+        if len(inside) < 2:
+            return None
+        return inside[-1].cpu_seconds - inside[0].cpu_seconds
+
+    def machine_between(self, start: float, end: float) -> float | None:
+        """Busy CPU seconds of the whole machine (all processes) between two instants."""
+        inside = [s for s in self.samples if start <= s.at <= end]
+        if len(inside) < 2:
+            return None
+        return inside[-1].machine_busy_seconds - inside[0].machine_busy_seconds
+
+    def wall_between(self, start: float, end: float) -> float | None:
+        inside = [s for s in self.samples if start <= s.at <= end]
+        if len(inside) < 2:
+            return None
+        return inside[-1].at - inside[0].at
+
+
+class LoginFailed(Exception):
+    pass
+
+
+def _cookies(response: http.client.HTTPResponse) -> dict[str, str]:
+    jar: SimpleCookie = SimpleCookie()
+    for header in response.headers.get_all("Set-Cookie") or []:
+        # Secure cookies arrive over plain HTTP too (DJANGO_DEBUG=0); a browser would drop
+        # them, the bench keeps them: the session cookie is only a header on the websocket.
+        jar.load(header)
+    return {name: morsel.value for name, morsel in jar.items()}
+
+
+def http_login(port: int, username: str, password: str) -> str:
+    """Log in through ``/console/login/`` like a browser; return the session cookie's value.
+
+    GETs the page for the CSRF cookie and form token (or, if the page sets none, uses a
+    fresh double-submit token), then POSTs the credentials with a same-origin ``Origin``.
+    """
+    origin = f"http://127.0.0.1:{port}"
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", "/console/login/")
+        page = conn.getresponse()
+        body = page.read().decode("utf-8", "replace")
+        cookies = _cookies(page)
+    finally:
+        conn.close()
+    if page.status != 200:
+        raise LoginFailed(f"GET /console/login/ answered {page.status}")
+    csrf_cookie = cookies.get("csrftoken") or secrets.token_hex(16)
+    found = re.search(r'name="csrfmiddlewaretoken"\s+value="([^"]+)"', body)
+    form_token = found.group(1) if found else csrf_cookie
+    form = urlencode(
+        {
+            "username": username,
+            "password": password,
+            "csrfmiddlewaretoken": form_token,
+            "next": "/console/",
+        }
+    )
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request(
+            "POST",
+            "/console/login/",
+            body=form,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": f"csrftoken={csrf_cookie}",
+                "Origin": origin,
+                "Referer": f"{origin}/console/login/",
+            },
+        )
+        answer = conn.getresponse()
+        answer.read()
+        cookies = _cookies(answer)
+    finally:
+        conn.close()
+    session = cookies.get("sessionid")
+    if answer.status != 302 or not session:
+        raise LoginFailed(
+            f"POST /console/login/ for {username} answered {answer.status} without a session"
+        )
+    return session

@@ -1,0 +1,120 @@
+"""Starting a throw-away server for a load run: a private database, migrations, one Daphne.
+
+Used by the smoke test in ``tests/bench/`` and handy by hand::
+
+    .venv/bin/python -m bench.load_server --port 8765 --sqlite /tmp/bench.sqlite3
+
+prints the Daphne PID and serves until interrupted. The server always listens on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def migrate(env: dict[str, str], cwd: Path = ROOT) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=cwd,
+        env=env,
+        check=True,
+        timeout=300,
+    )
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    port: int
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def start(
+    env: dict[str, str],
+    port: int,
+    *,
+    cwd: Path = ROOT,
+    log: Path | None = None,
+    gc_out: Path | None = None,
+    freeze_after: float | None = None,
+    wait: float = 30.0,
+) -> Server:
+    """Start Daphne on 127.0.0.1:``port`` and return once it accepts connections."""
+    daphne_args = ["-b", "127.0.0.1", "-p", str(port), "poradnia.asgi:application"]
+    if gc_out is not None:
+        command = [sys.executable, "-m", "bench.load_probe", "--out", str(gc_out)]
+        if freeze_after is not None:
+            command += ["--freeze-after", str(freeze_after)]
+        command += ["--", *daphne_args]
+    else:
+        command = [sys.executable, "-m", "daphne", *daphne_args]
+    output = log.open("wb") if log is not None else subprocess.DEVNULL
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=output, stderr=output)
+    server = Server(process=process, port=port)
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"daphne exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.stop()
+    raise RuntimeError(f"daphne did not listen on port {port} within {wait} s")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--sqlite", type=Path, default=None, help="SQLite file (else env)")
+    parser.add_argument("--gc-out", type=Path, default=None, help="time GC pauses into this")
+    parser.add_argument("--freeze-after", type=float, default=None)
+    parser.add_argument("--no-migrate", action="store_true")
+    args = parser.parse_args()
+    env = dict(os.environ)
+    if args.sqlite is not None:
+        env["SQLITE_PATH"] = str(args.sqlite)
+    if not args.no_migrate:
+        migrate(env, Path.cwd())
+    server = start(
+        env, args.port, cwd=Path.cwd(), gc_out=args.gc_out, freeze_after=args.freeze_after
+    )
+    print(server.pid, flush=True)
+    try:
+        server.process.wait()
+    except KeyboardInterrupt:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
