@@ -32,9 +32,12 @@ class ErrorCode(StrEnum):
 
 
 class DomainError(Exception):
-    """A request that the domain refuses; ``code`` is stable, ``message`` is for people."""
+    """A request that the domain refuses; ``code`` is stable, ``message`` is for people.
 
-    def __init__(self, code: ErrorCode, message: str) -> None:
+    ``code`` is an ``ErrorCode`` or another app's ``StrEnum`` of stable codes (e.g. cases).
+    """
+
+    def __init__(self, code: StrEnum, message: str) -> None:
         super().__init__(message)
         self.code = code
         self.message = message

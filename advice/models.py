@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 
@@ -166,10 +167,22 @@ class Message(models.Model):
         return f"#{self.seq} in {self.conversation_id}"
 
 
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Refuses bulk changes: the audit trail is append-only."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionDenied("Audit events are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionDenied("Audit events are append-only.")
+
+
 class AuditEvent(models.Model):
     """Append-only trail of every state change and every staff access.
 
-    The application never updates or deletes rows; the admin shows them read-only.
+    The application cannot update or delete rows (here, and by database triggers installed
+    by ``advice.cases``); the admin shows them read-only. Erasing a conversation only
+    detaches its events (``conversation`` becomes NULL) through Django's base manager.
     """
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -185,11 +198,22 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64, blank=True, default="")
     params = models.JSONField(default=dict, blank=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_kind} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A guard, not logic: an existing event must never be rewritten.
+        if not self._state.adding:
+            raise PermissionDenied("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionDenied("Audit events are append-only.")
 
 
 class ConversationNote(models.Model):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from advice.errors import ErrorCode
 from advice.models import Conversation, ConversationNote, Message
 
 Frame = dict[str, Any]
@@ -15,7 +15,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
-def error(code: ErrorCode, message: str, *, ref: str | None = None) -> Frame:
+def error(code: StrEnum, message: str, *, ref: str | None = None) -> Frame:
     frame: Frame = {"type": "error", "code": code.value, "message": message}
     if ref is not None:
         frame["ref"] = ref
@@ -83,6 +83,7 @@ def staff_view(conversation: Conversation, *, preview: str = "") -> Frame:
         "requeued": conversation.requeued_at is not None,
         "claimed_at": _iso(conversation.claimed_at),
         "assigned_officer_id": conversation.assigned_officer_id,
+        "unit_id": conversation.unit_id,
         "last_seq": conversation.last_seq,
         "citizen_online": conversation.citizen_open_sockets > 0,
         "preview": preview,

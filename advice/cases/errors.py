@@ -23,8 +23,4 @@ class CaseError(DomainError):
     """A domain refusal with a case-specific code; a ``DomainError`` for every caller."""
 
     def __init__(self, code: CaseErrorCode, message: str) -> None:
-        Exception.__init__(self, message)
-        # DomainError's code is declared as ErrorCode; both enums are StrEnums whose
-        # ``.value`` callers send to clients, so the wider type is safe here.
-        self.code = code  # type: ignore[assignment]
-        self.message = message
+        super().__init__(code, message)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from enum import StrEnum
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
@@ -23,7 +24,7 @@ from advice.statistics.services import stats_export_record
 StatsView = Callable[[HttpRequest, StatsScope], HttpResponse]
 
 
-def _error(code: ErrorCode, message: str) -> JsonResponse:
+def _error(code: StrEnum, message: str) -> JsonResponse:
     status = 403 if code == ErrorCode.NOT_ALLOWED else 400
     return JsonResponse({"code": code.value, "message": message}, status=status)
 

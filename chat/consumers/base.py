@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Awaitable, Callable
+from enum import StrEnum
 from typing import Any
 
 from channels.consumer import get_handler_name
@@ -115,7 +116,7 @@ class FrameConsumer(AsyncWebsocketConsumer):
     async def send_frame(self, frame: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(frame, ensure_ascii=False))
 
-    async def send_error(self, code: ErrorCode, message: str, *, ref: str | None = None) -> None:
+    async def send_error(self, code: StrEnum, message: str, *, ref: str | None = None) -> None:
         await self.send_frame(frames.error(code, message, ref=ref))
 
     async def chat_frame(self, event: dict[str, Any]) -> None:

@@ -31,6 +31,7 @@ class OfficerConsumer(FrameConsumer):
     RATE_BURST = 200.0
     officer_id: int | None = None
     languages: frozenset[str] = frozenset()
+    unit_id: int | None = None
 
     def frame_handlers(self) -> dict[str, FrameHandler]:
         return {
@@ -66,6 +67,7 @@ class OfficerConsumer(FrameConsumer):
             return
         self.officer_id = user.pk
         self.languages = frozenset(profile.languages)
+        self.unit_id = profile.unit_id
         await self._add_group(notify.QUEUE_GROUP)
         await self._add_group(notify.officer_group(user.pk))
         snapshot = await bridge.call(officer_snapshot, officer=user)
@@ -79,7 +81,7 @@ class OfficerConsumer(FrameConsumer):
             )
         )
         await self.send_frame(
-            frames.queue_snapshot(routed_queue(snapshot["queue"], self.languages))
+            frames.queue_snapshot(routed_queue(snapshot["queue"], self.languages, self.unit_id))
         )
 
     async def disconnect(self, code: int) -> None:
@@ -281,8 +283,7 @@ class OfficerConsumer(FrameConsumer):
                 return
             self.last_sent[conversation_id] = frame["seq"]
         elif kind == "queue.entry":
-            entry = frame["entry"]
-            frame = {**frame, "entry": {**entry, "preferred": entry["language"] in self.languages}}
+            frame = {**frame, "entry": route_entry(frame["entry"], self.languages, self.unit_id)}
         elif kind == "conversation.state" and frame.get("reason") == "assigned":
             await self._add_group(notify.conversation_group(frame["conversation"]["id"], "staff"))
         elif kind == "conversation.state" and frame.get("reason") in (
@@ -311,13 +312,33 @@ def officer_snapshot(*, officer: Any) -> dict[str, Any]:
     }
 
 
-def routed_queue(entries: list[dict[str, Any]], languages: frozenset[str]) -> list[dict[str, Any]]:
-    """Mark the entries in the officer's languages and put them first, after every P1.
+def route_entry(
+    entry: dict[str, Any], languages: frozenset[str], unit_id: int | None
+) -> dict[str, Any]:
+    """Mark a queue card for one officer: ``preferred`` if they speak its language,
+    ``for_my_unit`` if it was referred to (or handed back in) their unit."""
+    return {
+        **entry,
+        "preferred": entry["language"] in languages,
+        "for_my_unit": entry.get("unit_id") is not None and entry.get("unit_id") == unit_id,
+    }
 
-    The relative queue order is kept within each part; P1s stay on top whatever the language.
-    """
-    marked = [{**entry, "preferred": entry["language"] in languages} for entry in entries]
-    return sorted(marked, key=lambda e: 0 if e["urgency"] == "P1" or e["preferred"] else 1)
+
+def routed_queue(
+    entries: list[dict[str, Any]], languages: frozenset[str], unit_id: int | None
+) -> list[dict[str, Any]]:
+    """The queue as one officer sees it: every P1 first, then conversations referred to their
+    unit, then those in their languages, then the rest (marked); queue order within each."""
+    marked = [route_entry(entry, languages, unit_id) for entry in entries]
+
+    def part(entry: dict[str, Any]) -> int:
+        if entry["urgency"] == "P1":
+            return 0
+        if entry["for_my_unit"]:
+            return 1
+        return 2 if entry["preferred"] else 3
+
+    return sorted(marked, key=part)
 
 
 async def _grace_expired(officer_id: int, since: datetime) -> None:

@@ -104,13 +104,25 @@ def test_listing_cases_is_audited(officer):
     assert event.params == {"count": 0, "filters": {"status": "open", "q": ""}}
 
 
+def raw_update(event_id: int, action: str) -> None:
+    """Bypass the model's own guard, to prove the database refuses too."""
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE advice_auditevent SET action = %s WHERE id = %s", [action, event_id])
+
+
 def test_audit_events_cannot_be_changed(officer):
     event = AuditEvent.objects.create(actor=officer, actor_kind="staff", action="case.viewed")
     with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
-        AuditEvent.objects.filter(pk=event.pk).update(action="case.nothing_happened")
-    event.params = {"rewritten": True}
-    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
-        event.save()
+        raw_update(event.pk, "case.nothing_happened")
+    with (
+        pytest.raises(IntegrityError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "UPDATE advice_auditevent SET params = %s WHERE id = %s",
+            ['{"rewritten": true}', event.pk],
+        )
     event.refresh_from_db()
     assert (event.action, event.params) == ("case.viewed", {})
 
@@ -119,8 +131,12 @@ def test_audit_events_cannot_be_deleted_on_postgresql(officer):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite guards UPDATE only (Django's test flush deletes with DELETE FROM)")
     event = AuditEvent.objects.create(actor=officer, actor_kind="staff", action="case.viewed")
-    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
-        AuditEvent.objects.filter(pk=event.pk).delete()
+    with (
+        pytest.raises(IntegrityError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM advice_auditevent WHERE id = %s", [event.pk])
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
@@ -141,4 +157,4 @@ def test_the_guard_is_reinstalled_after_a_table_rebuild(officer):
     audit_guard_install(connection)
     event = AuditEvent.objects.create(actor=officer, actor_kind="staff", action="case.viewed")
     with pytest.raises(IntegrityError), transaction.atomic():
-        AuditEvent.objects.filter(pk=event.pk).update(action="x")
+        raw_update(event.pk, "x")
