@@ -1,12 +1,12 @@
 """Ranking published articles against words: one interface, two engines.
 
 ``rank_articles(query=...)`` returns ``{article_id: score}`` for every published article with a
-translation (in any language) that matches. On PostgreSQL it uses full-text search with the
-translation's language configuration (``english``, ``german``, ``russian``, ``norwegian``,
-``lithuanian``; ``simple`` with diacritics folded by ``translate()`` and prefix matching for
-Polish, Czech, Slovak and Ukrainian, which PostgreSQL has no stemmer for). Elsewhere (SQLite)
-a small scorer in Python gives the same weights: title 1.0, keywords and summary 0.4,
-body 0.1 per matched term.
+translation (in any language) that matches. On PostgreSQL it uses full-text search over a
+stored ``search_vector`` column (migration 0002) built with the translation's language
+configuration (``english``, ``german``, ``russian``, ``norwegian``, ``lithuanian``; ``simple``
+over diacritic-folded text, queried by prefix, for Polish, Czech, Slovak and Ukrainian, which
+PostgreSQL has no stemmer for). Elsewhere (SQLite) a small scorer in Python gives the same
+weights: title 1.0, keywords and summary 0.4, body 0.1 per matched term.
 
 ``article_index()`` is an in-process inverted index of the published articles, rebuilt when
 any article or translation changes; suggestions and the SQLite scorer read it.
@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import Count, F, Func, Max, TextField, Value
-from django.db.models.functions import Lower
+from django.db.models import Count, Max
 
 from knowledge_base import text
+from knowledge_base.languages import supported_languages
 from knowledge_base.models import Article, Translation
 
 # PostgreSQL text-search configurations by our language code; the rest use ``simple``.
+# Migration 0002 builds the stored vectors from a copy of this mapping (a test keeps them equal).
 PG_CONFIGS = {
     "en": "english",
     "de": "german",
@@ -35,9 +36,6 @@ PG_CONFIGS = {
     "nb": "norwegian",
     "lt": "lithuanian",
 }
-# Folding for ``simple``-configured (Polish, Czech, Slovak) text, done in SQL by translate().
-_FOLD_FROM = "ąćęłńóśźżáčďéěíňřšťúůýäĺľôŕ"
-_FOLD_TO = "acelnoszzacdeeinrstuuyallor"
 
 # Field codes of the index, and their weights in the SQLite scorer (PostgreSQL's ts_rank
 # defaults for the weights A, B, B, D that ``_pg_scores`` gives the same fields).
@@ -185,49 +183,41 @@ def pg_config(language: str) -> str:
     return config if config in _pg_available_configs() else "simple"
 
 
-def _column(name: str, folded: bool) -> F | Func:
-    if not folded:
-        return F(name)
-    return Func(
-        Lower(F(name)),
-        Value(_FOLD_FROM),
-        Value(_FOLD_TO),
-        function="translate",
-        output_field=TextField(),
-    )
-
-
 def _pg_scores(query: str) -> dict[int, float]:
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-    languages_by_config: dict[str, list[str]] = {}
-    for language in Translation.objects.values_list("language", flat=True).distinct():
-        languages_by_config.setdefault(pg_config(language), []).append(language)
-
-    scores: dict[int, float] = {}
-    for config, languages in languages_by_config.items():
-        folded = config == "simple"
-        words = text.terms(query) if folded else text.plain_terms(query)
-        if not words:
-            continue
-        # Terms are runs of word characters only, so quoting them cannot break the syntax.
-        raw = " | ".join(f"'{word}':*" for word in words)
-        vector = (
-            SearchVector(_column("title", folded), config=config, weight="A")
-            + SearchVector(_column("keywords", folded), config=config, weight="B")
-            + SearchVector(_column("summary", folded), config=config, weight="B")
-            + SearchVector(_column("body", folded), config=config, weight="D")
-        )
-        search_query = SearchQuery(raw, config=config, search_type="raw")
-        rows = (
-            Translation.objects.filter(article__published=True, language__in=languages)
-            .annotate(rank=SearchRank(vector, search_query))
-            .filter(rank__gt=0)
-            .values_list("article_id", "rank")
-        )
-        for article_id, rank in rows:
-            scores[article_id] = max(scores.get(article_id, 0.0), float(rank))
-    return scores
+    """One query over the stored ``search_vector`` (migration 0002): each row is matched with
+    a query in its own language's configuration — stemmed words for stemmed languages,
+    folded, crudely stemmed prefixes for ``simple`` ones."""
+    stemmed = {
+        language: pg_config(language)
+        for language in supported_languages()
+        if pg_config(language) != "simple"
+    }
+    # Terms are runs of word characters only, so quoting them cannot break the syntax.
+    simple_raw = " | ".join(f"'{word}':*" for word in text.terms(query))
+    stemmed_raw = " | ".join(f"'{word}':*" for word in text.plain_terms(query))
+    if not simple_raw and not stemmed_raw:
+        return {}
+    # Only constants from PG_CONFIGS and our language codes are formatted into the SQL.
+    if stemmed:
+        whens = " ".join(f"WHEN '{lang}' THEN '{cfg}'::regconfig" for lang, cfg in stemmed.items())
+        config_sql = f"CASE t.language {whens} ELSE 'simple'::regconfig END"
+        in_stemmed = ", ".join(f"'{language}'" for language in stemmed)
+        query_sql = f"CASE WHEN t.language IN ({in_stemmed}) THEN %s ELSE %s END"
+        params = [stemmed_raw, simple_raw]
+    else:
+        config_sql = "'simple'::regconfig"
+        query_sql = "%s"
+        params = [simple_raw]
+    sql = (
+        "SELECT t.article_id, max(ts_rank(t.search_vector, "  # noqa: S608 - constants only
+        f"to_tsquery({config_sql}, {query_sql}))) AS rank "
+        "FROM knowledge_base_translation t "
+        "JOIN knowledge_base_article a ON a.id = t.article_id "
+        "WHERE a.published GROUP BY t.article_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {article_id: float(rank) for article_id, rank in cursor.fetchall() if rank > 0}
 
 
 def rank_articles(*, query: str) -> dict[int, float]:

@@ -95,3 +95,12 @@ def test_postgres_stems_english_and_german(make_article):
     make_article("de-stem", {"de": ("Die Wumpen", "Was tun gegen Wumpen?")})
     assert slugs("glorped") == ["en-stem"]
     assert slugs("Wumpe", language="de") == ["de-stem"]
+
+
+def test_stored_vectors_and_queries_use_the_same_language_mapping():
+    from importlib import import_module
+
+    from knowledge_base.search import PG_CONFIGS
+
+    migration = import_module("knowledge_base.migrations.0002_translation_search_vector")
+    assert migration.CONFIGS == PG_CONFIGS
