@@ -28,6 +28,15 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def service_up(port: int) -> bool:
+    """Whether something accepts TCP connections on 127.0.0.1:``port``."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
 def migrate(env: dict[str, str], cwd: Path = ROOT) -> None:
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
@@ -83,11 +92,9 @@ def start(
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"daphne exited with {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return server
-        except OSError:
-            time.sleep(0.1)
+        if service_up(port):
+            return server
+        time.sleep(0.1)
     server.stop()
     raise RuntimeError(f"daphne did not listen on port {port} within {wait} s")
 

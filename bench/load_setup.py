@@ -56,9 +56,9 @@ def _setup(officers: int, max_chats: int, *, direct_sessions: bool) -> dict[str,
             languages=["pl", "en", "cs", "uk", "de"],
             max_concurrent_chats=max_chats,
         )
-        OfficerProfile.objects.filter(user=user).update(on_duty=False)
+        OfficerProfile.objects.filter(user_id=user.pk).update(on_duty=False)
         leftovers = Conversation.objects.filter(
-            assigned_officer=user,
+            assigned_officer_id=user.pk,
             status__in=[ConversationStatus.WAITING, ConversationStatus.ACTIVE],
         ).values_list("pk", flat=True)
         for conversation_id in list(leftovers):
@@ -67,7 +67,7 @@ def _setup(officers: int, max_chats: int, *, direct_sessions: bool) -> dict[str,
             )
         if direct_sessions:
             client = Client()
-            client.force_login(user)
+            client.force_login(user)  # type: ignore[arg-type]
             sessions[username] = client.cookies[settings.SESSION_COOKIE_NAME].value
         usernames.append(username)
     result: dict[str, Any] = {"password": password, "officers": usernames}
