@@ -24,7 +24,10 @@ sys.path.insert(0, str(ROOT))
 from triage import engine, language  # noqa: E402
 from triage.normalize import fold  # noqa: E402
 
-SETS = [ROOT / "tests/triage/eval_set.jsonl", ROOT / "tests/triage/holdout_set.jsonl"]
+SETS = [
+    ROOT / "tests/triage" / name
+    for name in ("eval_set.jsonl", "holdout_set.jsonl", "fresh_set.jsonl")
+]
 
 
 def rows() -> list[dict[str, Any]]:

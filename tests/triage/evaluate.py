@@ -2,7 +2,9 @@
 
 Run from the repository root:
 
-    .venv/bin/python -m tests.triage.evaluate [holdout_set.jsonl] [--errors]
+    .venv/bin/python -m tests.triage.evaluate [holdout_set.jsonl] [--errors] [--no-browser]
+
+``--no-browser`` ignores the browser's language (detection from the text alone).
 """
 
 from __future__ import annotations
@@ -59,19 +61,19 @@ def load_rows(path: Path = EVAL_SET) -> list[dict[str, Any]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def assess_row(row: dict[str, Any]) -> Assessment:
+def assess_row(row: dict[str, Any], *, browser: bool = True) -> Assessment:
     return assess(
         texts=texts_of(row),
-        browser_language=row.get("browser_language") or "",
+        browser_language=(row.get("browser_language") or "") if browser else "",
         prechat=row.get("prechat"),
     )
 
 
-def evaluate(path: Path = EVAL_SET) -> dict[str, Tally]:
-    """A tally per language and one under the key "all"."""
+def evaluate(path: Path = EVAL_SET, *, browser: bool = True) -> dict[str, Tally]:
+    """A tally per language and one under the key "all" (``browser``: use the hint)."""
     tallies: dict[str, Tally] = {code: Tally() for code in (*LANGUAGE_ORDER, "all")}
     for row in load_rows(path):
-        result = assess_row(row)
+        result = assess_row(row, browser=browser)
         tallies[row["language"]].add(row, result)
         tallies["all"].add(row, result)
     return tallies
@@ -100,7 +102,7 @@ def table(tallies: dict[str, Tally]) -> str:
 def main() -> None:
     names = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
     path = EVAL_SET.with_name(names[0]) if names else EVAL_SET
-    tallies = evaluate(path)
+    tallies = evaluate(path, browser="--no-browser" not in sys.argv)
     sys.stdout.write(table(tallies) + "\n")
     if "--errors" in sys.argv:
         for code in LANGUAGE_ORDER:
