@@ -9,8 +9,9 @@ How a guess is made (docs/triage.md explains it with figures):
 4. Each supported language gets a log-score: the browser's language as a prior, plus the
    character 1-3-grams of langdetect's Wikipedia profiles (its own ``DetectorFactory`` restricted
    to our languages; every n-gram counted instead of langdetect's seeded random sampling, so the
-   result is deterministic and carries a usable margin), plus the letters and common words listed
-   per language in ``triage/data/<lang>.json``.
+   result is deterministic and carries a usable margin), plus the letters, frequent words and
+   typical endings listed per language in ``triage/data/<lang>.json``, plus a small lean
+   towards uk over ru.
 5. Below the confidence threshold the browser's language is kept, and uk/ru is never asserted
    without the letters that only that language has (і ї є vs ы э ъ ё).
 """
