@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.templatetags.static import static
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
@@ -26,14 +26,6 @@ from advice.models import OfficerProfile, Unit
 from advice.prechat import CATEGORIES
 from advice.selectors import is_staff_member, is_supervisor, officer_profile
 from frontend import ui_text
-
-
-def _optional_url(name: str, *args: Any) -> str:
-    """The URL of a view another app provides, or "" while that app does not provide it."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 def citizen_language(request: HttpRequest) -> tuple[str, bool]:
@@ -116,7 +108,6 @@ def console_page(request: HttpRequest) -> HttpResponse:
         "socket_path": "/ws/officer/",
         "officer_id": request.user.pk,
         "csrf_token": get_token(request),
-        "cases_url": _optional_url("cases:list") or "/console/cases/",
         "escalate_url": "/console/cases/escalate/{id}/",
         "refer_url": "/console/cases/refer-conversation/{id}/",
         "categories": ui_text.category_short_labels(),
@@ -124,7 +115,7 @@ def console_page(request: HttpRequest) -> HttpResponse:
         "outcomes": ui_text.outcome_labels(),
         "language_names": names,
         "canned": ui_text.canned_replies(),
-        "colleagues": _colleagues(request.user.pk),
+        "colleagues": _colleagues(int(request.user.pk or 0)),
         "units": _units(),
     }
     context = {

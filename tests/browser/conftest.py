@@ -51,8 +51,9 @@ def server_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "DEMO_PASSWORD": PASSWORD,
         "PORADNIA_VAR_DIR": str(tmp),
         "DJANGO_DEBUG": "1",
-        # A short grace period is not needed; a long resume window keeps conversations alive.
-        "CITIZEN_RESUME_SECONDS": "900",
+        # Conversations whose test has closed its browser leave the shared queue quickly, so
+        # every test starts with an empty queue (see ``wait_for_empty_queue``).
+        "CITIZEN_RESUME_SECONDS": "2",
     }
     for name in ("DATABASE_URL", "REDIS_URL", "TEST_DB_SUFFIX", "STATIC_ROOT"):
         env.pop(name, None)
@@ -187,6 +188,11 @@ def go_on_duty(page: Any) -> None:
     if toggle.get_attribute("aria-pressed") != "true":
         toggle.click()
     page.wait_for_selector("#duty-toggle[aria-pressed=true]")
+
+
+def wait_for_empty_queue(page: Any) -> None:
+    """Wait until conversations left by earlier tests have been abandoned."""
+    page.wait_for_selector("#queue-empty:not([hidden])", timeout=20000)
 
 
 def start_chat(

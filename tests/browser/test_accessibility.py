@@ -40,12 +40,11 @@ def test_staff_pages_have_no_serious_violations(new_page, base_url):
     page.wait_for_selector("#connection[data-state=open]")
     page.wait_for_timeout(500)
     assert_no_violations(page)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "supervisor.png"), full_page=True)
 
 
 def test_help_page_screenshot(new_page, base_url):
     page = new_page(viewport={"width": 390, "height": 844}, locale="en-GB")
     response = page.goto(base_url + "/help/")
     assert response.ok
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "help.png"), full_page=True)
