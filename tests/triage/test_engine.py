@@ -176,3 +176,15 @@ def test_assess_is_fast_once_loaded() -> None:
     for _ in range(50):
         assess(texts=texts)
     assert (time.perf_counter() - started) / 50 < 0.005
+
+
+def test_a_denied_danger_is_still_shown_as_p1() -> None:
+    result = assess(texts=["I would never kill myself, but he keeps threatening me"])
+    assert result.urgency == "P1"
+
+
+def test_an_officers_language_correction_keeps_the_texts_cues() -> None:
+    result = assess(
+        texts=["Mam 14 lat i ktoś grozi, że roześle moje nagie zdjęcia"], chosen_language="uk"
+    )
+    assert (result.language, result.category, result.urgency) == ("uk", "sextortion", "P1")
