@@ -21,6 +21,15 @@ def test_citizen_pages_have_no_serious_violations(new_page, base_url):
         page.goto(f"{base_url}/?lang={language}")
         assert_no_violations(page)
     start_chat(page, base_url)
+    # This module runs first on a fresh server: nobody is on duty yet, so the page says so and
+    # offers self-help and the helplines.
+    nobody = page.locator("#nobody-on-duty:not([hidden])")
+    nobody.wait_for()
+    assert "116 006" in nobody.inner_text()
+    assert nobody.locator("a[href='/help/']").count() == 1
+    assert "number 1 in the queue" in page.inner_text("#queue-position")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "citizen-waiting.png"), full_page=True)
     page.fill("#message-input", "Accessibility check")
     page.press("#message-input", "Enter")
     page.wait_for_selector(".message.mine[data-state=sent]")
