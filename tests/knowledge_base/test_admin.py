@@ -139,3 +139,15 @@ def test_staff_without_knowledge_base_rights_cannot_see_the_table(client):
     staff = get_user_model().objects.create_user("staff", password=None, is_staff=True)
     client.force_login(staff)
     assert client.get("/admin/knowledge_base/article/completeness/").status_code == 403
+
+
+def test_article_change_page_shows_every_translation_with_its_preview(admin_client, make_article):
+    article = make_article(
+        "two-languages", {"pl": ("Tytuł", "Zadzwoń pod **112**"), "en": ("Title", "Call 112")}
+    )
+    response = admin_client.get(f"/admin/knowledge_base/article/{article.pk}/change/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<div class="kb-preview"><p>Zadzwoń pod <strong>112</strong></p></div>' in html
+    assert '<div class="kb-preview"><p>Call 112</p></div>' in html
+    assert "knowledge_base/admin.css" in html
