@@ -4,7 +4,9 @@ Run from the repository root:
 
     .venv/bin/python -m tests.triage.evaluate [holdout_set.jsonl] [--errors] [--no-browser]
 
-``--no-browser`` ignores the browser's language (detection from the text alone).
+A set is named by its file name in ``tests/triage/`` or by a path. ``--no-browser`` ignores
+the browser's language (detection from the text alone). "False P1" counts the messages
+labelled P2–P4 that were raised to P1 (the cost of recall: officers alerted for nothing).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ class Tally:
     urgency: int = 0
     p1_total: int = 0
     p1_found: int = 0
+    other_total: int = 0  # labelled P2..P4
+    false_p1: int = 0  # labelled P2..P4, assessed P1
     errors: list[str] = field(default_factory=list)
 
     def add(self, row: dict[str, Any], result: Assessment) -> None:
@@ -39,6 +43,9 @@ class Tally:
         if row["urgency"] == "P1":
             self.p1_total += 1
             self.p1_found += result.urgency == "P1"
+        else:
+            self.other_total += 1
+            self.false_p1 += result.urgency == "P1"
         wrong = [
             f"{key} {result_value} (want {row[key]})"
             for key, result_value in (
@@ -85,8 +92,8 @@ def _percent(part: int, whole: int) -> str:
 
 def table(tallies: dict[str, Tally]) -> str:
     lines = [
-        "| language | messages | language | category | urgency | P1 recall |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| language | messages | language | category | urgency | P1 recall | false P1 |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for code, tally in tallies.items():
         if not tally.total:
@@ -94,14 +101,17 @@ def table(tallies: dict[str, Tally]) -> str:
         lines.append(
             f"| {code} | {tally.total} | {_percent(tally.language, tally.total)} "
             f"| {_percent(tally.category, tally.total)} | {_percent(tally.urgency, tally.total)} "
-            f"| {tally.p1_found}/{tally.p1_total} |"
+            f"| {tally.p1_found}/{tally.p1_total} | {tally.false_p1}/{tally.other_total} |"
         )
     return "\n".join(lines)
 
 
 def main() -> None:
     names = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
-    path = EVAL_SET.with_name(names[0]) if names else EVAL_SET
+    path = EVAL_SET
+    if names:
+        given = Path(names[0])
+        path = given if given.exists() else EVAL_SET.with_name(given.name)
     tallies = evaluate(path, browser="--no-browser" not in sys.argv)
     sys.stdout.write(table(tallies) + "\n")
     if "--errors" in sys.argv:
