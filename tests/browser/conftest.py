@@ -215,6 +215,17 @@ def send_citizen(page: Any, text: str) -> None:
     page.press("#message-input", "Enter")
 
 
+def save_screenshot(page: Any, name: str) -> None:
+    """Refresh ``docs/screenshots/<name>.png`` when ``UPDATE_SCREENSHOTS`` is set.
+
+    Off by default so that running the tests leaves the work tree unchanged.
+    """
+    if not os.environ.get("UPDATE_SCREENSHOTS"):
+        return
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
 def run_axe(page: Any) -> list[dict[str, Any]]:
     """Serious and critical axe-core violations on the page as it is now."""
     if not AXE.exists():

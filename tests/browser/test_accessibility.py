@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS, go_on_duty, login, run_axe, start_chat
+from tests.browser.conftest import go_on_duty, login, run_axe, save_screenshot, start_chat
 
 pytestmark = pytest.mark.browser
 
@@ -28,8 +28,7 @@ def test_citizen_pages_have_no_serious_violations(new_page, base_url):
     assert "116 006" in nobody.inner_text()
     assert nobody.locator("a[href='/help/']").count() == 1
     assert "number 1 in the queue" in page.inner_text("#queue-position")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "citizen-waiting.png"), full_page=True)
+    save_screenshot(page, "citizen-waiting")
     page.fill("#message-input", "Accessibility check")
     page.press("#message-input", "Enter")
     page.wait_for_selector(".message.mine[data-state=sent]")
@@ -55,5 +54,4 @@ def test_help_page_screenshot(new_page, base_url):
     page = new_page(viewport={"width": 390, "height": 844}, locale="en-GB")
     response = page.goto(base_url + "/help/")
     assert response.ok
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "help.png"), full_page=True)
+    save_screenshot(page, "help")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import (
-    SCREENSHOTS,
     go_on_duty,
     login,
+    save_screenshot,
     send_citizen,
     start_chat,
     wait_for_empty_queue,
@@ -77,5 +77,4 @@ def test_officer_works_two_chats_with_keyboard_and_tools(new_page, base_url):
     officer.locator("#live-tiles div").first.wait_for()
     officer.locator("#live-officers tr", has_text="Marek").wait_for()
     officer.wait_for_load_state("networkidle")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    officer.screenshot(path=str(SCREENSHOTS / "supervisor.png"), full_page=True)
+    save_screenshot(officer, "supervisor")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS, go_on_duty, login, send_citizen, start_chat
+from tests.browser.conftest import go_on_duty, login, save_screenshot, send_citizen, start_chat
 
 pytestmark = pytest.mark.browser
 
@@ -20,8 +20,7 @@ def test_citizen_and_officer_talk_from_prechat_to_rating(new_page, base_url):
 
     citizen.goto(base_url + "/")
     citizen.wait_for_selector("#start-view:not([hidden])")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    citizen.screenshot(path=str(SCREENSHOTS / "citizen-start.png"), full_page=True)
+    save_screenshot(citizen, "citizen-start")
     start_chat(
         citizen, base_url, prechat={"what_happened": "marketplace_fraud", "happening_now": False}
     )
@@ -54,8 +53,8 @@ def test_citizen_and_officer_talk_from_prechat_to_rating(new_page, base_url):
     panel.locator(".messages", has_text="kept them").wait_for()
     tab = officer.locator(".chat-tab[aria-selected=true]")
     assert tab.locator(".unread").is_hidden()
-    citizen.screenshot(path=str(SCREENSHOTS / "citizen-chat.png"), full_page=True)
-    officer.screenshot(path=str(SCREENSHOTS / "console.png"), full_page=True)
+    save_screenshot(citizen, "citizen-chat")
+    save_screenshot(officer, "console")
 
     # Each message shows exactly once on both sides, in order.
     citizen_texts = citizen.locator("#message-list .message:not(.notice) .body").all_inner_texts()
