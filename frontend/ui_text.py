@@ -223,6 +223,7 @@ def console_strings() -> dict[str, str]:
         "take": _("Take"),
         "waiting_for": _("waiting %(duration)s"),
         "requeued": _("Returned to the queue"),
+        "for_my_unit": _("Referred to your unit"),
         "speaks_language": _("You speak this language"),
         "no_language_match": _("You do not list this language"),
         "queue_empty": _("Nobody is waiting."),

@@ -18,17 +18,41 @@ export class Queue {
     this.render();
   }
 
-  /** A card that appeared or changed; the queue order is the server's (rank), kept by urgency. */
+  /**
+   * A card that appeared or changed. A changed card keeps its place (the server's order); a
+   * new one goes where the server would put it: P1 first, then referred to my unit, then my
+   * languages, then the rest; within each, handed-back first, then urgency, then wait.
+   */
   upsert(entry) {
-    const index = this.entries.findIndex((e) => e.id === entry.id);
     if (entry.status && entry.status !== "waiting") {
       this.remove(entry.id);
       return;
     }
-    if (index >= 0) this.entries[index] = entry;
-    else this.entries.push(entry);
-    this.sort();
+    const index = this.entries.findIndex((e) => e.id === entry.id);
+    if (index >= 0) {
+      this.entries[index] = { ...this.entries[index], ...entry };
+    } else {
+      const key = this.key(entry);
+      const at = this.entries.findIndex((other) => this.compare(key, this.key(other)) < 0);
+      this.entries.splice(at < 0 ? this.entries.length : at, 0, entry);
+    }
     this.render();
+  }
+
+  key(e) {
+    return [
+      e.urgency === "P1" ? 0 : 1,
+      e.for_my_unit ? 0 : 1,
+      e.preferred === false ? 1 : 0,
+      e.requeued ? 0 : 1,
+      Number(String(e.urgency || "P3").slice(1)),
+      Date.parse(e.queued_at) || 0,
+    ];
+  }
+
+  compare(a, b) {
+    for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return a[i] - b[i];
+    return 0;
   }
 
   remove(conversationId) {
@@ -47,16 +71,6 @@ export class Queue {
   focusCard(conversationId) {
     const button = this.list.querySelector(`[data-conversation-id="${conversationId}"] button`);
     if (button) button.focus();
-  }
-
-  sort() {
-    const rank = (e) => [e.requeued ? 0 : 1, Number(String(e.urgency || "P3").slice(1)), Date.parse(e.queued_at) || 0];
-    this.entries.sort((a, b) => {
-      const ra = rank(a);
-      const rb = rank(b);
-      for (let i = 0; i < ra.length; i += 1) if (ra[i] !== rb[i]) return ra[i] - rb[i];
-      return 0;
-    });
   }
 
   waited(entry) {
@@ -103,6 +117,7 @@ export class Queue {
         el("span", {}, categoryLabel(entry.category)),
         languageBadge,
         entry.requeued ? el("span", { class: "badge" }, t("requeued")) : null,
+        entry.for_my_unit ? el("span", { class: "badge" }, t("for_my_unit")) : null,
       ),
       prechat.under_18 ? el("p", { class: "hint" }, `${t("prechat_under_18")}: ${t("yes")}`) : null,
       entry.preview ? el("p", { class: "preview", dir: "auto" }, entry.preview) : null,
