@@ -27,6 +27,9 @@ def staff_create(
     with transaction.atomic():
         user, _created = user_model.objects.get_or_create(username=username)
         user.set_password(password)
+        if supervisor:
+            # Supervisors edit the knowledge base in the admin (their group grants the rights).
+            user.is_staff = True
         user.save()
         user.groups.add(Group.objects.get_or_create(name=OFFICERS_GROUP)[0])
         if supervisor:
