@@ -188,7 +188,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 if _env_bool("BEHIND_TLS_PROXY", False):
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_REFERRER_POLICY = "no-referrer"
+# "same-origin": under "no-referrer" browsers send "Origin: null" on form POSTs and CSRF
+# checks fail. The citizen and neutral pages send "no-referrer" themselves.
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Strict CSP: only our own scripts and styles, no inline code, websockets to our own host.
