@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from frontend import views
+from frontend import two_factor, views
 
 app_name = "frontend"
 
@@ -12,13 +12,9 @@ urlpatterns = [
     path("weather/", views.neutral_page, name="neutral"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("console/", views.console_page, name="console"),
-    path(
-        "console/login/",
-        auth_views.LoginView.as_view(
-            template_name="frontend/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("console/login/", two_factor.StaffLoginView.as_view(), name="login"),
+    path("console/two-factor/", two_factor.enrol, name="two_factor"),
+    path("console/two-factor/qr.svg", two_factor.enrol_qr, name="two_factor_qr"),
     path("console/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("supervisor/", views.supervisor_page, name="supervisor"),
 ]

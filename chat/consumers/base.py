@@ -9,8 +9,10 @@ from enum import StrEnum
 from typing import Any
 
 from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from advice.errors import DomainError, ErrorCode
 from chat import frames
@@ -122,6 +124,26 @@ class FrameConsumer(AsyncWebsocketConsumer):
     async def chat_frame(self, event: dict[str, Any]) -> None:
         """A frame published to a group this socket is in."""
         await self.send_frame(event["frame"])
+
+
+def second_factor_ok(scope: dict[str, Any]) -> bool:
+    """Whether the socket's session passed the second factor (where staff need one).
+
+    Reads the session, so call it through ``database_sync_to_async``.
+    """
+    if not settings.STAFF_TWO_FACTOR:
+        return True
+    session = scope.get("session")
+    return bool(session is not None and session.get(DEVICE_ID_SESSION_KEY))
+
+
+async def refuse_without_second_factor(consumer: FrameConsumer) -> bool:
+    """Close a staff socket whose session has not passed the second factor; True if closed."""
+    if await database_sync_to_async(second_factor_ok)(consumer.scope):
+        return False
+    await consumer.send_error(ErrorCode.NOT_ALLOWED, "Log in again with your authenticator code.")
+    await consumer.close(code=4403)
+    return True
 
 
 def field_int(frame: dict[str, Any], name: str, *, default: int | None = None) -> int:

@@ -21,7 +21,14 @@ from advice.services import (
     triage_apply,
 )
 from chat import bridge, frames
-from chat.consumers.base import FrameConsumer, FrameHandler, field_bool, field_int, field_str
+from chat.consumers.base import (
+    FrameConsumer,
+    FrameHandler,
+    field_bool,
+    field_int,
+    field_str,
+    refuse_without_second_factor,
+)
 from knowledge_base import selectors as kb
 
 
@@ -58,6 +65,8 @@ class OfficerConsumer(FrameConsumer):
         if user is None or not user.is_authenticated:
             await self.send_error(ErrorCode.NOT_ALLOWED, "Log in to the console first.")
             await self.close(code=4401)
+            return
+        if await refuse_without_second_factor(self):
             return
         try:
             profile = await bridge.call(presence.officer_connected, officer=user)

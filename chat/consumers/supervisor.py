@@ -20,7 +20,7 @@ from advice import notify
 from advice.errors import ErrorCode
 from advice.statistics.access import StatsScope, stats_scope_for
 from advice.statistics.live import live_snapshot
-from chat.consumers.base import FrameConsumer, FrameHandler
+from chat.consumers.base import FrameConsumer, FrameHandler, refuse_without_second_factor
 
 Frame = dict[str, Any]
 
@@ -82,6 +82,8 @@ class SupervisorConsumer(FrameConsumer):
         if user is None or not user.is_authenticated:
             await self.send_error(ErrorCode.NOT_ALLOWED, "Log in as a supervisor first.")
             await self.close(code=4401)
+            return
+        if await refuse_without_second_factor(self):
             return
         stats_scope = await database_sync_to_async(stats_scope_for)(user)
         if stats_scope is None:
