@@ -43,7 +43,7 @@ test-embedded: install node_modules/.installed
 test-services: install
 	@$(BIN)/python tests/services_available.py; status=$$?; \
 	if [ $$status -eq 0 ]; then \
-		DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DJANGO_DEBUG=1 \
+		DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DJANGO_DEBUG=1 STAFF_TWO_FACTOR=0 \
 		SECRET_KEY=test-only-secret $(BIN)/python -m pytest -m "not browser" -p no:cacheprovider; \
 	elif [ $$status -ne 1 ]; then exit 1; fi
 
