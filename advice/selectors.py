@@ -19,6 +19,7 @@ from advice.models import (
     Message,
     OfficerProfile,
     SenderKind,
+    Unit,
 )
 
 URGENCY_RANK = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
@@ -183,3 +184,16 @@ def queue_estimate(*, conversation_id: int) -> QueueEstimate | None:
     return QueueEstimate(
         position=position, estimated_wait_seconds=int(seconds), officers_on_duty=officers
     )
+
+
+def staff_directory(*, exclude_user_id: int | None = None) -> list[OfficerProfile]:
+    """Every officer and supervisor by unit and name (for transfers), minus one user."""
+    profiles = OfficerProfile.objects.select_related("unit").order_by("unit__code", "display_name")
+    if exclude_user_id is not None:
+        profiles = profiles.exclude(user_id=exclude_user_id)
+    return list(profiles)
+
+
+def units_all() -> list[Unit]:
+    """Every unit of the joint network, by code (for referrals)."""
+    return list(Unit.objects.order_by("code"))

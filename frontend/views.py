@@ -6,8 +6,6 @@ CSRF token, and their language comes from ``?lang=`` or ``Accept-Language`` only
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,9 +20,14 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.http import require_safe
 
 from advice.cases.models import ReferralReason
-from advice.models import OfficerProfile, Unit
 from advice.prechat import CATEGORIES
-from advice.selectors import is_staff_member, is_supervisor, officer_profile
+from advice.selectors import (
+    is_staff_member,
+    is_supervisor,
+    officer_profile,
+    staff_directory,
+    units_all,
+)
 from frontend import ui_text
 
 
@@ -88,19 +91,6 @@ def neutral_page(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _colleagues(user_id: int) -> list[dict[str, Any]]:
-    return [
-        {"id": p.user_id, "name": p.display_name, "unit": p.unit.code}
-        for p in OfficerProfile.objects.select_related("unit")
-        .exclude(user_id=user_id)
-        .order_by("unit__code", "display_name")
-    ]
-
-
-def _units() -> list[dict[str, str]]:
-    return [{"code": u.code, "name": u.name} for u in Unit.objects.order_by("code")]
-
-
 @login_required
 def console_page(request: HttpRequest) -> HttpResponse:
     if not is_staff_member(request.user):  # type: ignore[arg-type]
@@ -118,8 +108,11 @@ def console_page(request: HttpRequest) -> HttpResponse:
         "outcomes": ui_text.outcome_labels(),
         "language_names": names,
         "canned": ui_text.canned_replies(),
-        "colleagues": _colleagues(int(request.user.pk or 0)),
-        "units": _units(),
+        "colleagues": [
+            {"id": p.user_id, "name": p.display_name, "unit": p.unit.code}
+            for p in staff_directory(exclude_user_id=request.user.pk)
+        ],
+        "units": [{"code": u.code, "name": u.name} for u in units_all()],
     }
     context = {
         "profile": profile,
