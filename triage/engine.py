@@ -4,7 +4,9 @@ The engine is small on purpose; the knowledge lives in ``triage/data/`` (docs/tr
 
 1. Language: ``triage.language.detect_language``.
 2. Cues: the cues of every likely language (the language candidates, the browser's and the
-   chosen language, and English) are looked for in every message.
+   chosen language, and English) are looked for in every message. Words inside a figure of
+   speech (a cue tagged ``figure_of_speech``: "this price kills me", "I killed the process")
+   count for nothing else.
 3. Category: the highest sum of cue weights (a cue found in several places counts up to
    ``CUE_REPEAT_MAX`` times), of the ``category_rules`` whose tags were all found and of the
    pre-chat answer's weight; ties go to the earlier category of ``category_priority``; below
@@ -30,6 +32,7 @@ MAX_CATEGORY_REASONS = 3
 # A cue found in several places adds its weight at most this many times.
 CUE_REPEAT_MAX = 2
 _QUOTE_MAX = 40
+FIGURE_OF_SPEECH = "figure_of_speech"
 _PRECHAT_REASONS = {
     "prechat:in_danger": "pre-chat: says they are in danger",
     "prechat:happening_now": "pre-chat: says it is happening now",
@@ -60,6 +63,35 @@ def _quote(text: str) -> str:
 
 def _describe(match: Match) -> str:
     return f'{match.cue.reason} ("{_quote(match.quote)}")'
+
+
+def _outside_figures_of_speech(
+    every: list[tuple[int, Match]],
+) -> tuple[list[tuple[int, Match]], list[str]]:
+    """The matches that are not inside a figure of speech of the same message, and a note for
+    each cue with an urgency that was set aside that way (officers see what was discounted).
+    """
+    figures = [(index, match) for index, match in every if FIGURE_OF_SPEECH in match.cue.tags]
+    kept: list[tuple[int, Match]] = []
+    notes: list[str] = []
+    for index, match in every:
+        if FIGURE_OF_SPEECH in match.cue.tags:
+            continue
+        cover = next(
+            (
+                figure
+                for figure_index, figure in figures
+                if figure_index == index and figure.start <= match.start and match.end <= figure.end
+            ),
+            None,
+        )
+        if cover is None:
+            kept.append((index, match))
+        elif match.cue.urgency:
+            note = f"{_describe(cover)}: not read as {match.cue.reason}"
+            if note not in notes:
+                notes.append(note)
+    return kept, notes
 
 
 def _prechat_tags(prechat: Mapping[str, Any]) -> list[str]:
@@ -161,12 +193,14 @@ def assess(
     if chosen_language in SUPPORTED:
         others = [code for code in guess.candidates if code != chosen_language]
         guess = LanguageGuess(chosen_language, True, [chosen_language, *others])
-    every = [
-        (index, match)
-        for index, text in enumerate(texts)
-        for match in matcher().find(text)
-        if match.cue.language in cue_languages
-    ]
+    every, discounted = _outside_figures_of_speech(
+        [
+            (index, match)
+            for index, text in enumerate(texts)
+            for match in matcher().find(text)
+            if match.cue.language in cue_languages
+        ]
+    )
     first_of_cue: dict[str, Match] = {}
     for _, match in every:
         first_of_cue.setdefault(match.cue.id, match)
@@ -181,7 +215,7 @@ def assess(
     prechat_category = what if isinstance(what, str) and what in CATEGORIES else ""
     category, category_reasons = _category(every, tags, prechat_category)
     urgency, urgency_reasons = _urgency(matches, tags, category)
-    reasons = [*urgency_reasons, *category_reasons]
+    reasons = [*urgency_reasons, *discounted, *category_reasons]
     if guess.reason:
         reasons.append(guess.reason)
     return Assessment(

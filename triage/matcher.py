@@ -44,6 +44,7 @@ class Match:
     cue: Cue
     quote: str  # the words of the message that matched, as the citizen wrote them
     start: int  # index of the first matched word in the message
+    end: int  # index after the last matched word
 
 
 @dataclass(frozen=True)
@@ -221,4 +222,4 @@ class Matcher:
                         continue
                     busy_until[pattern.cue_index] = end
                     quote = text[tokens[position].start : tokens[end - 1].end]
-                    yield Match(self._index.cues[pattern.cue_index], quote, position)
+                    yield Match(self._index.cues[pattern.cue_index], quote, position, end)

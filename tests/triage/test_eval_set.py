@@ -12,7 +12,11 @@ SETS = {
     "eval": evaluate.EVAL_SET,
     "holdout": evaluate.EVAL_SET.with_name("holdout_set.jsonl"),
     "fresh": evaluate.EVAL_SET.with_name("fresh_set.jsonl"),
+    # Written before the rules were read (commit 4c96b42), then used to fix them.
+    "blind": evaluate.EVAL_SET.with_name("blind_set.jsonl"),
 }
+# Officers alerted for nothing: at most this share of the messages labelled P2-P4.
+MAX_FALSE_P1_SHARE = 0.05
 MINIMUM_PER_UI_LANGUAGE = 25
 MINIMUM_PER_OTHER_LANGUAGE = 8
 
@@ -31,6 +35,12 @@ def test_every_p1_message_is_found(tallies: dict[str, evaluate.Tally]) -> None:
 def test_categories_are_at_least_90_percent_right(tallies: dict[str, evaluate.Tally]) -> None:
     everything = tallies["all"]
     assert everything.category / everything.total >= 0.9, everything.errors
+
+
+def test_few_messages_without_danger_are_raised_to_p1(tallies: dict[str, evaluate.Tally]) -> None:
+    everything = tallies["all"]
+    raised = [error for error in everything.errors if "urgency P1 (want" in error]
+    assert everything.false_p1 <= MAX_FALSE_P1_SHARE * everything.other_total, raised
 
 
 def test_the_evaluation_set_covers_languages_categories_and_urgencies() -> None:

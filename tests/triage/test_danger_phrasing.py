@@ -1,0 +1,97 @@
+"""Danger said indirectly is P1; danger words used as figures of speech are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from triage.engine import assess
+
+
+@pytest.mark.parametrize(
+    ("text", "browser"),
+    [
+        ("nie dam rady dłużej, chcę się zabić", "pl"),
+        ("Połknęłam całe opakowanie tabletek", "pl"),
+        ("i dont want to be here anymore", "en"),
+        ("took a bunch of pills, sorry mum", "en"),
+        ("nejlepší by bylo, kdybych tu nebyla", "cs"),
+        ("Habe gerade Tabletten genommen", "de"),
+        ("ich will nicht mehr", "de"),
+        ("набридло жити", "uk"),
+        ("nematau prasmės gyventi", "lt"),
+        ("tenker på å ta livet mitt", "nb"),
+    ],
+)
+def test_indirect_suicidal_statements_are_p1(text: str, browser: str) -> None:
+    assert assess(texts=[text], browser_language=browser).urgency == "P1"
+
+
+def test_hopelessness_with_goodbye_is_p1_but_hopelessness_alone_is_not() -> None:
+    both = assess(
+        texts=["Mam dość wszystkiego. Chyba to dziś w nocy skończę."], browser_language="pl"
+    )
+    alone = assess(
+        texts=["Mam dość wszystkiego, bank nie odpowiada od tygodnia."], browser_language="pl"
+    )
+    assert both.urgency == "P1"
+    assert any("hopelessness and saying goodbye" in reason for reason in both.reasons)
+    assert alone.urgency != "P1"
+
+
+def test_hopelessness_while_blackmailed_is_p1() -> None:
+    result = assess(texts=["Nemám už sílu. Vydírá mě kvůli fotkám."], browser_language="cs")
+    assert (result.category, result.urgency) == ("sextortion", "P1")
+
+
+@pytest.mark.parametrize(
+    ("text", "browser"),
+    [
+        ("Ta cena mnie zabija, czy ten sklep to oszustwo?", "pl"),
+        ("Ta cena mě zabije, je ten e-shop podvod?", "cs"),
+        ("Der Preis bringt mich um, ist der Shop seriös?", "de"),
+        ("Den prisen dreper meg, er nettbutikken svindel?", "nb"),
+        ("Ich will nicht mehr, dass diese Firma mir Werbung schickt", "de"),
+        ("Verkäufer weg. Ich könnte ihn umbringen!", "de"),
+    ],
+)
+def test_figures_of_speech_are_not_danger(text: str, browser: str) -> None:
+    assert assess(texts=[text], browser_language=browser).urgency != "P1"
+
+
+def test_officers_see_which_danger_word_was_read_as_a_figure_of_speech() -> None:
+    result = assess(
+        texts=["Ta cena mnie zabija, czy ten sklep to oszustwo?"], browser_language="pl"
+    )
+    assert any(
+        "figure of speech" in reason and "not read as threat to life" in reason
+        for reason in result.reasons
+    )
+
+
+def test_a_figure_of_speech_does_not_hide_danger_elsewhere_in_the_message() -> None:
+    result = assess(
+        texts=["Ta cena mnie zabija, a on napisał że mnie znajdzie i zabije"], browser_language="pl"
+    )
+    assert result.urgency == "P1"
+
+
+@pytest.mark.parametrize(
+    ("text", "browser"),
+    [
+        ("Pracuju na stavbě v Německu, šéf nám vzal pasy", "cs"),
+        ("they took his ID and say he owes them money for the flight", "en"),
+        ("Zobrali nám pasy a musíme odrobiť dlh za ubytovanie", "sk"),
+    ],
+)
+def test_confiscated_documents_and_debt_are_p1(text: str, browser: str) -> None:
+    result = assess(texts=[text], browser_language=browser)
+    assert (result.category, result.urgency) == ("trafficking", "P1")
+
+
+def test_a_threat_after_the_name_of_the_victim_is_p1() -> None:
+    for text, browser in [
+        ("Он написал, что найдет меня и убьет", "ru"),
+        ("Він написав, що знайде мене і вб'є", "uk"),
+        ("Dostávám zprávy, že mě najdou a ublíží mojí rodině", "cs"),
+    ]:
+        assert assess(texts=[text], browser_language=browser).urgency == "P1", text
