@@ -34,11 +34,13 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 
-# Pass 1: the embedded default (SQLite, in-memory channel layer) plus the Redis-layer and
-# browser tests. Pass 2: the same suite on PostgreSQL with the Redis channel layer.
+# Pass 1: the embedded default (SQLite, in-memory channel layer) plus the Redis-layer tests;
+# then the browser tests in a process of their own (Playwright's sync API keeps an event loop
+# running, which async tests must not share). Pass 2: the suite on PostgreSQL and Redis.
 test-embedded: install node_modules/.installed
 	$(BIN)/python manage.py compile_catalogues
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not browser" -p no:cacheprovider
+	$(BIN)/python -m pytest -m browser -p no:cacheprovider tests/browser
 
 test-services: install
 	@$(BIN)/python tests/services_available.py; status=$$?; \
