@@ -357,7 +357,7 @@ def _prepared(model: type[models.Model], columns: Sequence[str]) -> list[Any]:
     return [by_column[c] for c in columns]
 
 
-def _insert(
+def insert_rows(
     model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]
 ) -> None:
     """Insert raw rows: ``COPY`` on PostgreSQL, ``executemany`` on other databases."""
@@ -405,14 +405,14 @@ def history_generate(
     while done < plan.conversations:
         size = min(plan.batch, plan.conversations - done)
         with transaction.atomic():
-            _insert(
+            insert_rows(
                 Conversation,
                 generator.conversation_columns,
                 list(generator.rows(moments[done : done + size])),
             )
             if generator.messages:
                 columns = [c for c in generator.message_columns if c != "id"]
-                _insert(Message, columns, generator.messages)
+                insert_rows(Message, columns, generator.messages)
                 result.messages += len(generator.messages)
                 generator.messages = []
         done += size

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -33,48 +32,26 @@ from django.db.models.functions import (
 )
 from django.utils import timezone
 
-from advice.models import Conversation, ConversationStatus, OfficerProfile, Unit, Urgency
+from advice.models import Conversation, ConversationStatus, Unit, Urgency
 from advice.statistics.access import StatsScope
+from advice.statistics.definitions import (
+    ABANDONED_Q,
+    COUNT_FIELDS,
+    DURATIONS,
+    HEATMAP_FIELDS,
+    P1_THRESHOLDS,
+    Row,
+    finish_row,
+    heatmap_rows,
+    sorted_by_value,
+    with_officer_names,
+    with_unit_codes,
+)
 from advice.statistics.params import SHARED_QUEUE, StatsQuery
 from advice.statistics.percentiles import EpochSeconds, PercentileCont, percentile_cont
+from advice.statistics.rollup_read import bucket_start, next_bucket, stats_rolled_up
 
-Row = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Duration:
-    """A time metric: seconds from ``start`` to ``end`` over conversations matching ``only``."""
-
-    name: str
-    start: str
-    end: str
-    only: Q
-
-
-DURATIONS = (
-    Duration("wait_join", "queued_at", "claimed_at", Q()),
-    Duration("wait_first_message", "queued_at", "first_officer_message_at", Q()),
-    Duration("handle", "claimed_at", "closed_at", Q(status=ConversationStatus.CLOSED)),
-    Duration("to_escalation", "created_at", "escalated_at", Q()),
-)
-# P1 service level thresholds, in seconds from entering the queue to an officer joining.
-P1_THRESHOLDS = (60, 300)
-COUNT_FIELDS = (
-    "started",
-    "answered",
-    "abandoned",
-    "closed",
-    "escalated",
-    "referred",
-    "transferred",
-    "transfers",
-    "rating_count",
-    *(f"rating_{score}" for score in range(1, 6)),
-    "p1_count",
-    *(f"p1_within_{seconds}s" for seconds in P1_THRESHOLDS),
-)
-HEATMAP_FIELDS = ("started", "answered", "abandoned")
-ABANDONED_Q = Q(status=ConversationStatus.ABANDONED, claimed_at__isnull=True)
+__all__ = ["COUNT_FIELDS", "DURATIONS", "HEATMAP_FIELDS", "P1_THRESHOLDS", "stats_compute"]
 
 
 def _count_aggregates() -> dict[str, Any]:
@@ -121,34 +98,6 @@ def _uses_sql_percentiles() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _ratio(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
-
-
-def _seconds(value: float | None) -> float | None:
-    return None if value is None else round(float(value), 3)
-
-
-def _finish(raw: Row) -> Row:
-    """Counts as ints, derived rates, rounded durations: one row of the documented shape."""
-    row: Row = {name: int(raw.get(name) or 0) for name in COUNT_FIELDS}
-    row["abandonment_rate"] = _ratio(row["abandoned"], row["started"])
-    row["escalation_rate"] = _ratio(row["escalated"], row["answered"])
-    row["referral_rate"] = _ratio(row["referred"], row["started"])
-    row["rating_average"] = (
-        round(int(raw.get("rating_sum") or 0) / row["rating_count"], 3)
-        if row["rating_count"]
-        else None
-    )
-    for seconds in P1_THRESHOLDS:
-        row[f"p1_share_{seconds}s"] = _ratio(row[f"p1_within_{seconds}s"], row["p1_count"])
-    for d in DURATIONS:
-        row[f"{d.name}_n"] = int(raw.get(f"{d.name}_n") or 0)
-        for stat in ("median", "p90", "max"):
-            row[f"{d.name}_{stat}"] = _seconds(raw.get(f"{d.name}_{stat}"))
-    return row
-
-
 def _python_durations(qs: QuerySet[Conversation], keys: Iterable[str]) -> dict[Any, Row]:
     """SQLite fallback: n, median, p90 and max of every duration per group, in Python."""
     keys = list(keys)
@@ -193,7 +142,7 @@ def _grouped(qs: QuerySet[Conversation], keys: dict[str, Expression | str]) -> l
     for raw in rows:
         group = tuple(raw[k] for k in key_names)
         raw.update(durations.get(group, {}))
-        row = _finish(raw)
+        row = finish_row(raw)
         for name in keys:
             row[name] = raw[f"k_{name}"]
         finished.append(row)
@@ -204,26 +153,10 @@ def _totals(qs: QuerySet[Conversation]) -> Row:
     aggregates = _count_aggregates()
     if _uses_sql_percentiles():
         aggregates.update(_duration_aggregates())
-        return _finish(qs.aggregate(**aggregates))
+        return finish_row(qs.aggregate(**aggregates))
     raw = qs.aggregate(**aggregates)
     raw.update(_python_durations(qs, []).get((), {}))
-    return _finish(raw)
-
-
-def _bucket_start(day: date, granularity: str) -> date:
-    if granularity == "week":
-        return day - timedelta(days=day.weekday())
-    if granularity == "month":
-        return day.replace(day=1)
-    return day
-
-
-def _next_bucket(day: date, granularity: str) -> date:
-    if granularity == "week":
-        return day + timedelta(days=7)
-    if granularity == "month":
-        return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return day + timedelta(days=1)
+    return finish_row(raw)
 
 
 def _series(qs: QuerySet[Conversation], query: StatsQuery) -> list[Row]:
@@ -235,11 +168,11 @@ def _series(qs: QuerySet[Conversation], query: StatsQuery) -> list[Row]:
         day = moment.astimezone(query.tz).date() if isinstance(moment, datetime) else moment
         by_period[day] = row
     series = []
-    bucket = _bucket_start(query.start, query.granularity)
+    bucket = bucket_start(query.start, query.granularity)
     while bucket <= query.end:
-        row = by_period.get(bucket) or _finish({})
+        row = by_period.get(bucket) or finish_row({})
         series.append({"period": bucket.isoformat(), **row})
-        bucket = _next_bucket(bucket, query.granularity)
+        bucket = next_bucket(bucket, query.granularity)
     return series
 
 
@@ -261,18 +194,7 @@ def _heatmap(qs: QuerySet[Conversation], query: StatsQuery) -> list[Row]:
     cells: dict[tuple[int, int], dict[str, Any]] = {
         (r["weekday"], r["hour"]): dict(r) for r in rows
     }
-    empty: dict[str, Any] = {}
-    return [
-        {
-            "weekday": weekday,
-            "hour": hour,
-            **{
-                name: int(cells.get((weekday, hour), empty).get(name, 0)) for name in HEATMAP_FIELDS
-            },
-        }
-        for weekday in range(1, 8)
-        for hour in range(24)
-    ]
+    return heatmap_rows(cells)
 
 
 def _officers(qs: QuerySet[Conversation], scope: StatsScope) -> list[Row]:
@@ -280,29 +202,15 @@ def _officers(qs: QuerySet[Conversation], scope: StatsScope) -> list[Row]:
     if not scope.officer_unit_ids:
         return []
     mine = qs.filter(unit_id__in=sorted(scope.officer_unit_ids), assigned_officer_id__isnull=False)
-    rows = _grouped(mine, {"officer_id": "assigned_officer_id"})
-    names = dict(
-        OfficerProfile.objects.filter(user_id__in=[r["officer_id"] for r in rows]).values_list(
-            "user_id", "display_name"
-        )
-    )
-    for row in rows:
-        row["display_name"] = names.get(row["officer_id"], "")
-    return sorted(rows, key=lambda r: (r["display_name"], r["officer_id"]))
+    return with_officer_names(_grouped(mine, {"officer_id": "assigned_officer_id"}))
 
 
 def _by_field(qs: QuerySet[Conversation], name: str) -> list[Row]:
-    rows = _grouped(qs, {name: name})
-    return sorted(rows, key=lambda r: (r[name] is None, str(r[name] or "")))
+    return sorted_by_value(_grouped(qs, {name: name}), name)
 
 
 def _by_unit(qs: QuerySet[Conversation]) -> list[Row]:
-    rows = _grouped(qs, {"unit_id": "unit_id"})
-    codes = dict(Unit.objects.values_list("pk", "code"))
-    for row in rows:
-        unit_id = row.pop("unit_id")
-        row["unit"] = codes.get(unit_id, "") if unit_id is not None else SHARED_QUEUE
-    return sorted(rows, key=lambda r: (r["unit"] == SHARED_QUEUE, r["unit"]))
+    return with_unit_codes(_grouped(qs, {"unit_id": "unit_id"}), SHARED_QUEUE)
 
 
 def stats_conversations(query: StatsQuery, scope: StatsScope) -> QuerySet[Conversation]:
@@ -310,12 +218,28 @@ def stats_conversations(query: StatsQuery, scope: StatsScope) -> QuerySet[Conver
     return Conversation.objects.filter(scope.conversations_q()).filter(query.conversations_q())
 
 
-def stats_compute(query: StatsQuery, scope: StatsScope) -> dict[str, Any]:
+def _raw_breakdown(
+    name: str, qs: QuerySet[Conversation], query: StatsQuery, scope: StatsScope
+) -> list[Row]:
+    if name == "unit":
+        return _by_unit(qs)
+    if name == "officer":
+        return _officers(qs, scope)
+    if name == "heatmap":
+        return _heatmap(qs, query)
+    return _by_field(qs, name)
+
+
+def stats_compute(query: StatsQuery, scope: StatsScope, *, rollup: bool = True) -> dict[str, Any]:
     """Every metric of ``query`` within ``scope``: totals, a time series and breakdowns.
 
     Returns ``{"filters", "scope", "generated_at", "totals", "series", "breakdowns"}`` as
     documented in ``docs/statistics.md``. The officer breakdown lists only officers of
-    units the user supervises.
+    units the user supervises. Where the range has rolled-up periods in ``query.tz``
+    (and ``rollup`` is true) they are read from the roll-up and the other days from the
+    conversations: counts are the same, medians and 90th percentiles are estimated from
+    histograms (``advice.statistics.histogram``); otherwise every figure is computed
+    from the conversations, percentiles exactly.
     """
     qs = stats_conversations(query, scope)
     with transaction.atomic():
@@ -323,22 +247,19 @@ def stats_compute(query: StatsQuery, scope: StatsScope) -> dict[str, Any]:
             # Percentiles sort their input: keep the sorts in memory, for this query only.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL work_mem = '256MB'")
+        rolled = stats_rolled_up(query, scope) if rollup else None
         breakdowns: dict[str, list[Row]] = {}
         for name in query.breakdowns:
-            if name == "unit":
-                breakdowns[name] = _by_unit(qs)
-            elif name == "officer":
-                breakdowns[name] = _officers(qs, scope)
-            elif name == "heatmap":
-                breakdowns[name] = _heatmap(qs, query)
+            if rolled is not None and name in rolled.breakdowns:
+                breakdowns[name] = rolled.breakdowns[name]
             else:
-                breakdowns[name] = _by_field(qs, name)
+                breakdowns[name] = _raw_breakdown(name, qs, query, scope)
         return {
             "filters": query.filters(),
             "scope": _scope_view(scope),
             "generated_at": timezone.now().isoformat().replace("+00:00", "Z"),
-            "totals": _totals(qs),
-            "series": _series(qs, query),
+            "totals": rolled.totals if rolled is not None else _totals(qs),
+            "series": rolled.series if rolled is not None else _series(qs, query),
             "breakdowns": breakdowns,
         }
 

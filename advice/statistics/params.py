@@ -60,7 +60,11 @@ class StatsQuery:
 
     def conversations_q(self) -> Q:
         """Filter of the conversations this query describes (range and filters)."""
-        q = Q(created_at__gte=self.since, created_at__lt=self.until)
+        return Q(created_at__gte=self.since, created_at__lt=self.until) & self.filters_q()
+
+    def filters_q(self) -> Q:
+        """Filter on unit, language, category and urgency (fields of conversations and cells)."""
+        q = Q()
         if self.unit_ids or self.shared_queue:
             units = Q(unit_id__in=self.unit_ids) if self.unit_ids else Q(pk__in=[])
             q &= units | Q(unit__isnull=True) if self.shared_queue else units

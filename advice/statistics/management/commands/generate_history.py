@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from advice.statistics.history import HistoryPlan, history_generate
+from advice.statistics.rollup import stats_rollup_refresh
 
 
 class Command(BaseCommand):
@@ -32,6 +33,11 @@ class Command(BaseCommand):
             help="Share of conversations that get messages (0 to 1).",
         )
         parser.add_argument("--batch", type=int, default=20000)
+        parser.add_argument(
+            "--no-rollup",
+            action="store_true",
+            help="Do not build the statistics roll-up of the generated days.",
+        )
         parser.add_argument(
             "--force",
             action="store_true",
@@ -70,10 +76,22 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute(f"{verb} advice_conversation")
                 cursor.execute(f"{verb} advice_message")
+        generated = time.monotonic() - began
+        if not options["no_rollup"]:
+            rolled = time.monotonic()
+            first = plan.end - timedelta(days=plan.days)
+            report = stats_rollup_refresh(day=first, days=plan.days + 1)
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE statistics_rollupcell")
+                    cursor.execute("ANALYZE statistics_rollupperiod")
+            self.stdout.write(
+                f"  roll-up: {report.cells} cells in {time.monotonic() - rolled:.1f} s"
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated {result.conversations} conversations and {result.messages} "
-                f"messages in {time.monotonic() - began:.1f} s "
+                f"messages in {generated:.1f} s "
                 f"(units {', '.join(result.units)}; {result.officers} officers)."
             )
         )
