@@ -5,11 +5,14 @@ of one message (lower case, no diacritics, mixed scripts repaired):
 
 - ``word``: that word exactly; ``stem*``: any word starting with ``stem`` (inflection);
 - ``#``: any number; ``#<18``: a number below 18;
-- ``...``: up to three other words in between.
+- ``...``: up to three other words in between;
+- ``$`` (last): the end of a sentence (``.``, ``!``, ``?``, ``…``, a line break or the end of the
+  message), so "ich kann nicht mehr $" is despair but "ich kann nicht mehr zahlen" is not.
 
 Words and stems of at least ``FUZZY_MIN`` letters also match with one typo (a letter missing,
 added, replaced, or two neighbours swapped), except in their first two and last two letters
-(a different ending is another form of the word, not a typo).
+(a different ending is another form of the word, not a typo), and except for a word that is
+itself a cue word of some language.
 
 A match directly preceded by a negation word of any language ("nie podałem", "didn't click")
 is ignored, except for P1 cues: a denied danger is still worth an officer's look.
@@ -29,6 +32,8 @@ FUZZY_MIN = 8
 FUZZY_TAIL = 2
 GAP_MAX = 3
 GAP = -1
+END = -2
+_SENTENCE_END_RE = re.compile(r"[.!?…\n]")
 _BELOW_RE = re.compile(r"#<(\d+)")
 
 
@@ -50,7 +55,7 @@ class Match:
 @dataclass(frozen=True)
 class _Pattern:
     cue_index: int
-    items: tuple[int, ...]  # pattern-token ids, GAP for "..."
+    items: tuple[int, ...]  # pattern-token ids, GAP for "...", END for "$"
 
 
 @dataclass
@@ -75,11 +80,14 @@ def message_tokens(text: str) -> list[Token]:
 
 
 def _parse_term(term: str) -> list[tuple[str, str]]:
-    """Pattern tokens of ``term`` as (kind, value) with kind exact/stem/number/gap."""
+    """Pattern tokens of ``term`` as (kind, value) with kind exact/stem/number/gap/end."""
     parts: list[tuple[str, str]] = []
     for raw in term.split():
         if raw == "...":
             parts.append(("gap", ""))
+            continue
+        if raw == "$":
+            parts.append(("end", ""))
             continue
         if raw == "#" or _BELOW_RE.fullmatch(raw):
             parts.append(("number", raw[2:] if raw != "#" else ""))
@@ -90,8 +98,12 @@ def _parse_term(term: str) -> list[tuple[str, str]]:
             raise DataFileError(f"cue term {term!r}: {raw!r} has no letters")
         parts.extend(("exact", word) for word in words[:-1])
         parts.append(("stem" if stem else "exact", words[-1]))
-    if not parts or parts[0][0] == "gap" or parts[-1][0] == "gap":
+    if not parts or parts[0][0] in ("gap", "end") or parts[-1][0] == "gap":
         raise DataFileError(f"cue term {term!r}: must start and end with a word")
+    if any(kind == "end" for kind, _ in parts[:-1]) or (
+        parts[-1][0] == "end" and parts[-2][0] == "gap"
+    ):
+        raise DataFileError(f"cue term {term!r}: '$' may only follow the last word")
     return parts
 
 
@@ -121,7 +133,7 @@ def _build(languages: tuple[str, ...]) -> _Index:
             index.cues.append(cue)
             for term in cue.terms:
                 items = tuple(
-                    GAP if kind == "gap" else token_id(kind, value)
+                    GAP if kind == "gap" else END if kind == "end" else token_id(kind, value)
                     for kind, value in _parse_term(term)
                 )
                 index.by_first.setdefault(items[0], []).append(_Pattern(cue_index, items))
@@ -180,14 +192,20 @@ class Matcher:
             if length > len(word):
                 break
             found.update(index.stems.get(word[:length], ()))
-        if len(word) >= FUZZY_MIN - 1:
+        # A word that is itself a cue word of some language is not a typo of another one
+        # (German "passwort" is not English "passport").
+        if len(word) >= FUZZY_MIN - 1 and word not in index.exact:
             for pattern, stem, pattern_id in index.fuzzy.get(word[:2], ()):
                 if pattern_id not in found and _one_edit(word, pattern, stem=stem):
                     found.add(pattern_id)
         return frozenset(found)
 
     def _match_rest(
-        self, ids: list[frozenset[int]], items: tuple[int, ...], position: int
+        self,
+        ids: list[frozenset[int]],
+        sentence_ends: list[bool],
+        items: tuple[int, ...],
+        position: int,
     ) -> int | None:
         """End position (exclusive) if ``items`` match from ``position`` on, else None."""
         if not items:
@@ -195,25 +213,38 @@ class Matcher:
         head, tail = items[0], items[1:]
         if head == GAP:
             for skip in range(GAP_MAX + 1):
-                end = self._match_rest(ids, tail, position + skip)
+                end = self._match_rest(ids, sentence_ends, tail, position + skip)
                 if end is not None:
                     return end
             return None
+        if head == END:
+            ends_here = position > 0 and sentence_ends[position - 1]
+            return self._match_rest(ids, sentence_ends, tail, position) if ends_here else None
         if position < len(ids) and head in ids[position]:
-            return self._match_rest(ids, tail, position + 1)
+            return self._match_rest(ids, sentence_ends, tail, position + 1)
         return None
 
     def find(self, text: str) -> Iterator[Match]:
         """Every place a cue is found in ``text``, in order; one cue's matches never overlap."""
         tokens = message_tokens(text)
         ids = [self._token_ids(token.text) for token in tokens]
+        # A sentence ends after a word when punctuation or a line break follows it before the
+        # next word, and after the last word.
+        sentence_ends = [
+            _SENTENCE_END_RE.search(
+                text, token.end, tokens[i + 1].start if i + 1 < len(tokens) else len(text)
+            )
+            is not None
+            or i + 1 == len(tokens)
+            for i, token in enumerate(tokens)
+        ]
         busy_until: dict[int, int] = {}  # cue index -> end of its last match
         for position, token_ids in enumerate(ids):
             for first in sorted(token_ids):
                 for pattern in self._index.by_first.get(first, ()):
                     if busy_until.get(pattern.cue_index, 0) > position:
                         continue
-                    end = self._match_rest(ids, pattern.items[1:], position + 1)
+                    end = self._match_rest(ids, sentence_ends, pattern.items[1:], position + 1)
                     if end is None or (
                         position > 0
                         and tokens[position - 1].text in self._index.negations

@@ -95,3 +95,56 @@ def test_a_threat_after_the_name_of_the_victim_is_p1() -> None:
         ("Dostávám zprávy, že mě najdou a ublíží mojí rodině", "cs"),
     ]:
         assert assess(texts=[text], browser_language=browser).urgency == "P1", text
+
+
+def test_despair_at_the_end_of_a_sentence_counts_but_not_before_a_verb() -> None:
+    ended = assess(texts=["Ich will nicht mehr. Alles ist weg."], browser_language="de")
+    continued = assess(
+        texts=["Ich will nicht mehr in dieser WhatsApp-Gruppe sein, die mir Krypto schickt"],
+        browser_language="de",
+    )
+    assert ended.urgency == "P1"
+    assert continued.urgency != "P1"
+
+
+def test_a_means_of_self_harm_with_hopelessness_is_p1_but_pills_bought_online_are_not() -> None:
+    means = assess(texts=["I'm not ok. I have the pills in front of me."], browser_language="en")
+    shop = assess(
+        texts=["I ordered diet pills online and they never arrived"], browser_language="en"
+    )
+    assert means.urgency == "P1"
+    assert any("means of self-harm" in reason for reason in means.reasons)
+    assert shop.urgency != "P1"
+
+
+def test_a_weapon_sent_to_someone_is_p1_but_a_knife_bought_online_is_not() -> None:
+    sent = assess(
+        texts=["Szwagier wysłał mi zdjęcie noża i napisał 'to dla ciebie'"], browser_language="pl"
+    )
+    bought = assess(
+        texts=["Kupiłem nóż na OLX, zapłaciłem i nic nie przyszło"], browser_language="pl"
+    )
+    assert sent.urgency == "P1"
+    assert bought.urgency != "P1"
+
+
+def test_harassment_by_someone_who_knows_where_the_person_works_is_p1() -> None:
+    result = assess(
+        texts=["My ex keeps insulting me on Instagram and sent a photo of my car outside my work"],
+        browser_language="en",
+    )
+    assert (result.category, result.urgency) == ("harassment", "P1")
+
+
+@pytest.mark.parametrize(
+    ("text", "browser"),
+    [
+        ("Переконайтеся, що тут не більше ніж 10 цифр.", "uk"),  # "ніж" is also "than"
+        ("Bitte das alte Passwort zweimal eingeben.", "de"),  # not a typo of "passport"
+        ("Meine Daten wurden missbraucht, jemand hat einen Kredit aufgenommen", "de"),
+        ("He sends her money every month, is this a romance scam?", "en"),
+        ("Czy agencja pracy może prosić o skan paszportu przed wyjazdem do Holandii?", "pl"),
+    ],
+)
+def test_words_that_only_resemble_danger_are_not_p1(text: str, browser: str) -> None:
+    assert assess(texts=[text], browser_language=browser).urgency != "P1"

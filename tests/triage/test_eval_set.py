@@ -14,6 +14,8 @@ SETS = {
     "fresh": evaluate.EVAL_SET.with_name("fresh_set.jsonl"),
     # Written before the rules were read (commit 4c96b42), then used to fix them.
     "blind": evaluate.EVAL_SET.with_name("blind_set.jsonl"),
+    # Written after the first round of fixes (commit 720cbb2), then used for the second.
+    "after_fix": evaluate.EVAL_SET.with_name("after_fix_set.jsonl"),
 }
 # Officers alerted for nothing: at most this share of the messages labelled P2-P4.
 MAX_FALSE_P1_SHARE = 0.05
