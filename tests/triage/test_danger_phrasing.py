@@ -148,3 +148,21 @@ def test_harassment_by_someone_who_knows_where_the_person_works_is_p1() -> None:
 )
 def test_words_that_only_resemble_danger_are_not_p1(text: str, browser: str) -> None:
     assert assess(texts=[text], browser_language=browser).urgency != "P1"
+
+
+@pytest.mark.parametrize(
+    ("text", "browser"),
+    [
+        ("wcześniej pisał że mnie dopadnie", "pl"),  # the data file has "dopadnie mnie"
+        ("Він написав, що мене вб'є", "uk"),
+    ],
+)
+def test_a_threat_is_found_whichever_side_of_the_verb_the_pronoun_stands(
+    text: str, browser: str
+) -> None:
+    assert assess(texts=[text], browser_language=browser).urgency == "P1"
+
+
+def test_a_knife_bought_on_a_marketplace_with_little_else_said_is_not_p1() -> None:
+    result = assess(texts=["Kúpil som nôž cez internet a neprišiel"], browser_language="sk")
+    assert result.urgency != "P1"

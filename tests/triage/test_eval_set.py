@@ -16,6 +16,8 @@ SETS = {
     "blind": evaluate.EVAL_SET.with_name("blind_set.jsonl"),
     # Written after the first round of fixes (commit 720cbb2), then used for the second.
     "after_fix": evaluate.EVAL_SET.with_name("after_fix_set.jsonl"),
+    # Written after the second round (commit 97cb2c2), then used for the third.
+    "third": evaluate.EVAL_SET.with_name("third_set.jsonl"),
 }
 # Officers alerted for nothing: at most this share of the messages labelled P2-P4.
 MAX_FALSE_P1_SHARE = 0.05
