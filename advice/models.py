@@ -100,6 +100,8 @@ class Conversation(models.Model):
     escalated_at = models.DateTimeField(null=True, blank=True)
     referred_at = models.DateTimeField(null=True, blank=True)
     transfer_count = models.PositiveSmallIntegerField(default=0)
+    # When the retention rule erased the citizen's words (the figures stay for statistics).
+    erased_at = models.DateTimeField(null=True, blank=True)
     ended_by = models.CharField(max_length=10, blank=True, default="")
     outcome = models.CharField(max_length=32, blank=True, default="")
     last_seq = models.PositiveIntegerField(default=0)

@@ -250,6 +250,9 @@ STORAGES = {
 OFFICER_GRACE_SECONDS = float(os.environ.get("OFFICER_GRACE_SECONDS", "120"))
 CITIZEN_RESUME_SECONDS = float(os.environ.get("CITIZEN_RESUME_SECONDS", "900"))
 MESSAGE_MAX_CHARS = 4000
+# Days after a conversation ends before its messages, notes and free text are erased by
+# `manage.py apply_retention` (case records keep their own frozen transcript).
+RETENTION_DAYS = _env_int("RETENTION_DAYS", 180)
 FRAME_MAX_BYTES = 32 * 1024
 
 LOGGING = {
