@@ -19,13 +19,15 @@ class RollupPeriod(models.Model):
     """A period of one time zone whose cells are stored and complete (read from roll-ups).
 
     ``start`` is the first day of the period (the day itself, the Monday, the first of the
-    month) as a calendar date in ``zone``. A period without a row is computed from the
-    conversations themselves.
+    month) as a calendar date in ``zone``; its cells are those of zone ``source``. A period
+    without a row is computed from the conversations themselves.
     """
 
     zone = models.CharField(max_length=64)
     kind = models.CharField(max_length=1, choices=PeriodKind.choices)
     start = models.DateField()
+    # The zone under which the cells are stored: zones with the same clock share them.
+    source = models.CharField(max_length=64)
     refreshed_at = models.DateTimeField()
 
     class Meta:
@@ -103,7 +105,9 @@ class RollupCell(models.Model):
 
     class Meta:
         indexes: ClassVar[list[models.Index]] = [
-            models.Index(fields=["zone", "grain", "kind", "start"], name="rollup_cell_read_idx"),
+            models.Index(
+                fields=["zone", "grain", "kind", "start", "unit"], name="rollup_cell_read_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -25,6 +25,7 @@ from advice.statistics.history import insert_rows
 from advice.statistics.models import PeriodKind, RollupCell, RollupPeriod
 from advice.statistics.rollup_cells import (
     CELL_COLUMNS,
+    COUNTS_ONLY,
     DIMENSIONS,
     GRAINS,
     VALUE_COLUMNS,
@@ -38,6 +39,8 @@ from advice.statistics.rollup_cells import (
 NIGHTLY_DAYS = 2
 # Days built with one query: bounds the memory of a long refresh.
 CHUNK_DAYS = 31
+# Cells written by one refresh after which PostgreSQL's planner statistics are renewed.
+ANALYZE_AFTER = 20000
 # Zones are interchangeable when their clocks agree at every quarter hour of the period.
 _ZONE_PROBE = timedelta(minutes=15)
 
@@ -115,19 +118,19 @@ def _replace_periods(
 ) -> int:
     """Replace the cells and markers of periods ``starts`` in every zone of ``zones``.
 
+    The cells are stored once, under ``zones[0]``; every zone's marker points there.
     ``rows`` are cell rows without their zone and kind; returns the cells written.
     """
     now = timezone.now()
-    written = 0
-    for zone in zones:
-        RollupCell.objects.filter(zone=zone, kind=kind, start__in=starts).delete()
-        RollupPeriod.objects.filter(zone=zone, kind=kind, start__in=starts).delete()
-        insert_rows(RollupCell, CELL_COLUMNS, ((zone, kind, *row) for row in rows))
-        RollupPeriod.objects.bulk_create(
-            RollupPeriod(zone=zone, kind=kind, start=start, refreshed_at=now) for start in starts
-        )
-        written += len(rows)
-    return written
+    RollupCell.objects.filter(zone__in=zones, kind=kind, start__in=starts).delete()
+    RollupPeriod.objects.filter(zone__in=zones, kind=kind, start__in=starts).delete()
+    insert_rows(RollupCell, CELL_COLUMNS, ((zones[0], kind, *row) for row in rows))
+    RollupPeriod.objects.bulk_create(
+        RollupPeriod(zone=zone, kind=kind, start=start, source=zones[0], refreshed_at=now)
+        for zone in zones
+        for start in starts
+    )
+    return len(rows)
 
 
 def _refresh_days(zones: Sequence[str], first: date, last: date) -> int:
@@ -153,12 +156,24 @@ _KEY_COLUMNS = ("grain", *DIMENSIONS)
 
 
 def _merge_period(zones: Sequence[str], kind: str, start: date) -> int:
-    """Cells of a week or month: the sums of its day cells (read from the first zone)."""
+    """Cells of a week or month: the sums of its day cells.
+
+    Weeks get no heat-map cells: split by weekday they would be as many as the days'.
+    """
     days = period_days(kind, start)
+    sources = RollupPeriod.objects.filter(zone=zones[0], kind=PeriodKind.DAY, start__in=days)
+    by_source: dict[str, list[date]] = defaultdict(list)
+    for source, day in sources.values_list("source", "start"):
+        by_source[source].append(day)
+    stored = Q(pk__in=[])
+    for source, found in by_source.items():
+        stored |= Q(zone=source, start__in=found)
+    cells = RollupCell.objects.filter(stored, kind=PeriodKind.DAY)
+    if kind == PeriodKind.WEEK:
+        cells = cells.exclude(grain__in=COUNTS_ONLY)
     groups: dict[tuple[Any, ...], Merged] = defaultdict(Merged)
-    stored = RollupCell.objects.filter(zone=zones[0], kind=PeriodKind.DAY, start__in=days)
     width = len(_KEY_COLUMNS)
-    for values in stored.values_list(*_KEY_COLUMNS, *VALUE_COLUMNS).iterator(chunk_size=5000):
+    for values in cells.values_list(*_KEY_COLUMNS, *VALUE_COLUMNS).iterator(chunk_size=5000):
         groups[values[:width]].add_values(values[width:])
     rows = [(start, *key, *merged.values()) for key, merged in groups.items()]
     return _replace_periods(zones, kind, [start], rows)
@@ -191,9 +206,8 @@ def _refresh_longer_periods(zones: Sequence[str], first: date, last: date, today
             if days[-1] < today and rolled.issuperset(days):
                 written += _merge_period(zones, kind, start)
             else:
-                for zone in zones:
-                    RollupCell.objects.filter(zone=zone, kind=kind, start=start).delete()
-                    RollupPeriod.objects.filter(zone=zone, kind=kind, start=start).delete()
+                RollupCell.objects.filter(zone__in=zones, kind=kind, start=start).delete()
+                RollupPeriod.objects.filter(zone__in=zones, kind=kind, start=start).delete()
     return written
 
 
@@ -237,4 +251,9 @@ def stats_rollup_refresh(
             report.cells += _refresh_longer_periods(members, first, last, today)
         for name in members:
             report.days[name] = (first, last)
+    if connection.vendor == "postgresql" and report.cells >= ANALYZE_AFTER:
+        # Fresh planner statistics after a large refresh (reads pick the index).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {RollupCell._meta.db_table}")
+            cursor.execute(f"ANALYZE {RollupPeriod._meta.db_table}")
     return report

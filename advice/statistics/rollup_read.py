@@ -106,23 +106,29 @@ def _grain(dimensions: set[str], *, all_units: bool) -> str | None:
     return None
 
 
-def _periods_q(periods: Iterable[Period]) -> Q:
-    by_kind: dict[str, list[date]] = defaultdict(list)
+def _periods_q(periods: Iterable[Period], sources: dict[Period, str]) -> Q:
+    """Cells of ``periods``, each under the zone holding its cells."""
+    by_key: dict[tuple[str, str], list[date]] = defaultdict(list)
     for kind, start in periods:
-        by_kind[kind].append(start)
+        by_key[(sources[(kind, start)], kind)].append(start)
     q = Q(pk__in=[])
-    for kind, starts in by_kind.items():
-        q |= Q(kind=kind, start__in=starts)
+    for (zone, kind), starts in by_key.items():
+        q |= Q(zone=zone, kind=kind, start__in=starts)
     return q
 
 
 class _Reader:
     """Reads and sums cells of one query: stored ones and ones built from conversations."""
 
-    def __init__(self, query: StatsQuery, scope: StatsScope, raw_days: Sequence[date]) -> None:
+    def __init__(
+        self,
+        query: StatsQuery,
+        scope: StatsScope,
+        sources: dict[Period, str],
+        raw_days: Sequence[date],
+    ) -> None:
         self.query = query
-        self.scope = scope
-        self.zone = query.tz.key
+        self.sources = sources
         self.where = scope.conversations_q() & query.filters_q()
         self.raw_days = raw_days
         self.built: dict[CellKey, CellSums] = {}
@@ -159,12 +165,11 @@ class _Reader:
         groups: dict[tuple[Any, ...], Merged] = defaultdict(Merged)
         if periods:
             cells = RollupCell.objects.filter(
-                _periods_q(periods), self.where, extra, zone=self.zone, grain=grain
+                _periods_q(periods, self.sources), self.where, extra, grain=grain
             )
             width = 2 + len(fields)
-            for row in cells.values_list("kind", "start", *fields, *values).iterator(
-                chunk_size=2000
-            ):
+            # A plain fetch: a server-side cursor (``iterator()``) gets a first-rows plan.
+            for row in cells.values_list("kind", "start", *fields, *values):
                 key = _group_key(group, fields, row[2:width], label, (row[0], row[1]))
                 merged = groups[key]
                 if counts_only:
@@ -225,13 +230,15 @@ def stats_rolled_up(query: StatsQuery, scope: StatsScope) -> RolledUp | None:
     Breakdowns that no grain can answer (officers or the heat map under a language,
     category or urgency filter) are left out of ``breakdowns`` for the caller to compute.
     """
-    rolled: set[Period] = set(
-        RollupPeriod.objects.filter(
+    sources: dict[Period, str] = {
+        (kind, start): source
+        for kind, start, source in RollupPeriod.objects.filter(
             zone=query.tz.key,
             start__gte=query.start - timedelta(days=31),
             start__lte=query.end,
-        ).values_list("kind", "start")
-    )
+        ).values_list("kind", "start", "source")
+    }
+    rolled = set(sources)
     whole, raw_days = _cover(query.start, query.end, rolled)
     if not whole:
         return None
@@ -261,7 +268,7 @@ def stats_rolled_up(query: StatsQuery, scope: StatsScope) -> RolledUp | None:
             wanted[name] = grain
     if base is None:
         return None
-    reader = _Reader(query, scope, raw_days)
+    reader = _Reader(query, scope, sources, raw_days)
     reader.build({base, *wanted.values()})
 
     labels = _labels(query)
@@ -297,7 +304,10 @@ def stats_rolled_up(query: StatsQuery, scope: StatsScope) -> RolledUp | None:
         elif name == "officer" and name in wanted:
             breakdowns[name] = _officers(reader, whole, scope)
         elif name == "heatmap" and name in wanted:
-            groups = reader.read(wanted[name], whole, ("weekday", "hour"), counts_only=True)
+            # Heat-map cells exist for days and months only (see ``rollup._merge_period``).
+            days_and_months = {p for p in rolled if p[0] != PeriodKind.WEEK}
+            periods, _ = _cover(query.start, query.end, days_and_months)
+            groups = reader.read(wanted[name], periods, ("weekday", "hour"), counts_only=True)
             heat = {
                 key: dict(zip(CELL_COUNTS, merged.counts, strict=True))
                 for key, merged in groups.items()

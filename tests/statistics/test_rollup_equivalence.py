@@ -19,7 +19,7 @@ from advice.statistics import histogram
 from advice.statistics.access import stats_scope_for
 from advice.statistics.definitions import DURATIONS
 from advice.statistics.metrics import stats_compute, stats_conversations
-from advice.statistics.models import RollupPeriod
+from advice.statistics.models import RollupCell, RollupPeriod
 from advice.statistics.params import stats_query_parse
 from advice.statistics.percentiles import percentile_cont
 from advice.statistics.rollup import stats_rollup_refresh
@@ -205,6 +205,11 @@ def test_roll_up_covers_months_and_weeks_of_every_unit_zone(rolled_up):
     march = RollupPeriod.objects.filter(kind="M", start=date(2025, 3, 1))
     assert set(march.values_list("zone", flat=True)) == {"Europe/Prague", "Europe/Warsaw", "UTC"}
     assert RollupPeriod.objects.filter(zone="UTC", kind="W", start=date(2025, 3, 3)).exists()
+    # Warsaw and Prague keep the same clock: their cells are stored once.
+    assert set(RollupCell.objects.values_list("zone", flat=True).distinct()) == {
+        "Europe/Prague",
+        "UTC",
+    }
     # February is not wholly rolled up (the history starts on the 19th): no month cell.
     assert not RollupPeriod.objects.filter(kind="M", start=date(2025, 2, 1)).exists()
 

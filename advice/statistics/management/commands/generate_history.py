@@ -81,10 +81,6 @@ class Command(BaseCommand):
             rolled = time.monotonic()
             first = plan.end - timedelta(days=plan.days)
             report = stats_rollup_refresh(day=first, days=plan.days + 1)
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE statistics_rollupcell")
-                    cursor.execute("ANALYZE statistics_rollupperiod")
             self.stdout.write(
                 f"  roll-up: {report.cells} cells in {time.monotonic() - rolled:.1f} s"
             )
