@@ -185,5 +185,16 @@ def percentiles(
 
 
 def encode_packed(histogram: int) -> bytes:
-    """``encode`` of an in-memory histogram."""
-    return encode({lane: count for lane, count in enumerate(unpack(histogram)) if count})
+    """``encode`` of an in-memory histogram, without visiting its empty lanes one by one."""
+    if not histogram:
+        return b""
+    first = ((histogram & -histogram).bit_length() - 1) // LANE_BITS
+    last = (histogram.bit_length() - 1) // LANE_BITS
+    dense = (histogram >> (LANE_BITS * first)).to_bytes(4 * (last - first + 1), "little")
+    lanes = struct.unpack(f"<{last - first + 1}I", dense)
+    used = len(lanes) - lanes.count(0)
+    if 6 * used < len(dense) + 2:
+        return _SPARSE + b"".join(
+            _PAIR.pack(first + i, count) for i, count in enumerate(lanes) if count
+        )
+    return _DENSE + _HEADER.pack(first) + dense

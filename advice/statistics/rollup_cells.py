@@ -312,12 +312,21 @@ VALUE_COLUMNS = (*CELL_COUNTS, *DURATION_COLUMNS)
 CELL_COLUMNS = ("zone", "kind", "start", "grain", *DIMENSIONS, *VALUE_COLUMNS)
 
 
+def _stored(counts: Sequence[int], durations: Sequence[Any]) -> tuple[Any, ...]:
+    """``VALUE_COLUMNS`` as stored: zero counts as null (no space in a row)."""
+    return (*(count or None for count in counts), *durations)
+
+
 def cell_values(key: CellKey, sums: CellSums) -> tuple[Any, ...]:
     """A built cell as stored, without its zone and kind (``CELL_COLUMNS[2:]``)."""
     durations: list[Any] = []
     for i in range(len(DURATIONS)):
-        durations += [sums.n[i], sums.low[i], sums.high[i], histogram.encode(sums.lanes[i])]
-    return (*key, *sums.counts, *durations)
+        if sums.n[i]:
+            lanes = histogram.encode(sums.lanes[i])
+            durations += [sums.n[i], sums.low[i], sums.high[i], lanes]
+        else:
+            durations += [None, None, None, None]
+    return (*key, *_stored(sums.counts, durations))
 
 
 class Merged:
@@ -343,7 +352,7 @@ class Merged:
     def add_values(self, values: Sequence[Any]) -> None:
         """Add a stored cell's ``VALUE_COLUMNS`` (in that order)."""
         width = len(CELL_COUNTS)
-        self.counts = [a + b for a, b in zip(self.counts, values[:width], strict=True)]
+        self.counts = [a + (b or 0) for a, b in zip(self.counts, values[:width], strict=True)]
         for i in range(len(DURATIONS)):
             n, low, high, hist = values[width + 4 * i : width + 4 * i + 4]
             if n:
@@ -369,12 +378,15 @@ class Merged:
                 self.hist[i] += other.hist[i]
 
     def values(self) -> tuple[Any, ...]:
-        """The ``VALUE_COLUMNS`` of these sums (to store a merged cell)."""
+        """The ``VALUE_COLUMNS`` of these sums, as stored (to store a merged cell)."""
         durations: list[Any] = []
         for i in range(len(DURATIONS)):
-            hist = histogram.encode_packed(self.hist[i]) if self.n[i] else b""
-            durations += [self.n[i], self.low[i], self.high[i], hist]
-        return (*self.counts, *durations)
+            if self.n[i]:
+                hist = histogram.encode_packed(self.hist[i])
+                durations += [self.n[i], self.low[i], self.high[i], hist]
+            else:
+                durations += [None, None, None, None]
+        return _stored(self.counts, durations)
 
     def raw(self) -> dict[str, Any]:
         """Counts and, per duration, n, median, p90 and max (input of ``finish_row``)."""

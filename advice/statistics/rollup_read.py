@@ -173,7 +173,9 @@ class _Reader:
                 key = _group_key(group, fields, row[2:width], label, (row[0], row[1]))
                 merged = groups[key]
                 if counts_only:
-                    merged.counts = [a + b for a, b in zip(merged.counts, row[width:], strict=True)]
+                    merged.counts = [
+                        a + (b or 0) for a, b in zip(merged.counts, row[width:], strict=True)
+                    ]
                 else:
                     merged.add_values(row[width:])
         allowed = set(units) if units is not None else None

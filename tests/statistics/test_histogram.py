@@ -54,6 +54,13 @@ def test_encoding_round_trips(counts):
     )
 
 
+@pytest.mark.parametrize(
+    "counts", [{5: 1}, {0: 2, 787: 1}, {lane: lane % 3 for lane in range(100, 400)}]
+)
+def test_merged_histograms_are_encoded_like_built_ones(counts):
+    assert histogram.encode_packed(histogram.pack(counts)) == histogram.encode(counts)
+
+
 def test_sparse_histograms_take_a_few_bytes_and_dense_ones_four_per_bucket():
     assert len(histogram.encode({3: 1, 600: 1})) == 13
     dense = dict.fromkeys(range(200, 300), 1000)
