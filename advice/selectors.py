@@ -197,3 +197,19 @@ def staff_directory(*, exclude_user_id: int | None = None) -> list[OfficerProfil
 def units_all() -> list[Unit]:
     """Every unit of the joint network, by code (for referrals)."""
     return list(Unit.objects.order_by("code"))
+
+
+@dataclass(frozen=True)
+class ConsoleSnapshot:
+    active: list[Conversation]
+    waiting: list[Conversation]
+    previews: dict[int, str]
+
+
+def console_snapshot(*, user: AbstractBaseUser) -> ConsoleSnapshot:
+    """What a console needs on connect: the officer's active conversations, the queue in
+    order, and the preview line of each."""
+    active = list(officer_active_conversations(user=user))
+    waiting = queue_waiting()
+    previews = conversation_previews([c.pk for c in waiting + active])
+    return ConsoleSnapshot(active=active, waiting=waiting, previews=previews)

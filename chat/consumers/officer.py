@@ -79,18 +79,30 @@ class OfficerConsumer(FrameConsumer):
         self.unit_id = profile.unit_id
         await self._add_group(notify.QUEUE_GROUP)
         await self._add_group(notify.officer_group(user.pk))
-        snapshot = await bridge.call(officer_snapshot, officer=user)
-        for conversation_id in snapshot["conversation_ids"]:
+        snapshot = await bridge.call(selectors.console_snapshot, user=user)
+        for conversation_id in (c.pk for c in snapshot.active):
             await self._add_group(notify.conversation_group(conversation_id, "staff"))
         await self.send_frame(
             frames.officer_state(
                 display_name=profile.display_name,
                 on_duty=profile.on_duty,
-                conversations=snapshot["conversations"],
+                conversations=[
+                    frames.staff_view(c, preview=snapshot.previews.get(c.pk, ""))
+                    for c in snapshot.active
+                ],
             )
         )
         await self.send_frame(
-            frames.queue_snapshot(routed_queue(snapshot["queue"], self.languages, self.unit_id))
+            frames.queue_snapshot(
+                routed_queue(
+                    [
+                        frames.staff_view(c, preview=snapshot.previews.get(c.pk, ""))
+                        for c in snapshot.waiting
+                    ],
+                    self.languages,
+                    self.unit_id,
+                )
+            )
         )
 
     async def disconnect(self, code: int) -> None:
@@ -307,18 +319,6 @@ class OfficerConsumer(FrameConsumer):
             ] not in ("active",):
                 await self._discard_group(notify.conversation_group(conversation["id"], "staff"))
         await self.send_frame(frame)
-
-
-def officer_snapshot(*, officer: Any) -> dict[str, Any]:
-    """What a console needs on connect: its active conversations and the waiting queue."""
-    active = list(selectors.officer_active_conversations(user=officer))
-    waiting = selectors.queue_waiting()
-    previews = selectors.conversation_previews([c.pk for c in waiting + active])
-    return {
-        "conversation_ids": [c.pk for c in active],
-        "conversations": [frames.staff_view(c, preview=previews.get(c.pk, "")) for c in active],
-        "queue": [frames.staff_view(c, preview=previews.get(c.pk, "")) for c in waiting],
-    }
 
 
 def route_entry(
