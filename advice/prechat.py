@@ -7,22 +7,10 @@ from typing import Any
 from django.conf import settings
 
 from advice.errors import DomainError, ErrorCode
+from triage.vocabulary import CATEGORIES
 
-CATEGORIES = (
-    "phishing",
-    "bank_impersonation",
-    "marketplace_fraud",
-    "investment_fraud",
-    "romance_scam",
-    "sextortion",
-    "account_takeover",
-    "malware_ransomware",
-    "identity_theft",
-    "harassment",
-    "child_abuse",
-    "trafficking",
-    "other",
-)
+__all__ = ["CATEGORIES", "clean_language", "clean_prechat", "language_from_accept_header"]
+
 YES_NO_QUESTIONS = ("happening_now", "in_danger", "under_18")
 
 

@@ -9,24 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from triage.normalize import fold
+from triage.vocabulary import CATEGORIES, URGENCIES
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-CATEGORIES = (
-    "phishing",
-    "bank_impersonation",
-    "marketplace_fraud",
-    "investment_fraud",
-    "romance_scam",
-    "sextortion",
-    "account_takeover",
-    "malware_ransomware",
-    "identity_theft",
-    "harassment",
-    "child_abuse",
-    "trafficking",
-    "other",
-)
-URGENCIES = ("P1", "P2", "P3", "P4")
 CUE_URGENCIES = ("P1", "P2")
 PRECHAT_TAGS = ("prechat:in_danger", "prechat:happening_now", "prechat:under_18")
 
