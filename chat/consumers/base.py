@@ -15,6 +15,7 @@ from django.conf import settings
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from advice.errors import DomainError, ErrorCode
+from advice.services.messages import PostResult
 from chat import frames
 
 FrameHandler = Callable[[dict[str, Any]], Awaitable[None]]
@@ -117,6 +118,17 @@ class FrameConsumer(AsyncWebsocketConsumer):
 
     async def send_frame(self, frame: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+
+    async def send_ack(self, result: PostResult, *, conversation_id: int | None = None) -> None:
+        """Acknowledge a stored (or already stored) message to the socket that sent it."""
+        await self.send_frame(
+            frames.ack(
+                client_id=result.message.client_id or "",
+                seq=result.message.seq,
+                duplicate=result.duplicate,
+                conversation_id=conversation_id,
+            )
+        )
 
     async def send_error(self, code: StrEnum, message: str, *, ref: str | None = None) -> None:
         await self.send_frame(frames.error(code, message, ref=ref))

@@ -174,13 +174,7 @@ class CitizenConsumer(FrameConsumer):
             client_id=frame.get("client_id"),
             text=frame.get("text"),
         )
-        await self.send_frame(
-            frames.ack(
-                client_id=result.message.client_id or "",
-                seq=result.message.seq,
-                duplicate=result.duplicate,
-            )
-        )
+        await self.send_ack(result)
 
     async def on_end(self, frame: dict[str, Any]) -> None:
         conversation_id = self._require_conversation()

@@ -184,14 +184,7 @@ class OfficerConsumer(FrameConsumer):
             client_id=frame.get("client_id"),
             text=frame.get("text"),
         )
-        await self.send_frame(
-            frames.ack(
-                client_id=result.message.client_id or "",
-                seq=result.message.seq,
-                duplicate=result.duplicate,
-                conversation_id=conversation_id,
-            )
-        )
+        await self.send_ack(result, conversation_id=conversation_id)
 
     async def on_close(self, frame: dict[str, Any]) -> None:
         conversation_id = field_int(frame, "conversation_id")
@@ -222,14 +215,7 @@ class OfficerConsumer(FrameConsumer):
             client_id=frame.get("client_id"),
             slug=frame.get("slug"),
         )
-        await self.send_frame(
-            frames.ack(
-                client_id=result.message.client_id or "",
-                seq=result.message.seq,
-                duplicate=result.duplicate,
-                conversation_id=conversation_id,
-            )
-        )
+        await self.send_ack(result, conversation_id=conversation_id)
 
     async def on_article_preview(self, frame: dict[str, Any]) -> None:
         conversation_id = field_int(frame, "conversation_id")
