@@ -39,14 +39,14 @@ import django
 
 django.setup()
 
-from django.db import connection  # noqa: E402
-from django.db.models import Count  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import Count, Q  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from advice.models import Conversation  # noqa: E402
 from advice.statistics.access import StatsScope  # noqa: E402
 from advice.statistics.metrics import stats_compute  # noqa: E402
-from advice.statistics.models import RollupCell  # noqa: E402
+from advice.statistics.models import RollupCell, RollupPeriod  # noqa: E402
 from advice.statistics.params import StatsQuery  # noqa: E402
 from advice.statistics.rollup import stats_rollup_refresh  # noqa: E402
 
@@ -134,6 +134,12 @@ def main() -> None:
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--raw", action="store_true")
     parser.add_argument("--filtered", action="store_true")
+    parser.add_argument(
+        "--live-days",
+        type=int,
+        default=0,
+        help="Also measure as if the last N days were not rolled up (read live).",
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Run this on PostgreSQL (DATABASE_URL).")
@@ -198,6 +204,22 @@ def main() -> None:
     filtered = replace(overview, languages=("uk",), urgencies=("P1", "P2"))
     if args.filtered:
         timed("12-month overview, language uk, P1+P2", filtered, admin, args.runs, rollup=rollup)
+    if args.live_days:
+        with transaction.atomic():
+            # As if the nightly run had not reached these days; rolled back afterwards.
+            first_live = end - timedelta(days=args.live_days - 1)
+            RollupPeriod.objects.filter(
+                Q(kind="D", start__gte=first_live)
+                | Q(kind="W", start__gte=first_live - timedelta(days=first_live.weekday()))
+                | Q(kind="M", start__gte=first_live.replace(day=1))
+            ).delete()
+            live = Conversation.objects.filter(
+                created_at__gte=dashboard.until - timedelta(days=args.live_days)
+            )
+            print(f"last {args.live_days} day(s) read live: {live.count()} conversations")
+            timed("30-day dashboard, live days", dashboard, supervisor, args.runs)
+            timed("12-month overview, live days", overview, admin, args.runs)
+            transaction.set_rollback(True)
     if args.check:
         check("30-day dashboard", dashboard, supervisor)
         check("12-month overview", overview, admin)

@@ -212,13 +212,13 @@ def _where_sql(where: Q) -> tuple[str, list[Any]]:
     return sql or "TRUE", list(params)
 
 
-def _grouping_mask(grain: str) -> int:
-    """``GROUPING(<every dimension>)`` of ``grain``'s rows: a bit per dimension left out."""
+def _grouping_mask(grain: str, grouped: Sequence[str]) -> int:
+    """``GROUPING(<grouped>)`` of ``grain``'s rows: a bit per dimension it leaves out."""
     kept = grain_dimensions(grain)
     mask = 0
-    for position, name in enumerate(DIMENSIONS):
+    for position, name in enumerate(grouped):
         if name not in kept:
-            mask |= 1 << (len(DIMENSIONS) - 1 - position)
+            mask |= 1 << (len(grouped) - 1 - position)
     return mask
 
 
@@ -262,7 +262,10 @@ def _build_sql(where: Q, zone: ZoneInfo, grains: Sequence[str]) -> dict[CellKey,
         for i in range(len(DURATIONS))
     )
     sets = ", ".join(f"({', '.join(('day', *grain_dimensions(g)))})" for g in grains)
-    dimensions = ", ".join(DIMENSIONS)
+    # Only dimensions some grain groups by may appear (others are selected as null).
+    grouped = [d for d in DIMENSIONS if any(d in grain_dimensions(g) for g in grains)]
+    dimensions = ", ".join(d if d in grouped else "NULL" for d in DIMENSIONS)
+    grouping = f"GROUPING({', '.join(grouped)})" if grouped else "0"
     # Built from this module's constants; values (zone, statuses, filters) are parameters.
     sql = (
         "WITH c AS (SELECT created_at AT TIME ZONE %s AS lt, unit_id, language, category, "  # noqa: S608
@@ -271,14 +274,14 @@ def _build_sql(where: Q, zone: ZoneInfo, grains: Sequence[str]) -> dict[CellKey,
         f"FROM advice_conversation WHERE {where_sql}), "
         "b AS (SELECT c.*, lt::date AS day, extract(isodow FROM lt)::int AS weekday, "
         f"extract(hour FROM lt)::int AS hour, {lanes} FROM c) "
-        f"SELECT day, {dimensions}, GROUPING({dimensions}), "
+        f"SELECT day, {dimensions}, {grouping}, "
         f"{', '.join(counts[name] for name in CELL_COUNTS)}, {durations} "
         f"FROM b GROUP BY GROUPING SETS ({sets})"
     )
     params: list[Any] = [zone.key, _CLOSED, *where_params]
     for name in CELL_COUNTS:
         params.extend(count_params.get(name, []))
-    by_mask = {_grouping_mask(g): g for g in grains}
+    by_mask = {_grouping_mask(g, grouped): g for g in grains}
     cells: dict[CellKey, CellSums] = {}
     width = len(DIMENSIONS)
     with connection.cursor() as cursor:

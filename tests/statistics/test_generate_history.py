@@ -11,6 +11,7 @@ from django.core.management import call_command
 from advice.models import Conversation, Message, Unit
 from advice.statistics.access import StatsScope
 from advice.statistics.metrics import stats_compute
+from advice.statistics.models import RollupPeriod
 from advice.statistics.params import stats_query_parse
 
 pytestmark = pytest.mark.django_db
@@ -38,3 +39,19 @@ def test_generated_history_spreads_over_units_days_and_outcomes():
     assert totals["rating_count"] > 0
     assert totals["p1_count"] > 0
     assert 0 < totals["wait_join_median"] < totals["wait_join_p90"] <= totals["wait_join_max"]
+
+
+def test_generated_history_is_rolled_up_and_reads_the_same_counts():
+    call_command(
+        "generate_history",
+        "--conversations", "300", "--days", "10", "--end", "2025-03-31",
+        "--officers-per-unit", "2", "--message-sample", "0", "--force",
+        stdout=io.StringIO(),
+    )  # fmt: skip
+    assert RollupPeriod.objects.filter(zone="Europe/Warsaw", kind="D").count() == 11
+    scope = StatsScope(unit_ids=None, officer_unit_ids=frozenset(), timezone="Europe/Warsaw")
+    query = stats_query_parse({"from": "2025-03-20", "to": "2025-03-31"}, scope)
+    rolled = stats_compute(query, scope)
+    raw = stats_compute(query, scope, rollup=False)
+    assert rolled["totals"]["started"] == raw["totals"]["started"] > 250
+    assert [r["started"] for r in rolled["series"]] == [r["started"] for r in raw["series"]]

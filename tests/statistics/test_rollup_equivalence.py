@@ -214,10 +214,13 @@ def test_roll_up_covers_months_and_weeks_of_every_unit_zone(rolled_up):
     assert not RollupPeriod.objects.filter(kind="M", start=date(2025, 2, 1)).exists()
 
 
-def test_days_not_rolled_up_are_read_from_conversations(history, supervisor):
+def test_days_not_rolled_up_are_read_from_conversations(history, supervisor, admin_user):
     stats_rollup_refresh(day=date(2025, 3, 10), days=5)
     assert RollupPeriod.objects.filter(zone="Europe/Warsaw").count() == 5
     assert_equivalent(supervisor, {"from": "2025-03-01", "to": "2025-03-31"})
+    march = {"from": "2025-03-01", "to": "2025-03-31", "breakdowns": "language,heatmap"}
+    assert_equivalent(admin_user, march)
+    assert_equivalent(admin_user, {**march, "urgency": "P2"})
 
 
 def test_today_is_counted_live_next_to_rolled_up_days(make_conversation, supervisor, unit, officer):

@@ -122,4 +122,6 @@ def test_sql_and_python_builders_give_the_same_cells(week, make_conversation):
     where = Q(created_at__lt=NOW)
     for zone in (ZoneInfo("Europe/Warsaw"), ZoneInfo("UTC")):
         assert _build_sql(where, zone, GRAINS) == _build_python(where, zone, GRAINS)
+    some = ("all.total", "all.heat", "category")
+    assert _build_sql(where, ZoneInfo("UTC"), some) == _build_python(where, ZoneInfo("UTC"), some)
     assert build_cells(where, ZoneInfo("UTC"), ()) == {}
