@@ -73,7 +73,7 @@ class CellSums:
     n: list[int] = field(default_factory=lambda: [0] * len(DURATIONS))
     low: list[float | None] = field(default_factory=lambda: [None] * len(DURATIONS))
     high: list[float | None] = field(default_factory=lambda: [None] * len(DURATIONS))
-    lanes: list[Counter[int]] = field(default_factory=lambda: [Counter() for _ in DURATIONS])
+    lanes: list[dict[int, int]] = field(default_factory=lambda: [{} for _ in DURATIONS])
 
     def add(self, counts: Sequence[int], seconds: Sequence[float | None]) -> None:
         """Add one conversation's counts and durations (None: the duration does not apply)."""
@@ -85,7 +85,8 @@ class CellSums:
             low, high = self.low[i], self.high[i]
             self.low[i] = value if low is None else min(low, value)
             self.high[i] = value if high is None else max(high, value)
-            self.lanes[i][histogram.lane_of(value)] += 1
+            lanes, lane = self.lanes[i], histogram.lane_of(value)
+            lanes[lane] = lanes.get(lane, 0) + 1
 
 
 def cell_key(day: date, grain: str, values: dict[str, Any]) -> CellKey:
@@ -302,7 +303,8 @@ def _build_sql(where: Q, zone: ZoneInfo, grains: Sequence[str]) -> dict[CellKey,
                     n, low, high, found = row[at + 4 * i : at + 4 * i + 4]
                     sums.n[i] = int(n)
                     sums.low[i], sums.high[i] = low, high
-                    sums.lanes[i] = Counter(found or ())
+                    if found:
+                        sums.lanes[i] = Counter(found)
             cells[cell_key(day, grain, values)] = sums
     return cells
 
