@@ -25,10 +25,10 @@ from advice.statistics.history import insert_rows
 from advice.statistics.models import PeriodKind, RollupCell, RollupPeriod
 from advice.statistics.rollup_cells import (
     CELL_COLUMNS,
-    COUNTS_ONLY,
     DIMENSIONS,
     GRAINS,
     VALUE_COLUMNS,
+    WEEKLESS,
     Merged,
     build_cells,
     cell_values,
@@ -156,10 +156,7 @@ _KEY_COLUMNS = ("grain", *DIMENSIONS)
 
 
 def _merge_period(zones: Sequence[str], kind: str, start: date) -> int:
-    """Cells of a week or month: the sums of its day cells.
-
-    Weeks get no heat-map cells: split by weekday they would be as many as the days'.
-    """
+    """Cells of a week or month: the sums of its day cells (weeks: not of ``WEEKLESS``)."""
     days = period_days(kind, start)
     sources = RollupPeriod.objects.filter(zone=zones[0], kind=PeriodKind.DAY, start__in=days)
     by_source: dict[str, list[date]] = defaultdict(list)
@@ -170,7 +167,7 @@ def _merge_period(zones: Sequence[str], kind: str, start: date) -> int:
         stored |= Q(zone=source, start__in=found)
     cells = RollupCell.objects.filter(stored, kind=PeriodKind.DAY)
     if kind == PeriodKind.WEEK:
-        cells = cells.exclude(grain__in=COUNTS_ONLY)
+        cells = cells.exclude(grain__in=WEEKLESS)
     groups: dict[tuple[Any, ...], Merged] = defaultdict(Merged)
     width = len(_KEY_COLUMNS)
     for values in cells.values_list(*_KEY_COLUMNS, *VALUE_COLUMNS).iterator(chunk_size=5000):

@@ -52,6 +52,9 @@ GRAINS: tuple[str, ...] = (
     *(ALL_UNITS + name for name in GRAIN_DIMS if name != "officer"),
 )
 COUNTS_ONLY = frozenset({"heat", ALL_UNITS + "heat"})
+# Grains kept for days and months but not weeks: split this finely, a week has almost as
+# many cells as its days (the heat map by weekday, exactly as many).
+WEEKLESS = frozenset({*COUNTS_ONLY, "lcu", ALL_UNITS + "lcu"})
 
 
 def grain_dimensions(grain: str) -> tuple[str, ...]:

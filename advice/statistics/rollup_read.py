@@ -35,6 +35,7 @@ from advice.statistics.rollup_cells import (
     DIMENSIONS,
     GRAIN_DIMS,
     VALUE_COLUMNS,
+    WEEKLESS,
     CellKey,
     CellSums,
     Merged,
@@ -241,8 +242,13 @@ def stats_rolled_up(query: StatsQuery, scope: StatsScope) -> RolledUp | None:
         ).values_list("kind", "start", "source")
     }
     rolled = set(sources)
-    whole, raw_days = _cover(query.start, query.end, rolled)
-    if not whole:
+    without_weeks = {period for period in rolled if period[0] != PeriodKind.WEEK}
+
+    def cover(first: date, last: date, grain: str) -> tuple[list[Period], list[date]]:
+        return _cover(first, last, without_weeks if grain in WEEKLESS else rolled)
+
+    any_stored, raw_days = cover(query.start, query.end, "total")
+    if not any_stored:
         return None
     filtered = {
         name
@@ -277,7 +283,7 @@ def stats_rolled_up(query: StatsQuery, scope: StatsScope) -> RolledUp | None:
     label: dict[Period, Any] = {}
     series_periods: list[Period] = []
     for bucket, first, last in labels:
-        periods, days = _cover(first, last, rolled)
+        periods, days = cover(first, last, base)
         series_periods += periods
         for period in [*periods, *((PeriodKind.DAY, day) for day in days)]:
             label[period] = bucket
@@ -300,15 +306,16 @@ def stats_rolled_up(query: StatsQuery, scope: StatsScope) -> RolledUp | None:
     for name in query.breakdowns:
         if name == "unit":
             breakdowns[name] = with_unit_codes(_rows(by_unit, "unit_id"), SHARED_QUEUE)
-        elif name in _FIELD_BREAKDOWNS and name in wanted:
-            groups = reader.read(wanted[name], whole, (name,))
+            continue
+        if name not in wanted:
+            continue
+        periods, _ = cover(query.start, query.end, wanted[name])
+        if name in _FIELD_BREAKDOWNS:
+            groups = reader.read(wanted[name], periods, (name,))
             breakdowns[name] = sorted_by_value(_rows(groups, name), name)
-        elif name == "officer" and name in wanted:
-            breakdowns[name] = _officers(reader, whole, scope)
-        elif name == "heatmap" and name in wanted:
-            # Heat-map cells exist for days and months only (see ``rollup._merge_period``).
-            days_and_months = {p for p in rolled if p[0] != PeriodKind.WEEK}
-            periods, _ = _cover(query.start, query.end, days_and_months)
+        elif name == "officer":
+            breakdowns[name] = _officers(reader, periods, scope)
+        elif name == "heatmap":
             groups = reader.read(wanted[name], periods, ("weekday", "hour"), counts_only=True)
             heat = {
                 key: dict(zip(CELL_COUNTS, merged.counts, strict=True))

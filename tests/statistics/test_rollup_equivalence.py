@@ -205,6 +205,9 @@ def test_roll_up_covers_months_and_weeks_of_every_unit_zone(rolled_up):
     march = RollupPeriod.objects.filter(kind="M", start=date(2025, 3, 1))
     assert set(march.values_list("zone", flat=True)) == {"Europe/Prague", "Europe/Warsaw", "UTC"}
     assert RollupPeriod.objects.filter(zone="UTC", kind="W", start=date(2025, 3, 3)).exists()
+    weeks = RollupCell.objects.filter(kind="W")
+    assert weeks.filter(grain="category").exists()
+    assert not weeks.filter(grain__in=["lcu", "all.lcu", "heat", "all.heat"]).exists()
     # Warsaw and Prague keep the same clock: their cells are stored once.
     assert set(RollupCell.objects.values_list("zone", flat=True).distinct()) == {
         "Europe/Prague",
