@@ -106,9 +106,8 @@ class RollupCell(models.Model):
 
     class Meta:
         indexes: ClassVar[list[models.Index]] = [
-            models.Index(
-                fields=["zone", "grain", "kind", "start", "unit"], name="rollup_cell_read_idx"
-            ),
+            # Reads filter zone, kind, start, grain and unit; refreshes zone, kind and start.
+            models.Index(fields=["zone", "kind", "start", "grain", "unit"], name="rollup_cell_idx"),
         ]
 
     def __str__(self) -> str:
