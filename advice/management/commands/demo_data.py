@@ -8,9 +8,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
-from advice.models import Unit
+from advice.models import Conversation, Unit
 from advice.services.staff import staff_create
 
 UNITS = [
@@ -45,6 +45,15 @@ STAFF = [
 class Command(BaseCommand):
     help = "Create demo units and staff accounts (idempotent); prints the demo password."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--history",
+            type=int,
+            default=3000,
+            help="ended conversations of the last 60 days to generate for the supervisor "
+            "dashboard, only into a database that has none yet (0: none)",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         password = os.environ.get("DEMO_PASSWORD") or self._stored_password()
         units = {}
@@ -62,11 +71,16 @@ class Command(BaseCommand):
                 languages=languages,
                 supervisor=supervisor,
             )
-        for extra in ("load_knowledge_base",):
-            try:
-                call_command(extra, verbosity=0)
-            except Exception as error:
-                self.stderr.write(f"{extra}: {error}")
+        call_command("load_knowledge_base", verbosity=0)
+        if options["history"] > 0 and not Conversation.objects.exists():
+            call_command(
+                "generate_history",
+                conversations=options["history"],
+                days=60,
+                officers_per_unit=2,
+                message_sample=0,
+                verbosity=0,
+            )
         names = ", ".join(s[0] for s in STAFF)
         self.stdout.write(
             f"Demo staff: {names} (marek is a supervisor). Password: {password}\n"
