@@ -118,6 +118,17 @@ def _periods_q(periods: Iterable[Period], sources: dict[Period, str]) -> Q:
     return q
 
 
+def _runs(days: Sequence[date]) -> list[tuple[date, date]]:
+    """Ascending ``days`` as runs of consecutive days (first, last)."""
+    runs: list[tuple[date, date]] = []
+    for day in days:
+        if runs and runs[-1][1] + timedelta(days=1) == day:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
 class _Reader:
     """Reads and sums cells of one query: stored ones and ones built from conversations."""
 
@@ -139,10 +150,10 @@ class _Reader:
         if not self.raw_days:
             return
         ranges = Q(pk__in=[])
-        for day in self.raw_days:
+        for first, last in _runs(self.raw_days):
             ranges |= Q(
-                created_at__gte=day_start(day, self.query.tz),
-                created_at__lt=day_start(day + timedelta(days=1), self.query.tz),
+                created_at__gte=day_start(first, self.query.tz),
+                created_at__lt=day_start(last + timedelta(days=1), self.query.tz),
             )
         self.built = build_cells(self.where & ranges, self.query.tz, grains)
 
