@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 
 from advice.models import Conversation, Message, OfficerProfile, SenderKind, Unit
 
@@ -357,6 +357,10 @@ def _prepared(model: type[models.Model], columns: Sequence[str]) -> list[Any]:
     return [by_column[c] for c in columns]
 
 
+# Values every database driver takes as they are.
+_PLAIN = (str, int, float, bytes)
+
+
 def insert_rows(
     model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]
 ) -> None:
@@ -372,9 +376,11 @@ def insert_rows(
         return
     fields = _prepared(model, columns)
     placeholders = ", ".join(["%s"] * len(columns))
+    # The connection itself, not the thread-local proxy (looked up once per value).
+    database = connections[connection.alias]
     prepared = [
         tuple(
-            f.get_db_prep_save(v, connection) if not isinstance(v, str) else v
+            v if v is None or isinstance(v, _PLAIN) else f.get_db_prep_save(v, database)
             for f, v in zip(fields, row, strict=True)
         )
         for row in rows
