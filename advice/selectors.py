@@ -153,22 +153,30 @@ def recent_handle_seconds() -> float:
 
 
 def queue_estimate(*, conversation_id: int) -> QueueEstimate | None:
-    """Position and estimated wait of a waiting conversation, or None if it is not waiting.
+    """Position and estimated wait of a waiting conversation, or None if it is not waiting."""
+    return queue_estimates().get(conversation_id)
+
+
+def queue_estimates() -> dict[int, QueueEstimate]:
+    """Position and estimated wait of every waiting conversation, from one read of the queue.
 
     Model: on-duty officers with an open console take conversations up to their limits. While
     free places exceed the position, the wait is short (one minute is shown); beyond them,
-    every full round of capacity costs one recent median handle time. None when nobody is on
-    duty: the citizen is then told so and offered self-help.
+    every full round of capacity costs one recent median handle time. No estimated wait
+    (None) when nobody is on duty: the citizen is then told so and offered self-help.
     """
-    position = queue_position(conversation_id=conversation_id)
-    if position is None:
-        return None
+    waiting = queue_waiting()
+    if not waiting:
+        return {}
     staffing = OfficerProfile.objects.filter(on_duty=True, open_sockets__gt=0).aggregate(
         officers=Count("pk"), capacity=Sum("max_concurrent_chats")
     )
     officers = staffing["officers"] or 0
     if officers == 0:
-        return QueueEstimate(position=position, estimated_wait_seconds=None, officers_on_duty=0)
+        return {
+            c.pk: QueueEstimate(position=n, estimated_wait_seconds=None, officers_on_duty=0)
+            for n, c in enumerate(waiting, start=1)
+        }
     capacity = staffing["capacity"] or officers
     busy = Conversation.objects.filter(
         status=ConversationStatus.ACTIVE,
@@ -176,14 +184,14 @@ def queue_estimate(*, conversation_id: int) -> QueueEstimate | None:
         assigned_officer__officer_profile__open_sockets__gt=0,
     ).count()
     free = max(0, capacity - busy)
-    if position <= free:
-        seconds = 60.0
-    else:
-        rounds = (position - free) / capacity
-        seconds = 60.0 + rounds * recent_handle_seconds()
-    return QueueEstimate(
-        position=position, estimated_wait_seconds=int(seconds), officers_on_duty=officers
-    )
+    handle = recent_handle_seconds()
+    estimates: dict[int, QueueEstimate] = {}
+    for position, conversation in enumerate(waiting, start=1):
+        seconds = 60.0 if position <= free else 60.0 + (position - free) / capacity * handle
+        estimates[conversation.pk] = QueueEstimate(
+            position=position, estimated_wait_seconds=int(seconds), officers_on_duty=officers
+        )
+    return estimates
 
 
 def staff_directory(*, exclude_user_id: int | None = None) -> list[OfficerProfile]:

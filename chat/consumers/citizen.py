@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+import weakref
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +19,40 @@ from chat import bridge, frames
 from chat.consumers.base import FrameConsumer, FrameHandler, field_int, field_str
 
 POSITION_INTERVAL = 1.0
+
+
+class SharedEstimates:
+    """Queue estimates shared by every citizen socket of one server process (one event loop).
+
+    A queue change makes every waiting citizen ask for their position; one read of the queue,
+    begun after the change, answers everyone who asked before it began (instead of one read
+    per citizen, which grows with the square of the queue's length).
+    """
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.read_at = float("-inf")
+        self.estimates: dict[int, selectors.QueueEstimate] = {}
+
+    async def get(self, *, asked_at: float) -> dict[int, selectors.QueueEstimate]:
+        async with self.lock:
+            if self.read_at < asked_at:
+                started = time.monotonic()
+                self.estimates = await bridge.call(selectors.queue_estimates)
+                self.read_at = started
+            return self.estimates
+
+
+_shared: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, SharedEstimates] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def shared_estimates() -> SharedEstimates:
+    loop = asyncio.get_running_loop()
+    if loop not in _shared:
+        _shared[loop] = SharedEstimates()
+    return _shared[loop]
 
 
 class CitizenConsumer(FrameConsumer):
@@ -139,10 +176,13 @@ class CitizenConsumer(FrameConsumer):
         )
         await self.send_frame(frames.replay_done(last_seq=self.last_sent_seq))
 
-    async def _send_queue_position(self) -> None:
+    async def _send_queue_position(self, asked_at: float | None = None) -> None:
         self.position_pending = False
         conversation_id = self._require_conversation()
-        estimate = await bridge.call(selectors.queue_estimate, conversation_id=conversation_id)
+        estimates = await shared_estimates().get(
+            asked_at=time.monotonic() if asked_at is None else asked_at
+        )
+        estimate = estimates.get(conversation_id)
         if estimate is None:
             await self._leave_queue_group()
             return
@@ -159,11 +199,12 @@ class CitizenConsumer(FrameConsumer):
         if self.position_pending:
             return
         self.position_pending = True
-        bridge.later(POSITION_INTERVAL, self._send_queue_position_if_open)
+        asked_at = time.monotonic()
+        bridge.later(POSITION_INTERVAL, lambda: self._send_queue_position_if_open(asked_at))
 
-    async def _send_queue_position_if_open(self) -> None:
+    async def _send_queue_position_if_open(self, asked_at: float) -> None:
         if not self.closed and self.conversation_id is not None:
-            await self._send_queue_position()
+            await self._send_queue_position(asked_at)
 
     async def on_message(self, frame: dict[str, Any]) -> None:
         conversation_id = self._require_conversation()
