@@ -120,7 +120,10 @@ TEMPLATES = [
 
 def _databases() -> dict[str, Any]:
     if DATABASE_URL:
-        db = dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+        # No health check: it would cost a "SELECT 1" round trip before the first query of
+        # every websocket frame (connections are checked around each database call); a broken
+        # connection is still discarded after the error it causes.
+        db = dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=False)
         suffix = os.environ.get("TEST_DB_SUFFIX", "")
         db["TEST"] = {"NAME": f"test_poradnia{suffix}"}
         return {"default": db}
@@ -166,7 +169,11 @@ def _channel_layers() -> dict[str, Any]:
                 "CONFIG": {"hosts": [host]},
             }
         }
-    return {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # Channels' default capacity (100 events per channel) drops frames silently while a
+    # consumer is busy, e.g. an officer's console during a burst of arrivals.
+    return {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}
+    }
 
 
 CHANNEL_LAYERS = _channel_layers()
