@@ -131,6 +131,9 @@ def _databases() -> dict[str, Any]:
     return {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
+            # One persistent connection per thread: closing the last connection of a WAL
+            # database checkpoints it, and reopening costs the PRAGMAs again, on every frame.
+            "CONN_MAX_AGE": None,
             "NAME": os.environ.get("SQLITE_PATH", str(VAR_DIR / "poradnia.sqlite3")),
             # A file, not shared-cache memory, so that concurrent test threads take real
             # SQLite locks and wait for them instead of failing with "table is locked".
@@ -172,7 +175,10 @@ def _channel_layers() -> dict[str, Any]:
     # Channels' default capacity (100 events per channel) drops frames silently while a
     # consumer is busy, e.g. an officer's console during a burst of arrivals.
     return {
-        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}
+        "default": {
+            "BACKEND": "chat.layers.ThrottledInMemoryChannelLayer",
+            "CONFIG": {"capacity": 1000},
+        }
     }
 
 

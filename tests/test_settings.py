@@ -36,7 +36,7 @@ def test_with_nothing_set_it_runs_embedded_with_a_generated_secret(tmp_path):
     result = run_settings(tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
-        '["django.db.backends.sqlite3", "channels.layers.InMemoryChannelLayer", true]'
+        '["django.db.backends.sqlite3", "chat.layers.ThrottledInMemoryChannelLayer", true]'
     )
     secret = (tmp_path / "dev-secret-key").read_text()
     assert len(secret) >= 50
