@@ -1,1 +1,1 @@
-"""Load generation and measurement tools for Poradnia's message path (see docs/performance.md)."""
+"""Measurement tools: message-path load, query and triage timings (see docs/performance.md)."""

@@ -36,6 +36,7 @@ class GcProbe:
         }
         self.slow: list[dict[str, Any]] = []
         self.frozen: int | None = None
+        self.tracked: int | None = None
         self.t0 = time.monotonic()
 
     def callback(self, phase: str, info: dict[str, Any]) -> None:
@@ -71,15 +72,23 @@ class GcProbe:
             "generations": {str(g): v for g, v in self.stats.items()},
             "slow_pauses": self.slow,
             "frozen_objects": self.frozen,
-            "tracked_objects": len(gc.get_objects()) if self.frozen is None else None,
+            "tracked_objects": self.tracked,
             "thresholds": gc.get_threshold(),
         }
         self.out.write_text(json.dumps(data, indent=1))
 
-    def dump_every(self, seconds: float) -> None:
+    def dump_every(self, seconds: float, *, count_every: int = 0) -> None:
+        """Write the figures every ``seconds``; every ``count_every``-th time also count the
+        objects the collector tracks (that walk holds the GIL for milliseconds, so only on
+        request)."""
+
         def loop() -> None:
+            rounds = 0
             while True:
                 time.sleep(seconds)
+                rounds += 1
+                if count_every and rounds % count_every == 0:
+                    self.tracked = len(gc.get_objects())
                 self.dump()
 
         threading.Thread(target=loop, daemon=True).start()
@@ -89,13 +98,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--freeze-after", type=float, default=None)
+    parser.add_argument(
+        "--count-objects", action="store_true", help="count tracked objects every 30 s"
+    )
     parser.add_argument("daphne_args", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     daphne_args = args.daphne_args[1:] if args.daphne_args[:1] == ["--"] else args.daphne_args
     probe = GcProbe(args.out)
     gc.callbacks.append(probe.callback)
     atexit.register(probe.dump)
-    probe.dump_every(2.0)
+    probe.dump_every(2.0, count_every=15 if args.count_objects else 0)
     if args.freeze_after is not None:
         threading.Timer(args.freeze_after, probe.freeze).start()
 

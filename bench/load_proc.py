@@ -23,6 +23,7 @@ class ProcSample:
     hwm_kib: int
     cpu_seconds: float
     machine_busy_seconds: float = 0.0
+    services_seconds: float = 0.0
 
 
 def machine_busy_seconds() -> float:
@@ -31,6 +32,28 @@ def machine_busy_seconds() -> float:
         fields = [int(v) for v in stat.readline().split()[1:]]
     idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
     return (sum(fields[:8]) - idle) / CLOCK_TICKS
+
+
+SERVICE_COMMANDS = ("postgres", "redis-server")
+
+
+def services_cpu_seconds(commands: tuple[str, ...] = SERVICE_COMMANDS) -> float:
+    """CPU seconds used so far by every process named like a backing service (all of
+    PostgreSQL's and Redis's processes on the machine, whoever's load they serve)."""
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as stat:
+                raw = stat.read()
+        except OSError:
+            continue
+        name = raw[raw.find("(") + 1 : raw.rfind(")")]
+        if name in commands:
+            fields = raw.rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / CLOCK_TICKS
 
 
 def machine_load() -> float:
@@ -72,6 +95,7 @@ def read_proc(pid: int) -> ProcSample | None:
         hwm_kib=int(hwm.group(1)) if hwm else 0,
         cpu_seconds=cpu,
         machine_busy_seconds=machine_busy_seconds(),
+        services_seconds=services_cpu_seconds(),
     )
 
 
@@ -80,7 +104,7 @@ class ProcWatcher:
     """Samples a process every ``interval`` seconds while the load runs."""
 
     pid: int
-    interval: float = 0.25
+    interval: float = 0.5
     samples: list[ProcSample] = field(default_factory=list)
     _task: asyncio.Task[None] | None = None
 
@@ -120,6 +144,13 @@ class ProcWatcher:
         if len(inside) < 2:
             return None
         return inside[-1].machine_busy_seconds - inside[0].machine_busy_seconds
+
+    def services_between(self, start: float, end: float) -> float | None:
+        """CPU seconds PostgreSQL and Redis processes used between two instants."""
+        inside = [s for s in self.samples if start <= s.at <= end]
+        if len(inside) < 2:
+            return None
+        return inside[-1].services_seconds - inside[0].services_seconds
 
     def wall_between(self, start: float, end: float) -> float | None:
         inside = [s for s in self.samples if start <= s.at <= end]
