@@ -146,7 +146,13 @@ async def run_load(args: argparse.Namespace) -> dict[str, Any]:
         sessions = list(
             await asyncio.gather(
                 *(
-                    asyncio.to_thread(http_login, args.port, name, setup["password"])
+                    asyncio.to_thread(
+                        http_login,
+                        args.port,
+                        name,
+                        setup["password"],
+                        setup.get("otp_keys", {}).get(name),
+                    )
                     for name in setup["officers"]
                 )
             )

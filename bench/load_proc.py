@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import hmac
 import http.client
 import os
 import re
@@ -172,11 +174,25 @@ def _cookies(response: http.client.HTTPResponse) -> dict[str, str]:
     return {name: morsel.value for name, morsel in jar.items()}
 
 
-def http_login(port: int, username: str, password: str) -> str:
+def totp_code(key_hex: str, *, ahead: int = 1, step: int = 30, digits: int = 6) -> str:
+    """RFC 6238 code of an authenticator, ``ahead`` steps in the future.
+
+    One step ahead is inside the server's tolerance and never the step the enrolment itself
+    just used (a code is accepted once).
+    """
+    counter = int(time.time()) // step + ahead
+    mac = hmac.new(bytes.fromhex(key_hex), counter.to_bytes(8, "big"), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    code = (int.from_bytes(mac[offset : offset + 4], "big") & 0x7FFFFFFF) % 10**digits
+    return f"{code:0{digits}d}"
+
+
+def http_login(port: int, username: str, password: str, otp_key: str | None = None) -> str:
     """Log in through ``/console/login/`` like a browser; return the session cookie's value.
 
     GETs the page for the CSRF cookie and form token (or, if the page sets none, uses a
-    fresh double-submit token), then POSTs the credentials with a same-origin ``Origin``.
+    fresh double-submit token), then POSTs the credentials (and the authenticator's code)
+    with a same-origin ``Origin``.
     """
     origin = f"http://127.0.0.1:{port}"
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -192,14 +208,15 @@ def http_login(port: int, username: str, password: str) -> str:
     csrf_cookie = cookies.get("csrftoken") or secrets.token_hex(16)
     found = re.search(r'name="csrfmiddlewaretoken"\s+value="([^"]+)"', body)
     form_token = found.group(1) if found else csrf_cookie
-    form = urlencode(
-        {
-            "username": username,
-            "password": password,
-            "csrfmiddlewaretoken": form_token,
-            "next": "/console/",
-        }
-    )
+    fields = {
+        "username": username,
+        "password": password,
+        "csrfmiddlewaretoken": form_token,
+        "next": "/console/",
+    }
+    if otp_key:
+        fields["otp_token"] = totp_code(otp_key)
+    form = urlencode(fields)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
         conn.request(

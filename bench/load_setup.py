@@ -2,9 +2,11 @@
 
 Run as ``python -m bench.load_setup --officers N --max-chats 50`` with the same database
 environment as the server (``SQLITE_PATH`` or ``DATABASE_URL``). It prints one JSON object on
-stdout: ``{"password": ..., "officers": [usernames], "sessions": {username: key}?}``.
+stdout: ``{"password": ..., "officers": [usernames], "otp_keys": {username: hex key},
+"sessions": {username: key}?}``.
 
-Every run gives the bench officers a fresh random password (they never keep a known one),
+Every run gives the bench officers a fresh random password and a fresh authenticator (the
+second factor production requires; they never keep a known secret),
 puts them off duty and closes any conversation a previous, interrupted run left assigned to
 them, so that their concurrent-chat limits start empty.
 """
@@ -26,6 +28,18 @@ def officer_username(index: int) -> str:
     return f"{OFFICER_PREFIX}{index}"
 
 
+def _second_factor(user: Any) -> Any:
+    """Enrol a fresh authenticator for ``user`` through the product's own service."""
+    from django_otp.oath import TOTP
+
+    from advice.services import two_factor
+
+    device = two_factor.totp_device_pending(user=user)
+    code = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
+    two_factor.totp_device_confirm(user=user, token=f"{code:0{device.digits}d}")
+    return device
+
+
 def _setup(officers: int, max_chats: int, *, direct_sessions: bool) -> dict[str, Any]:
     import django
 
@@ -33,7 +47,9 @@ def _setup(officers: int, max_chats: int, *, direct_sessions: bool) -> dict[str,
     django.setup()
 
     from django.conf import settings
+    from django.contrib.sessions.backends.db import SessionStore
     from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
 
     from advice.models import Conversation, ConversationStatus, OfficerProfile, Unit
     from advice.services.conversations import conversation_close
@@ -46,6 +62,7 @@ def _setup(officers: int, max_chats: int, *, direct_sessions: bool) -> dict[str,
     password = secrets.token_urlsafe(18)
     usernames: list[str] = []
     sessions: dict[str, str] = {}
+    otp_keys: dict[str, str] = {}
     for index in range(officers):
         username = officer_username(index)
         user = staff_create(
@@ -65,12 +82,18 @@ def _setup(officers: int, max_chats: int, *, direct_sessions: bool) -> dict[str,
             conversation_close(
                 conversation_id=conversation_id, by="officer", officer=user, outcome="bench"
             )
+        device = _second_factor(user)
+        otp_keys[username] = device.key
         if direct_sessions:
             client = Client()
             client.force_login(user)  # type: ignore[arg-type]
-            sessions[username] = client.cookies[settings.SESSION_COOKIE_NAME].value
+            key = client.cookies[settings.SESSION_COOKIE_NAME].value
+            session = SessionStore(session_key=key)
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+            sessions[username] = key
         usernames.append(username)
-    result: dict[str, Any] = {"password": password, "officers": usernames}
+    result: dict[str, Any] = {"password": password, "officers": usernames, "otp_keys": otp_keys}
     if direct_sessions:
         result["sessions"] = sessions
     return result
