@@ -21,7 +21,10 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 
 COPY manage.py ./
 COPY poradnia ./poradnia
+COPY core ./core
 COPY advice ./advice
+COPY cases ./cases
+COPY stats ./stats
 COPY chat ./chat
 COPY triage ./triage
 COPY knowledge_base ./knowledge_base

@@ -8,6 +8,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.vocabulary import Category, Outcome, Urgency
 
 
 class Unit(models.Model):
@@ -49,17 +52,10 @@ class OfficerProfile(models.Model):
 
 
 class ConversationStatus(models.TextChoices):
-    WAITING = "waiting", "Waiting"
-    ACTIVE = "active", "Active"
-    CLOSED = "closed", "Closed"
-    ABANDONED = "abandoned", "Abandoned"
-
-
-class Urgency(models.TextChoices):
-    P1 = "P1", "P1 critical"
-    P2 = "P2", "P2 urgent"
-    P3 = "P3", "P3 standard"
-    P4 = "P4", "P4 information"
+    WAITING = "waiting", _("Waiting")
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
+    ABANDONED = "abandoned", _("Abandoned")
 
 
 class Conversation(models.Model):
@@ -84,7 +80,9 @@ class Conversation(models.Model):
     language_confirmed = models.BooleanField(default=False)
     language_asked = models.BooleanField(default=False)
     browser_language = models.CharField(max_length=8, blank=True, default="")
-    category = models.CharField(max_length=32, blank=True, default="other")
+    category = models.CharField(
+        max_length=32, blank=True, choices=Category.choices, default=Category.OTHER
+    )
     urgency = models.CharField(max_length=2, choices=Urgency.choices, default=Urgency.P3)
     triage_reasons = models.JSONField(default=list, blank=True)
     # Set when an officer overrides category/urgency: automatic triage no longer changes them.
@@ -103,7 +101,7 @@ class Conversation(models.Model):
     # When the retention rule erased the citizen's words (the figures stay for statistics).
     erased_at = models.DateTimeField(null=True, blank=True)
     ended_by = models.CharField(max_length=10, blank=True, default="")
-    outcome = models.CharField(max_length=32, blank=True, default="")
+    outcome = models.CharField(max_length=32, blank=True, choices=Outcome.choices, default="")
     last_seq = models.PositiveIntegerField(default=0)
     citizen_open_sockets = models.IntegerField(default=0)
     citizen_last_seen_at = models.DateTimeField(null=True, blank=True)
@@ -183,7 +181,7 @@ class AuditEvent(models.Model):
     """Append-only trail of every state change and every staff access.
 
     The application cannot update or delete rows (here, and by database triggers installed
-    by ``advice.cases``); the admin shows them read-only. Erasing a conversation only
+    by ``cases``); the admin shows them read-only. Erasing a conversation only
     detaches its events (``conversation`` becomes NULL) through Django's base manager.
     """
 

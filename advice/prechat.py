@@ -6,10 +6,10 @@ from typing import Any
 
 from django.conf import settings
 
-from advice.errors import DomainError, ErrorCode
-from triage.vocabulary import CATEGORIES
+from core.errors import DomainError, ErrorCode
+from core.vocabulary import Category
 
-__all__ = ["CATEGORIES", "clean_language", "clean_prechat", "language_from_accept_header"]
+__all__ = ["clean_language", "clean_prechat", "language_from_accept_header"]
 
 YES_NO_QUESTIONS = ("happening_now", "in_danger", "under_18")
 
@@ -43,7 +43,7 @@ def clean_prechat(value: object) -> dict[str, Any]:
     answers: dict[str, Any] = {}
     what = value.get("what_happened")
     if what not in (None, ""):
-        if what not in CATEGORIES:
+        if what not in Category.values:
             raise DomainError(ErrorCode.INVALID_FIELD, "Unknown answer to 'what_happened'.")
         answers["what_happened"] = what
     for question in YES_NO_QUESTIONS:

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
@@ -21,23 +20,10 @@ from advice.models import (
     SenderKind,
     Unit,
 )
-
-URGENCY_RANK = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
-
-
-def queue_rank(conversation: Conversation, *, now: datetime) -> tuple[int, int, float]:
-    """Sort key of a waiting conversation: lower goes first.
-
-    1. Conversations handed back to the queue (their officer disconnected) go to the head.
-    2. Then urgency, where waiting ages a conversation: every ``QUEUE_AGING_SECONDS`` of
-       waiting raises it one level, but never into P1 (a real P1 always goes first).
-    3. Then the longest wait.
-    """
-    waited = (now - conversation.queued_at).total_seconds()
-    rank = URGENCY_RANK.get(conversation.urgency, 3)
-    if rank > 1:
-        rank = max(2, rank - int(waited // settings.QUEUE_AGING_SECONDS))
-    return (0 if conversation.requeued_at else 1, rank, conversation.queued_at.timestamp())
+from advice.queue_policy import queue_rank
+from core.errors import DomainError, ErrorCode
+from core.vocabulary import StaffGroup
+from knowledge_base.selectors import ArticleView, articles_suggest
 
 
 def queue_waiting(*, now: datetime | None = None) -> list[Conversation]:
@@ -98,7 +84,7 @@ def is_staff_member(user: AbstractBaseUser) -> bool:
 def is_supervisor(user: AbstractBaseUser) -> bool:
     return bool(user.is_authenticated) and (
         bool(getattr(user, "is_superuser", False))
-        or user.groups.filter(name="supervisors").exists()  # type: ignore[attr-defined]
+        or user.groups.filter(name=StaffGroup.SUPERVISORS).exists()  # type: ignore[attr-defined]
     )
 
 
@@ -221,3 +207,29 @@ def console_snapshot(*, user: AbstractBaseUser) -> ConsoleSnapshot:
     waiting = queue_waiting()
     previews = conversation_previews([c.pk for c in waiting + active])
     return ConsoleSnapshot(active=active, waiting=waiting, previews=previews)
+
+
+# Suggestions read the citizen's first messages only: bounded work per refresh.
+SUGGESTION_TEXTS = 12
+
+
+def conversation_language(conversation_id: int) -> str:
+    """The conversation's language (English while unknown); ``not_found`` if none."""
+    found = (
+        Conversation.objects.filter(pk=conversation_id).values_list("language", flat=True).first()
+    )
+    if found is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such conversation.")
+    return found or "en"
+
+
+def suggestions_for(conversation: Conversation) -> list[ArticleView]:
+    """Up to three articles for the conversation's category and the citizen's words."""
+    texts = list(
+        Message.objects.filter(conversation_id=conversation.pk, sender=SenderKind.CITIZEN)
+        .order_by("seq")
+        .values_list("text", flat=True)[:SUGGESTION_TEXTS]
+    )
+    return articles_suggest(
+        category=conversation.category, texts=texts, language=conversation.language or "en"
+    )

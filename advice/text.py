@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from advice.errors import DomainError, ErrorCode
+from core.errors import DomainError, ErrorCode
 
 
 def clean_message_text(text: object) -> str:

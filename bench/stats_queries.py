@@ -44,11 +44,11 @@ from django.db.models import Count, Q  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from advice.models import Conversation  # noqa: E402
-from advice.statistics.access import StatsScope  # noqa: E402
-from advice.statistics.metrics import stats_compute  # noqa: E402
-from advice.statistics.models import RollupCell, RollupPeriod  # noqa: E402
-from advice.statistics.params import StatsQuery  # noqa: E402
-from advice.statistics.rollup import stats_rollup_refresh  # noqa: E402
+from stats.access import StatsScope  # noqa: E402
+from stats.metrics import stats_compute  # noqa: E402
+from stats.models import RollupCell, RollupPeriod  # noqa: E402
+from stats.params import StatsQuery  # noqa: E402
+from stats.rollup import stats_rollup_refresh  # noqa: E402
 
 # The indexes proposed for advice.Conversation.Meta.indexes (see docs/statistics.md).
 PROPOSED_INDEXES = (

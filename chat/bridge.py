@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
-from advice import notify
+from advice.events import outbox
 
 T = TypeVar("T")
 _background: set[asyncio.Task[Any]] = set()
@@ -30,8 +30,8 @@ async def call(
     an object the service just created joins that object's group there.
     """
 
-    def run() -> tuple[T, list[notify.Event]]:
-        with notify.collecting() as box:
+    def run() -> tuple[T, list[outbox.Event]]:
+        with outbox.collecting() as box:
             result = service(**kwargs)
         return result, list(box)
 

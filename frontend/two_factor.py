@@ -20,8 +20,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from advice.errors import DomainError
 from advice.services import two_factor
+from core.errors import DomainError
 
 
 class StaffLoginForm(AuthenticationForm):

@@ -1,4 +1,4 @@
-"""Translated text and choice lists the browser pages need: JS strings, categories, outcomes.
+"""Translated text the browser pages need: JS strings and the vocabulary's labels.
 
 Everything here is built per request inside the active language, so the pages hand the
 browser finished, translated strings (through ``json_script``) and never translate in JS.
@@ -9,80 +9,27 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
-# Outcome codes an officer picks when closing a conversation (stored in Conversation.outcome).
-OUTCOMES = (
-    "advice_given",
-    "case_opened",
-    "referred",
-    "reported_elsewhere",
-    "no_crime",
-    "citizen_left",
-    "other",
-)
+from core.labels import CATEGORY_DESCRIPTIONS, choice_labels, translated
+from core.vocabulary import Category, Outcome, Urgency
 
 
 def category_labels() -> dict[str, str]:
     """Each triage category in plain words, as a citizen would describe it."""
-    return {
-        "phishing": _("A fake website, text message or e-mail took my login or card details"),
-        "bank_impersonation": _(
-            "Someone called pretending to be my bank or the police (a “safe account”, "
-            "a remote-access app)"
-        ),
-        "marketplace_fraud": _("I paid for something online and got nothing, or a fake buyer"),
-        "investment_fraud": _("A fake investment or cryptocurrency platform"),
-        "romance_scam": _("Someone I met online asked me for money"),
-        "sextortion": _("Someone threatens to share intimate images of me"),
-        "account_takeover": _("My e-mail, social media or phone number was taken over"),
-        "malware_ransomware": _("A virus or ransomware on my computer or phone"),
-        "identity_theft": _("Loans or accounts were opened in my name"),
-        "harassment": _("Threats, stalking, bullying or hate online"),
-        "child_abuse": _("A child is being asked for images or is at risk"),
-        "trafficking": _("A job offer turned into forced work, or my documents were taken"),
-        "other": _("Something else"),
-    }
+    return translated(CATEGORY_DESCRIPTIONS)
 
 
 def category_short_labels() -> dict[str, str]:
     """Short category names for staff screens."""
-    return {
-        "phishing": pgettext("category", "Phishing"),
-        "bank_impersonation": pgettext("category", "Bank or police impersonation"),
-        "marketplace_fraud": pgettext("category", "Marketplace fraud"),
-        "investment_fraud": pgettext("category", "Investment fraud"),
-        "romance_scam": pgettext("category", "Romance scam"),
-        "sextortion": pgettext("category", "Sextortion"),
-        "account_takeover": pgettext("category", "Account takeover"),
-        "malware_ransomware": pgettext("category", "Malware or ransomware"),
-        "identity_theft": pgettext("category", "Identity theft"),
-        "harassment": pgettext("category", "Harassment"),
-        "child_abuse": pgettext("category", "Child at risk"),
-        "trafficking": pgettext("category", "Trafficking"),
-        "other": pgettext("category", "Other"),
-    }
+    return choice_labels(Category)
 
 
 def urgency_labels() -> dict[str, str]:
-    return {
-        "P1": _("P1 critical"),
-        "P2": _("P2 urgent"),
-        "P3": _("P3 standard"),
-        "P4": _("P4 information"),
-    }
+    return choice_labels(Urgency)
 
 
 def outcome_labels() -> dict[str, str]:
-    return {
-        "advice_given": _("Advice given"),
-        "case_opened": _("Case opened"),
-        "referred": _("Referred to a partner unit"),
-        "reported_elsewhere": _("Told where to report"),
-        "no_crime": _("No crime involved"),
-        "citizen_left": _("Citizen left"),
-        "other": _("Other"),
-    }
+    return choice_labels(Outcome)
 
 
 def language_names() -> dict[str, str]:

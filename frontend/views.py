@@ -19,8 +19,6 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.http import require_safe
 
-from advice.cases.models import ReferralReason
-from advice.prechat import CATEGORIES
 from advice.selectors import (
     is_staff_member,
     is_supervisor,
@@ -28,6 +26,8 @@ from advice.selectors import (
     staff_directory,
     units_all,
 )
+from cases.models import ReferralReason
+from core.vocabulary import Category
 from frontend import ui_text
 
 
@@ -60,7 +60,7 @@ def citizen_page(request: HttpRequest) -> HttpResponse:
         labels = ui_text.category_labels()
         context = {
             "language_choices": _language_choices(),
-            "categories": [(code, labels[code]) for code in CATEGORIES],
+            "categories": [(code, labels[code]) for code in Category.values],
             "strings": ui_text.citizen_strings(),
             "config": {
                 "socket_path": "/ws/citizen/",
@@ -146,7 +146,7 @@ STATS_CHARTS = (
 
 
 def _metric_labels() -> dict[str, str]:
-    from advice.statistics.charts import METRIC_LABELS
+    from stats.charts import METRIC_LABELS
 
     return {name: str(label) for name, label in METRIC_LABELS.items()}
 

@@ -21,7 +21,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from advice.prechat import CATEGORIES
+from core.vocabulary import Category
 from knowledge_base.categories import category_label
 from knowledge_base.models import (
     Article,
@@ -49,7 +49,7 @@ def _preview(translation: Translation) -> SafeString:
 
 class ArticleForm(forms.ModelForm):
     categories = forms.MultipleChoiceField(
-        choices=[(code, code) for code in CATEGORIES],
+        choices=Category.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("Triage categories this article serves; none for a general article."),

@@ -16,8 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
-from advice.errors import DomainError, ErrorCode
 from advice.models import Unit
+from core.errors import DomainError, ErrorCode
 from knowledge_base import text
 from knowledge_base.languages import fallback_chain, normalise_language, pick_language
 from knowledge_base.models import (

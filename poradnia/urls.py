@@ -9,7 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz),
     path("help/", include("knowledge_base.urls")),
-    path("console/cases/", include("advice.cases.urls")),
-    path("supervisor/stats/", include("advice.statistics.urls")),
+    path("console/cases/", include("cases.urls")),
+    path("supervisor/stats/", include("stats.urls")),
     path("", include("frontend.urls")),
 ]

@@ -1,20 +1,11 @@
-"""The fixed triage vocabulary (see the product brief): crime categories and urgency levels."""
+"""The fixed triage vocabulary (see the product brief): crime categories and urgency levels.
+
+The codes are defined once, in ``core.vocabulary``; triage reads them as plain tuples.
+"""
 
 from __future__ import annotations
 
-CATEGORIES = (
-    "phishing",
-    "bank_impersonation",
-    "marketplace_fraud",
-    "investment_fraud",
-    "romance_scam",
-    "sextortion",
-    "account_takeover",
-    "malware_ransomware",
-    "identity_theft",
-    "harassment",
-    "child_abuse",
-    "trafficking",
-    "other",
-)
-URGENCIES = ("P1", "P2", "P3", "P4")
+from core.vocabulary import Category, Urgency
+
+CATEGORIES: tuple[str, ...] = tuple(Category.values)
+URGENCIES: tuple[str, ...] = tuple(Urgency.values)

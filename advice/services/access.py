@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 
 from advice.audit import audit_record
-from advice.errors import DomainError, ErrorCode
 from advice.models import Conversation
 from advice.selectors import is_supervisor
+from core.errors import DomainError, ErrorCode
+from core.vocabulary import AuditAction
 
 
 def conversation_open_for_staff(
@@ -24,5 +25,5 @@ def conversation_open_for_staff(
     if conversation.assigned_officer_id != user.pk and not is_supervisor(user):
         raise DomainError(ErrorCode.NOT_ASSIGNED, "This conversation is not assigned to you.")
     if audit:
-        audit_record(action="conversation.viewed", actor=user, conversation=conversation)
+        audit_record(action=AuditAction.CONVERSATION_VIEWED, actor=user, conversation=conversation)
     return conversation

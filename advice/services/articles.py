@@ -1,49 +1,14 @@
-"""Knowledge-base articles in conversations: suggestions and officer insertion."""
+"""Knowledge-base articles in conversations: officer preview and insertion."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from advice import notify
-from advice.errors import DomainError, ErrorCode
-from advice.models import Conversation, Message, MessageKind, SenderKind
+from advice.models import MessageKind, SenderKind
+from advice.selectors import conversation_language
 from advice.services.messages import PostResult, message_post
-from chat import frames
-from knowledge_base.selectors import ArticleView, article_for_insertion, articles_suggest
-
-SUGGESTION_TEXTS = 12
-
-
-def conversation_language(conversation_id: int) -> str:
-    language = Conversation.objects.filter(pk=conversation_id).values_list("language", flat=True)
-    found = language.first()
-    if found is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "No such conversation.")
-    return found or "en"
-
-
-def suggestions_for(conversation: Conversation) -> list[ArticleView]:
-    """Up to three articles for the conversation's category and the citizen's words."""
-    texts = list(
-        Message.objects.filter(conversation_id=conversation.pk, sender=SenderKind.CITIZEN)
-        .order_by("seq")
-        .values_list("text", flat=True)[:SUGGESTION_TEXTS]
-    )
-    return articles_suggest(
-        category=conversation.category, texts=texts, language=conversation.language or "en"
-    )
-
-
-def publish_suggestions(conversation: Conversation) -> None:
-    """Send fresh suggestions to the waiting citizen and to staff watching (after commit)."""
-    articles = [view.as_payload() for view in suggestions_for(conversation)]
-    notify.publish(
-        notify.conversation_group(conversation.pk, "citizen"), frames.suggestions(articles)
-    )
-    notify.publish(
-        notify.conversation_group(conversation.pk, "staff"),
-        frames.suggestions(articles, conversation_id=conversation.pk),
-    )
+from core.errors import DomainError, ErrorCode
+from knowledge_base.selectors import ArticleView, article_for_insertion
 
 
 def article_preview(*, conversation_id: int, slug: object) -> ArticleView:

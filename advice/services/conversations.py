@@ -1,7 +1,7 @@
 """Services for the conversation lifecycle: start, resume, claim, close, requeue, rating.
 
 Every state change writes an audit event in the same transaction and publishes its frames
-only after commit (``advice.notify.publish``).
+only after commit (``advice.events.publish``).
 """
 
 from __future__ import annotations
@@ -15,13 +15,19 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from advice import notify
 from advice.audit import audit_record
-from advice.errors import DomainError, ErrorCode
+from advice.events.publish import (
+    publish_assigned,
+    publish_queue_entry,
+    publish_queue_removed,
+    publish_state,
+)
 from advice.models import Conversation, ConversationStatus, OfficerProfile
-from advice.selectors import conversation_previews, officer_display_name
+from advice.selectors import is_supervisor
+from advice.services.triage_apply import conversation_triage
 from advice.tokens import token_hash, token_new
-from chat import frames
+from core.errors import DomainError, ErrorCode
+from core.vocabulary import AuditAction, Outcome, StateReason
 
 OPEN_STATUSES = (ConversationStatus.WAITING, ConversationStatus.ACTIVE)
 
@@ -30,37 +36,6 @@ OPEN_STATUSES = (ConversationStatus.WAITING, ConversationStatus.ACTIVE)
 class StartedConversation:
     conversation: Conversation
     token: str
-
-
-def publish_queue_entry(conversation: Conversation) -> None:
-    """Tell on-duty staff that a waiting conversation appeared or changed."""
-    preview = conversation_previews([conversation.pk]).get(conversation.pk, "")
-    notify.publish(notify.QUEUE_GROUP, frames.queue_entry(conversation, preview=preview))
-    _publish_queue_changed()
-
-
-def publish_queue_removed(conversation_id: int, *, reason: str) -> None:
-    notify.publish(notify.QUEUE_GROUP, frames.queue_removed(conversation_id, reason=reason))
-    _publish_queue_changed()
-
-
-def _publish_queue_changed() -> None:
-    notify.publish(notify.SUPERVISOR_GROUP, {"type": "queue.changed"})
-    notify.publish(notify.CITIZEN_QUEUE_GROUP, {"type": "queue.changed"})
-
-
-def publish_state(conversation: Conversation, *, reason: str) -> None:
-    """Send the conversation's new state to its citizen and to the staff watching it."""
-    notify.publish(
-        notify.conversation_group(conversation.pk, "citizen"),
-        frames.conversation_state_citizen(
-            conversation, reason=reason, officer_name=officer_display_name(conversation)
-        ),
-    )
-    notify.publish(
-        notify.conversation_group(conversation.pk, "staff"),
-        frames.conversation_state_staff(conversation, reason=reason),
-    )
 
 
 def conversation_start(
@@ -73,8 +48,6 @@ def conversation_start(
 
     The token is returned here only; the database keeps its SHA-256 hash.
     """
-    from advice.services.triage_apply import conversation_triage
-
     token = token_new()
     with transaction.atomic():
         conversation = Conversation.objects.create(
@@ -88,7 +61,7 @@ def conversation_start(
         )
         conversation_triage(conversation=conversation, publish=False)
         audit_record(
-            action="conversation.started",
+            action=AuditAction.CONVERSATION_STARTED,
             actor_kind="citizen",
             conversation=conversation,
             params={"language": conversation.language, "prechat": bool(prechat)},
@@ -111,7 +84,7 @@ def conversation_resume(*, token: str) -> Conversation:
             raise DomainError(ErrorCode.INVALID_TOKEN, "Unknown conversation.")
         conversation = Conversation.objects.get(token_hash=digest)
         if conversation.status in OPEN_STATUSES:
-            publish_state(conversation, reason="citizen_connected")
+            publish_state(conversation, reason=StateReason.CITIZEN_CONNECTED)
     return conversation
 
 
@@ -123,7 +96,7 @@ def citizen_disconnected(*, conversation_id: int) -> datetime:
     )
     conversation = Conversation.objects.get(pk=conversation_id)
     if conversation.status in OPEN_STATUSES:
-        publish_state(conversation, reason="citizen_disconnected")
+        publish_state(conversation, reason=StateReason.CITIZEN_DISCONNECTED)
     return now
 
 
@@ -144,12 +117,12 @@ def citizen_resume_expired(*, conversation_id: int, since: datetime) -> bool:
             return False
         conversation = Conversation.objects.get(pk=conversation_id)
         audit_record(
-            action="conversation.abandoned",
+            action=AuditAction.CONVERSATION_ABANDONED,
             actor_kind="system",
             conversation=conversation,
             params={"reason": "citizen_did_not_return"},
         )
-        publish_queue_removed(conversation_id, reason="abandoned")
+        publish_queue_removed(conversation_id, reason=StateReason.ABANDONED)
     return True
 
 
@@ -192,17 +165,14 @@ def conversation_claim(*, conversation_id: int, officer: AbstractBaseUser) -> Co
             raise DomainError(ErrorCode.NOT_FOUND, "No such conversation.")
         conversation = Conversation.objects.get(pk=conversation_id)
         audit_record(
-            action="conversation.claimed",
+            action=AuditAction.CONVERSATION_CLAIMED,
             actor=officer,
             conversation=conversation,
             params={"unit": profile.unit.code},
         )
-        publish_queue_removed(conversation_id, reason="claimed")
-        publish_state(conversation, reason="officer_joined")
-        notify.publish(
-            notify.officer_group(officer.pk),
-            frames.conversation_state_staff(conversation, reason="assigned"),
-        )
+        publish_queue_removed(conversation_id, reason=StateReason.CLAIMED)
+        publish_state(conversation, reason=StateReason.OFFICER_JOINED)
+        publish_assigned(conversation, officer_id=officer.pk)
     return conversation
 
 
@@ -217,7 +187,10 @@ def conversation_close(
 
     A citizen leaving a conversation nobody answered makes it ``abandoned``; anything else
     open becomes ``closed``. An officer may close only a conversation assigned to them.
+    ``outcome`` is a code of ``core.vocabulary.Outcome`` (or "" for none).
     """
+    if outcome not in ("", *Outcome.values):
+        raise DomainError(ErrorCode.INVALID_FIELD, "Unknown outcome.")
     now = timezone.now()
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().filter(pk=conversation_id).first()
@@ -233,22 +206,31 @@ def conversation_close(
         )
         conversation.closed_at = now
         conversation.ended_by = by
-        conversation.outcome = outcome[:32]
+        conversation.outcome = outcome
         conversation.save(update_fields=["status", "closed_at", "ended_by", "outcome"])
         audit_record(
-            action=f"conversation.{conversation.status}",
+            action=(
+                AuditAction.CONVERSATION_ABANDONED
+                if was_waiting
+                else AuditAction.CONVERSATION_CLOSED
+            ),
             actor=officer,
             actor_kind=by if by == "citizen" else None,
             conversation=conversation,
             params={"outcome": conversation.outcome},
         )
         if was_waiting:
-            publish_queue_removed(conversation_id, reason=conversation.status)
-        publish_state(conversation, reason=f"ended_by_{by}")
+            publish_queue_removed(conversation_id, reason=StateReason.ABANDONED)
+        publish_state(
+            conversation,
+            reason=StateReason.ENDED_BY_CITIZEN
+            if by == "citizen"
+            else StateReason.ENDED_BY_OFFICER,
+        )
     return conversation
 
 
-def conversation_requeue(*, conversation: Conversation, reason: str) -> None:
+def conversation_requeue(*, conversation: Conversation, reason: StateReason) -> None:
     """Hand an active conversation back to the head of the queue (inside a transaction)."""
     officer_id = conversation.assigned_officer_id
     conversation.status = ConversationStatus.WAITING
@@ -256,10 +238,10 @@ def conversation_requeue(*, conversation: Conversation, reason: str) -> None:
     conversation.requeued_at = timezone.now()
     conversation.save(update_fields=["status", "assigned_officer", "requeued_at"])
     audit_record(
-        action="conversation.requeued",
+        action=AuditAction.CONVERSATION_REQUEUED,
         actor_kind="system",
         conversation=conversation,
-        params={"reason": reason, "previous_officer": officer_id},
+        params={"reason": reason.value, "previous_officer": officer_id},
     )
     publish_state(conversation, reason=reason)
     publish_queue_entry(conversation)
@@ -287,7 +269,7 @@ def conversation_rate(*, token: str, score: object, comment: object = "") -> Con
         conversation.rating_comment = comment.strip()
         conversation.save(update_fields=["rating", "rating_comment"])
         audit_record(
-            action="conversation.rated",
+            action=AuditAction.CONVERSATION_RATED,
             actor_kind="citizen",
             conversation=conversation,
             params={"score": score},
@@ -303,8 +285,6 @@ def conversation_transfer(
     Only the assigned officer (or a supervisor) transfers. The target must be on duty, with a
     console open and a free place under their limit.
     """
-    from advice.selectors import is_supervisor
-
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().filter(pk=conversation_id).first()
         if conversation is None:
@@ -319,7 +299,7 @@ def conversation_transfer(
         conversation.transfer_count += 1
         previous = conversation.assigned_officer_id
         if to_officer_id is None:
-            conversation_requeue(conversation=conversation, reason="transferred")
+            conversation_requeue(conversation=conversation, reason=StateReason.TRANSFERRED)
             return conversation
         target = OfficerProfile.objects.select_for_update().filter(user_id=to_officer_id).first()
         if target is None or not target.on_duty or target.open_sockets <= 0:
@@ -332,14 +312,11 @@ def conversation_transfer(
         conversation.assigned_officer_id = to_officer_id
         conversation.save(update_fields=["assigned_officer"])
         audit_record(
-            action="conversation.transferred",
+            action=AuditAction.CONVERSATION_TRANSFERRED,
             actor=officer,
             conversation=conversation,
             params={"from": previous, "to": to_officer_id},
         )
-        publish_state(conversation, reason="transferred")
-        notify.publish(
-            notify.officer_group(to_officer_id),
-            frames.conversation_state_staff(conversation, reason="assigned"),
-        )
+        publish_state(conversation, reason=StateReason.TRANSFERRED)
+        publish_assigned(conversation, officer_id=to_officer_id)
     return conversation

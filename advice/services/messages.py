@@ -11,8 +11,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from advice import notify
-from advice.errors import DomainError, ErrorCode
+from advice.events.publish import publish_message
 from advice.models import (
     Conversation,
     ConversationStatus,
@@ -21,8 +20,9 @@ from advice.models import (
     OfficerProfile,
     SenderKind,
 )
+from advice.services.triage_apply import conversation_retriage_if_waiting
 from advice.text import clean_message_text
-from chat import frames
+from core.errors import DomainError, ErrorCode
 
 
 @dataclass(frozen=True)
@@ -101,21 +101,12 @@ def message_post(
                 payload=payload or {},
                 client_id=client_id,
             )
-            notify.publish(
-                notify.conversation_group(conversation_id, "citizen"),
-                frames.message(message, for_staff=False),
-            )
-            notify.publish(
-                notify.conversation_group(conversation_id, "staff"),
-                frames.message(message, for_staff=True),
-            )
+            publish_message(message)
     except IntegrityError:
         return PostResult(message=_stored(conversation_id, sender, client_id), duplicate=True)
     except _AlreadyStored as stored:
         return PostResult(message=stored.message, duplicate=True)
     if sender == SenderKind.CITIZEN and status == ConversationStatus.WAITING:
-        from advice.services.triage_apply import conversation_retriage_if_waiting
-
         conversation_retriage_if_waiting(conversation_id=conversation_id)
     return PostResult(message=message, duplicate=False)
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
-from advice import notify
 from advice.audit import audit_record
-from advice.errors import DomainError, ErrorCode
+from advice.events.publish import publish_note
 from advice.models import ConversationNote, OfficerProfile
 from advice.services.access import conversation_open_for_staff
 from advice.services.messages import clean_client_id
 from advice.text import clean_message_text
-from chat import frames
+from core.errors import DomainError, ErrorCode
+from core.vocabulary import AuditAction
 
 
 def note_add(
@@ -42,13 +42,13 @@ def note_add(
                 client_id=client_id,
             )
             audit_record(
-                action="conversation.note_added",
+                action=AuditAction.CONVERSATION_NOTE_ADDED,
                 actor=officer,
                 conversation=conversation,
                 object_type="note",
                 object_id=note.pk,
             )
-            notify.publish(notify.conversation_group(conversation_id, "staff"), frames.note(note))
+            publish_note(note)
     except IntegrityError:
         return ConversationNote.objects.get(
             conversation_id=conversation_id, author_id=officer.pk, client_id=client_id

@@ -9,11 +9,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from advice import notify
 from advice.audit import audit_record
-from advice.errors import DomainError, ErrorCode
+from advice.events.publish import publish_queue_changed
 from advice.models import Conversation, ConversationStatus, OfficerProfile
 from advice.services.conversations import conversation_requeue
+from core.errors import DomainError, ErrorCode
+from core.vocabulary import AuditAction, StateReason
 
 
 def officer_connected(*, officer: AbstractBaseUser) -> OfficerProfile:
@@ -52,7 +53,7 @@ def officer_grace_expired(*, officer_id: int, since: datetime) -> list[int]:
             )
         )
         for conversation in conversations:
-            conversation_requeue(conversation=conversation, reason="officer_disconnected")
+            conversation_requeue(conversation=conversation, reason=StateReason.OFFICER_DISCONNECTED)
     return [c.pk for c in conversations]
 
 
@@ -64,9 +65,9 @@ def officer_set_duty(*, officer: AbstractBaseUser, on_duty: bool) -> OfficerProf
         if profile.on_duty != on_duty:
             profile.on_duty = on_duty
             profile.save(update_fields=["on_duty"])
-            notify.publish(notify.SUPERVISOR_GROUP, {"type": "queue.changed"})
+            publish_queue_changed(citizens=False)
             audit_record(
-                action="officer.on_duty" if on_duty else "officer.off_duty",
+                action=AuditAction.OFFICER_ON_DUTY if on_duty else AuditAction.OFFICER_OFF_DUTY,
                 actor=officer,
                 object_type="officer",
                 object_id=officer.pk,

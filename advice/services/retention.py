@@ -12,6 +12,7 @@ from django.utils import timezone
 from advice.audit import audit_record
 from advice.models import Conversation, ConversationNote, ConversationStatus, Message
 from advice.tokens import token_hash, token_new
+from core.vocabulary import AuditAction
 
 BATCH = 500
 
@@ -57,7 +58,7 @@ def retention_apply(*, now: datetime | None = None, days: int | None = None) -> 
                     token_hash=token_hash(token_new()),
                 )
                 audit_record(
-                    action="conversation.erased",
+                    action=AuditAction.CONVERSATION_ERASED,
                     actor_kind="system",
                     object_type="conversation",
                     object_id=conversation_id,

@@ -6,19 +6,25 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from advice import notify
 from advice.audit import audit_record
-from advice.errors import DomainError, ErrorCode
+from advice.events.publish import (
+    publish_language_ask,
+    publish_p1_alert,
+    publish_queue_entry,
+    publish_state,
+    publish_suggestions,
+)
 from advice.models import (
     Conversation,
     ConversationStatus,
     Message,
     SenderKind,
     TriageOverride,
-    Urgency,
 )
-from advice.prechat import CATEGORIES, clean_language
-from chat import frames
+from advice.prechat import clean_language
+from advice.selectors import is_supervisor
+from core.errors import DomainError, ErrorCode
+from core.vocabulary import AuditAction, Category, StateReason, Urgency
 from triage.engine import assess
 
 # Triage reads the citizen's first messages only: enough evidence, bounded work per frame.
@@ -32,8 +38,6 @@ def conversation_triage(*, conversation: Conversation, publish: bool = True) -> 
     overridden are kept. A conversation that becomes P1 alerts every on-duty officer and
     supervisor (after commit). With ``publish`` the queue entry is refreshed too.
     """
-    from advice.services.conversations import publish_queue_entry
-
     texts = list(
         Message.objects.filter(conversation_id=conversation.pk, sender=SenderKind.CITIZEN)
         .order_by("seq")
@@ -54,16 +58,8 @@ def conversation_triage(*, conversation: Conversation, publish: bool = True) -> 
         setattr(conversation, name, changes[name])
     if changed and conversation.pk:
         conversation.save(update_fields=changed)
-    if conversation.urgency == "P1" and not was_p1:
-        alert = {
-            "type": "alert.p1",
-            "conversation_id": conversation.pk,
-            "language": conversation.language,
-            "category": conversation.category,
-            "reasons": conversation.triage_reasons,
-        }
-        notify.publish(notify.QUEUE_GROUP, alert)
-        notify.publish(notify.SUPERVISOR_GROUP, alert)
+    if conversation.urgency == Urgency.P1 and not was_p1:
+        publish_p1_alert(conversation)
     if (
         texts
         and not result.language_confident
@@ -79,14 +75,10 @@ def conversation_triage(*, conversation: Conversation, publish: bool = True) -> 
         ]
         conversation.language_asked = True
         conversation.save(update_fields=["language_asked"])
-        notify.publish(
-            notify.conversation_group(conversation.pk, "citizen"), frames.language_ask(candidates)
-        )
+        publish_language_ask(conversation, candidates)
     if changed and publish:
         publish_queue_entry(conversation)
     if {"category", "language"} & set(changed) or not texts:
-        from advice.services.articles import publish_suggestions
-
         publish_suggestions(conversation)
     return bool(changed)
 
@@ -103,8 +95,6 @@ def conversation_retriage_if_waiting(*, conversation_id: int) -> None:
 
 def conversation_set_language(*, conversation_id: int, language: object) -> Conversation:
     """The citizen's explicit language choice: it wins over detection from then on."""
-    from advice.services.conversations import publish_state
-
     code = clean_language(language)
     if not code:
         raise DomainError(ErrorCode.INVALID_FIELD, "Choose one of the supported languages.")
@@ -114,13 +104,13 @@ def conversation_set_language(*, conversation_id: int, language: object) -> Conv
         conversation.language_confirmed = True
         conversation.save(update_fields=["language", "language_confirmed"])
         audit_record(
-            action="conversation.language_chosen",
+            action=AuditAction.CONVERSATION_LANGUAGE_CHOSEN,
             actor_kind="citizen",
             conversation=conversation,
             params={"language": code},
         )
         conversation_triage(conversation=conversation, publish=True)
-        publish_state(conversation, reason="triage")
+        publish_state(conversation, reason=StateReason.TRIAGE)
     return conversation
 
 
@@ -135,9 +125,6 @@ def conversation_override(
     Only open conversations can be corrected, by their officer, by a supervisor, or (while
     waiting) by any officer who sees the queue.
     """
-    from advice.selectors import is_supervisor
-    from advice.services.conversations import publish_queue_entry, publish_state
-
     cleaned = _clean_override(changes)
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().filter(pk=conversation_id).first()
@@ -164,7 +151,7 @@ def conversation_override(
                 reasons=conversation.triage_reasons,
             )
             audit_record(
-                action="conversation.triage_overridden",
+                action=AuditAction.CONVERSATION_TRIAGE_OVERRIDDEN,
                 actor=officer,
                 conversation=conversation,
                 params={"field": field, "old": old, "new": value},
@@ -177,7 +164,7 @@ def conversation_override(
         conversation.save()
         if conversation.status == ConversationStatus.WAITING:
             publish_queue_entry(conversation)
-        publish_state(conversation, reason="triage")
+        publish_state(conversation, reason=StateReason.TRIAGE)
     return conversation
 
 
@@ -187,7 +174,7 @@ def _clean_override(changes: dict[str, object]) -> dict[str, str]:
         value = changes.get(field)
         if value is None:
             continue
-        if field == "category" and value not in CATEGORIES:
+        if field == "category" and value not in Category.values:
             raise DomainError(ErrorCode.INVALID_FIELD, "Unknown category.")
         if field == "urgency" and value not in Urgency.values:
             raise DomainError(ErrorCode.INVALID_FIELD, "Urgency must be P1, P2, P3 or P4.")

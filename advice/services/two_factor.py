@@ -8,7 +8,8 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from advice.audit import audit_record
-from advice.errors import DomainError, ErrorCode
+from core.errors import DomainError, ErrorCode
+from core.vocabulary import AuditAction
 
 DEVICE_NAME = "Poradnia console"
 
@@ -41,7 +42,10 @@ def totp_device_confirm(*, user: AbstractBaseUser, token: object) -> TOTPDevice:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         audit_record(
-            action="staff.two_factor_enabled", actor=user, object_type="user", object_id=user.pk
+            action=AuditAction.STAFF_TWO_FACTOR_ENABLED,
+            actor=user,
+            object_type="user",
+            object_id=user.pk,
         )
     return device
 

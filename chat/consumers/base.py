@@ -1,11 +1,11 @@
-"""Base consumer: parses JSON frames, dispatches on ``type``, turns domain errors into frames."""
+"""Base consumer: parses each frame (``chat.inbound``), dispatches on its type, turns domain
+errors into error frames."""
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Awaitable, Callable
-from enum import StrEnum
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from channels.consumer import get_handler_name
@@ -14,36 +14,13 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from advice.errors import DomainError, ErrorCode
+from advice.events import frames
 from advice.services.messages import PostResult
-from chat import frames
+from chat import inbound
+from core.errors import AnyErrorCode, DomainError, ErrorCode
 
-FrameHandler = Callable[[dict[str, Any]], Awaitable[None]]
-
-# Every frame type a client may send, on any endpoint (to tell "not yours" from "unknown").
-CLIENT_FRAME_TYPES = frozenset(
-    {
-        "conversation.start",
-        "conversation.resume",
-        "conversation.claim",
-        "conversation.open",
-        "conversation.close",
-        "conversation.end",
-        "conversation.override",
-        "conversation.set_language",
-        "message.send",
-        "article.insert",
-        "article.preview",
-        "article.search",
-        "canned.list",
-        "note.add",
-        "conversation.transfer",
-        "typing",
-        "rating.submit",
-        "duty.set",
-        "ping",
-    }
-)
+# A handler takes the parsed frame of its type (``chat.inbound``).
+FrameHandler = Callable[[Any], Awaitable[None]]
 
 
 class FrameConsumer(AsyncWebsocketConsumer):
@@ -68,6 +45,9 @@ class FrameConsumer(AsyncWebsocketConsumer):
         self._tokens -= 1
         return True
 
+    # The frames this endpoint accepts (``chat.inbound``); each has a handler below.
+    frame_table: inbound.FrameTable = {}
+
     def frame_handlers(self) -> dict[str, FrameHandler]:
         raise NotImplementedError
 
@@ -91,32 +71,18 @@ class FrameConsumer(AsyncWebsocketConsumer):
             await self.send_error(ErrorCode.FRAME_TOO_LARGE, "The frame is too large.")
             return
         try:
-            frame = json.loads(text_data)
-        except ValueError:
-            await self.send_error(ErrorCode.INVALID_JSON, "The frame is not valid JSON.")
-            return
-        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
-            await self.send_error(
-                ErrorCode.INVALID_FIELD, "A frame is a JSON object with a string 'type'."
-            )
-            return
-        kind = frame["type"]
-        handler = self.frame_handlers().get(kind)
-        ref = frame.get("client_id") if isinstance(frame.get("client_id"), str) else None
-        if handler is None:
-            if kind in CLIENT_FRAME_TYPES:
-                await self.send_error(
-                    ErrorCode.NOT_ALLOWED, f"'{kind}' is not allowed on this connection.", ref=ref
-                )
-            else:
-                await self.send_error(ErrorCode.UNKNOWN_TYPE, f"Unknown frame type '{kind}'.")
+            frame = inbound.parse(text_data, self.frame_table)
+        except DomainError as error:
+            quiet = error.code in (ErrorCode.INVALID_JSON, ErrorCode.UNKNOWN_TYPE)
+            ref = None if quiet else inbound.client_ref(text_data)
+            await self.send_error(error.code, error.message, ref=ref)
             return
         try:
-            await handler(frame)
+            await self.frame_handlers()[frame.TYPE](frame)
         except DomainError as error:
-            await self.send_error(error.code, error.message, ref=ref)
+            await self.send_error(error.code, error.message, ref=getattr(frame, "client_id", None))
 
-    async def send_frame(self, frame: dict[str, Any]) -> None:
+    async def send_frame(self, frame: Mapping[str, Any]) -> None:
         await self.send(text_data=json.dumps(frame, ensure_ascii=False))
 
     async def send_ack(self, result: PostResult, *, conversation_id: int | None = None) -> None:
@@ -130,7 +96,7 @@ class FrameConsumer(AsyncWebsocketConsumer):
             )
         )
 
-    async def send_error(self, code: StrEnum, message: str, *, ref: str | None = None) -> None:
+    async def send_error(self, code: AnyErrorCode, message: str, *, ref: str | None = None) -> None:
         await self.send_frame(frames.error(code, message, ref=ref))
 
     async def chat_frame(self, event: dict[str, Any]) -> None:
@@ -156,31 +122,3 @@ async def refuse_without_second_factor(consumer: FrameConsumer) -> bool:
     await consumer.send_error(ErrorCode.NOT_ALLOWED, "Log in again with your authenticator code.")
     await consumer.close(code=4403)
     return True
-
-
-def field_int(frame: dict[str, Any], name: str, *, default: int | None = None) -> int:
-    value = frame.get(name, default)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise DomainError(
-            ErrorCode.INVALID_FIELD, f"Field '{name}' must be a non-negative integer."
-        )
-    return value
-
-
-def field_bool(frame: dict[str, Any], name: str) -> bool:
-    value = frame.get(name)
-    if not isinstance(value, bool):
-        raise DomainError(ErrorCode.INVALID_FIELD, f"Field '{name}' must be true or false.")
-    return value
-
-
-def field_str(
-    frame: dict[str, Any], name: str, *, default: str | None = None, max_len: int = 64
-) -> str:
-    value = frame.get(name, default)
-    if not isinstance(value, str) or len(value) > max_len:
-        raise DomainError(
-            ErrorCode.INVALID_FIELD,
-            f"Field '{name}' must be a string of at most {max_len} characters.",
-        )
-    return value

@@ -10,13 +10,17 @@ from typing import Any
 
 from django.conf import settings
 
-from advice import notify, selectors
-from advice.errors import DomainError, ErrorCode
+from advice import selectors
+from advice.events import frames
+from advice.events.groups import CITIZEN_QUEUE_GROUP, conversation_group
+from advice.events.outbox import frame_event
 from advice.models import SenderKind
-from advice.prechat import clean_language, clean_prechat, language_from_accept_header
+from advice.prechat import language_from_accept_header
 from advice.services import conversations, messages, triage_apply
-from chat import bridge, frames
-from chat.consumers.base import FrameConsumer, FrameHandler, field_int, field_str
+from chat import bridge, inbound
+from chat.consumers.base import FrameConsumer, FrameHandler
+from core.errors import DomainError, ErrorCode
+from core.vocabulary import StateReason
 
 POSITION_INTERVAL = 1.0
 
@@ -61,6 +65,7 @@ class CitizenConsumer(FrameConsumer):
     last_sent_seq: int = 0
     position_pending: bool = False
     closed: bool = False
+    frame_table = inbound.CITIZEN_FRAMES
 
     def frame_handlers(self) -> dict[str, FrameHandler]:
         return {
@@ -98,25 +103,25 @@ class CitizenConsumer(FrameConsumer):
     async def _join(self, conversation_id: int) -> None:
         self.conversation_id = conversation_id
         for group in (
-            notify.conversation_group(conversation_id, "citizen"),
-            notify.CITIZEN_QUEUE_GROUP,
+            conversation_group(conversation_id, "citizen"),
+            CITIZEN_QUEUE_GROUP,
         ):
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups.append(group)
 
     async def _leave_queue_group(self) -> None:
-        if notify.CITIZEN_QUEUE_GROUP in self.groups:
-            await self.channel_layer.group_discard(notify.CITIZEN_QUEUE_GROUP, self.channel_name)
-            self.groups.remove(notify.CITIZEN_QUEUE_GROUP)
+        if CITIZEN_QUEUE_GROUP in self.groups:
+            await self.channel_layer.group_discard(CITIZEN_QUEUE_GROUP, self.channel_name)
+            self.groups.remove(CITIZEN_QUEUE_GROUP)
 
-    async def on_start(self, frame: dict[str, Any]) -> None:
+    async def on_start(self, frame: inbound.ConversationStart) -> None:
         if self.conversation_id is not None:
             raise DomainError(
                 ErrorCode.ALREADY_STARTED, "This connection already has a conversation."
             )
-        language = clean_language(frame.get("language"))
-        prechat = clean_prechat(frame.get("prechat"))
-        browser = clean_language(frame.get("browser_language"), field="browser_language")
+        language = frame.language or ""
+        prechat = frame.prechat or {}
+        browser = frame.browser_language or ""
         if not browser:
             browser = language_from_accept_header(self._header("accept-language"))
 
@@ -137,13 +142,13 @@ class CitizenConsumer(FrameConsumer):
         )
         await self._send_queue_position()
 
-    async def on_resume(self, frame: dict[str, Any]) -> None:
+    async def on_resume(self, frame: inbound.ConversationResume) -> None:
         if self.conversation_id is not None:
             raise DomainError(
                 ErrorCode.ALREADY_STARTED, "This connection already has a conversation."
             )
-        token = field_str(frame, "token", max_len=128)
-        last_seq = field_int(frame, "last_seq", default=0)
+        token = frame.token or ""
+        last_seq = frame.last_seq or 0
         conversation = await bridge.call(conversations.conversation_resume, token=token)
         self.token = token
         # Join first, then read: a message committed in between arrives both ways and the
@@ -171,7 +176,7 @@ class CitizenConsumer(FrameConsumer):
         )
         await self.send_frame(
             frames.conversation_state_citizen(
-                conversation, reason="resumed", officer_name=officer_name
+                conversation, reason=StateReason.RESUMED, officer_name=officer_name
             )
         )
         await self.send_frame(frames.replay_done(last_seq=self.last_sent_seq))
@@ -206,50 +211,50 @@ class CitizenConsumer(FrameConsumer):
         if not self.closed and self.conversation_id is not None:
             await self._send_queue_position(asked_at)
 
-    async def on_message(self, frame: dict[str, Any]) -> None:
+    async def on_message(self, frame: inbound.CitizenMessageSend) -> None:
         conversation_id = self._require_conversation()
         result = await bridge.call(
             messages.message_post,
             conversation_id=conversation_id,
             sender=SenderKind.CITIZEN,
-            client_id=frame.get("client_id"),
-            text=frame.get("text"),
+            client_id=frame.client_id,
+            text=frame.text,
         )
         await self.send_ack(result)
 
-    async def on_end(self, frame: dict[str, Any]) -> None:
+    async def on_end(self, frame: inbound.ConversationEnd) -> None:
         conversation_id = self._require_conversation()
         await bridge.call(
             conversations.conversation_close, conversation_id=conversation_id, by="citizen"
         )
 
-    async def on_typing(self, frame: dict[str, Any]) -> None:
+    async def on_typing(self, frame: inbound.CitizenTyping) -> None:
         conversation_id = self._require_conversation()
         await self.channel_layer.group_send(
-            notify.conversation_group(conversation_id, "staff"),
-            notify.frame_event(frames.typing(sender="citizen", conversation_id=conversation_id)),
+            conversation_group(conversation_id, "staff"),
+            frame_event(frames.typing(sender="citizen", conversation_id=conversation_id)),
         )
 
-    async def on_rating(self, frame: dict[str, Any]) -> None:
+    async def on_rating(self, frame: inbound.RatingSubmit) -> None:
         self._require_conversation()
         await bridge.call(
             conversations.conversation_rate,
             token=self.token,
-            score=frame.get("score"),
-            comment=frame.get("comment", ""),
+            score=frame.score,
+            comment=frame.comment or "",
         )
-        await self.send_frame({"type": "rating.saved"})
+        await self.send_frame(frames.rating_saved())
 
-    async def on_set_language(self, frame: dict[str, Any]) -> None:
+    async def on_set_language(self, frame: inbound.SetLanguage) -> None:
         conversation_id = self._require_conversation()
         await bridge.call(
             triage_apply.conversation_set_language,
             conversation_id=conversation_id,
-            language=frame.get("language"),
+            language=frame.language,
         )
 
-    async def on_ping(self, frame: dict[str, Any]) -> None:
-        await self.send_frame({"type": "pong"})
+    async def on_ping(self, frame: inbound.Ping) -> None:
+        await self.send_frame(frames.pong())
 
     async def chat_frame(self, event: dict[str, Any]) -> None:
         frame = event["frame"]

@@ -7,10 +7,12 @@ from typing import Any
 
 from django.conf import settings
 
-from advice import notify, selectors
-from advice.errors import DomainError, ErrorCode
+from advice import selectors
+from advice.events import frames
+from advice.events.groups import QUEUE_GROUP, conversation_group, officer_group
+from advice.events.outbox import frame_event
 from advice.models import SenderKind
-from advice.prechat import clean_language
+from advice.queue_policy import route_entry, routed_queue
 from advice.services import (
     access,
     articles,
@@ -20,15 +22,10 @@ from advice.services import (
     presence,
     triage_apply,
 )
-from chat import bridge, frames
-from chat.consumers.base import (
-    FrameConsumer,
-    FrameHandler,
-    field_bool,
-    field_int,
-    field_str,
-    refuse_without_second_factor,
-)
+from chat import bridge, inbound
+from chat.consumers.base import FrameConsumer, FrameHandler, refuse_without_second_factor
+from core.errors import DomainError, ErrorCode
+from core.vocabulary import JOINS_STAFF, LEAVES_STAFF, StateReason
 from knowledge_base import selectors as kb
 
 
@@ -39,6 +36,7 @@ class OfficerConsumer(FrameConsumer):
     officer_id: int | None = None
     languages: frozenset[str] = frozenset()
     unit_id: int | None = None
+    frame_table = inbound.OFFICER_FRAMES
 
     def frame_handlers(self) -> dict[str, FrameHandler]:
         return {
@@ -77,18 +75,17 @@ class OfficerConsumer(FrameConsumer):
         self.officer_id = user.pk
         self.languages = frozenset(profile.languages)
         self.unit_id = profile.unit_id
-        await self._add_group(notify.QUEUE_GROUP)
-        await self._add_group(notify.officer_group(user.pk))
+        await self._add_group(QUEUE_GROUP)
+        await self._add_group(officer_group(user.pk))
         snapshot = await bridge.call(selectors.console_snapshot, user=user)
         for conversation_id in (c.pk for c in snapshot.active):
-            await self._add_group(notify.conversation_group(conversation_id, "staff"))
+            await self._add_group(conversation_group(conversation_id, "staff"))
         await self.send_frame(
             frames.officer_state(
                 display_name=profile.display_name,
                 on_duty=profile.on_duty,
                 conversations=[
-                    frames.staff_view(c, preview=snapshot.previews.get(c.pk, ""))
-                    for c in snapshot.active
+                    frames.card(c, preview=snapshot.previews.get(c.pk, "")) for c in snapshot.active
                 ],
             )
         )
@@ -96,7 +93,7 @@ class OfficerConsumer(FrameConsumer):
             frames.queue_snapshot(
                 routed_queue(
                     [
-                        frames.staff_view(c, preview=snapshot.previews.get(c.pk, ""))
+                        frames.card(c, preview=snapshot.previews.get(c.pk, ""))
                         for c in snapshot.waiting
                     ],
                     self.languages,
@@ -125,30 +122,28 @@ class OfficerConsumer(FrameConsumer):
     def _user(self) -> Any:
         return self.scope["user"]
 
-    async def on_duty(self, frame: dict[str, Any]) -> None:
-        on_duty = field_bool(frame, "on_duty")
+    async def on_duty(self, frame: inbound.DutySet) -> None:
         profile = await bridge.call(
-            presence.officer_set_duty, officer=self._user(), on_duty=on_duty
+            presence.officer_set_duty, officer=self._user(), on_duty=frame.on_duty
         )
-        await self.send_frame({"type": "duty.state", "on_duty": profile.on_duty})
+        await self.send_frame(frames.duty_state(on_duty=profile.on_duty))
 
-    async def on_claim(self, frame: dict[str, Any]) -> None:
-        conversation_id = field_int(frame, "conversation_id")
+    async def on_claim(self, frame: inbound.ConversationClaim) -> None:
+        conversation_id = _required(frame.conversation_id)
         await bridge.call(
             conversations.conversation_claim, conversation_id=conversation_id, officer=self._user()
         )
         await self._open(conversation_id, after_seq=0)
 
-    async def on_open(self, frame: dict[str, Any]) -> None:
-        conversation_id = field_int(frame, "conversation_id")
-        await self._open(conversation_id, after_seq=field_int(frame, "last_seq", default=0))
+    async def on_open(self, frame: inbound.ConversationOpen) -> None:
+        await self._open(_required(frame.conversation_id), after_seq=frame.last_seq or 0)
 
     async def _open(self, conversation_id: int, *, after_seq: int) -> None:
         """Subscribe to a conversation (audited) and replay its messages after ``after_seq``."""
         conversation = await bridge.call(
             access.conversation_open_for_staff, conversation_id=conversation_id, user=self._user()
         )
-        await self._add_group(notify.conversation_group(conversation_id, "staff"))
+        await self._add_group(conversation_group(conversation_id, "staff"))
         self.last_sent[conversation_id] = after_seq
         while True:
             batch = await bridge.call(
@@ -161,8 +156,10 @@ class OfficerConsumer(FrameConsumer):
                 self.last_sent[conversation_id] = message.seq
             if len(batch) < 500:
                 break
-        await self.send_frame(frames.conversation_state_staff(conversation, reason="opened"))
-        suggested = await bridge.call(articles.suggestions_for, conversation=conversation)
+        await self.send_frame(
+            frames.conversation_state_staff(conversation, reason=StateReason.OPENED)
+        )
+        suggested = await bridge.call(selectors.suggestions_for, conversation=conversation)
         await self.send_frame(
             frames.suggestions(
                 [view.as_payload() for view in suggested], conversation_id=conversation_id
@@ -174,68 +171,66 @@ class OfficerConsumer(FrameConsumer):
             )
         )
 
-    async def on_message(self, frame: dict[str, Any]) -> None:
-        conversation_id = field_int(frame, "conversation_id")
+    async def on_message(self, frame: inbound.OfficerMessageSend) -> None:
+        conversation_id = _required(frame.conversation_id)
         result = await bridge.call(
             messages.message_post,
             conversation_id=conversation_id,
             sender=SenderKind.OFFICER,
             officer=self._user(),
-            client_id=frame.get("client_id"),
-            text=frame.get("text"),
+            client_id=frame.client_id,
+            text=frame.text,
         )
         await self.send_ack(result, conversation_id=conversation_id)
 
-    async def on_close(self, frame: dict[str, Any]) -> None:
-        conversation_id = field_int(frame, "conversation_id")
-        outcome = field_str(frame, "outcome", default="", max_len=32)
+    async def on_close(self, frame: inbound.ConversationClose) -> None:
         await bridge.call(
             conversations.conversation_close,
-            conversation_id=conversation_id,
+            conversation_id=_required(frame.conversation_id),
             by="officer",
             officer=self._user(),
-            outcome=outcome,
+            outcome=frame.outcome or "",
         )
 
-    async def on_typing(self, frame: dict[str, Any]) -> None:
-        conversation_id = field_int(frame, "conversation_id")
-        if notify.conversation_group(conversation_id, "staff") not in self.groups:
+    async def on_typing(self, frame: inbound.OfficerTyping) -> None:
+        conversation_id = _required(frame.conversation_id)
+        if conversation_group(conversation_id, "staff") not in self.groups:
             raise DomainError(ErrorCode.NOT_ASSIGNED, "Open the conversation first.")
         await self.channel_layer.group_send(
-            notify.conversation_group(conversation_id, "citizen"),
-            notify.frame_event(frames.typing(sender="officer")),
+            conversation_group(conversation_id, "citizen"),
+            frame_event(frames.typing(sender="officer")),
         )
 
-    async def on_article_insert(self, frame: dict[str, Any]) -> None:
-        conversation_id = field_int(frame, "conversation_id")
+    async def on_article_insert(self, frame: inbound.ArticleInsert) -> None:
+        conversation_id = _required(frame.conversation_id)
         result = await bridge.call(
             articles.article_insert,
             conversation_id=conversation_id,
             officer=self._user(),
-            client_id=frame.get("client_id"),
-            slug=frame.get("slug"),
+            client_id=frame.client_id,
+            slug=frame.slug,
         )
         await self.send_ack(result, conversation_id=conversation_id)
 
-    async def on_article_preview(self, frame: dict[str, Any]) -> None:
-        conversation_id = field_int(frame, "conversation_id")
+    async def on_article_preview(self, frame: inbound.ArticlePreview) -> None:
+        conversation_id = _required(frame.conversation_id)
         view = await bridge.call(
-            articles.article_preview, conversation_id=conversation_id, slug=frame.get("slug")
+            articles.article_preview, conversation_id=conversation_id, slug=frame.slug
         )
         await self.send_frame(
             frames.article_preview(conversation_id=conversation_id, article=view.as_payload())
         )
 
-    async def on_article_search(self, frame: dict[str, Any]) -> None:
-        query = field_str(frame, "query", default="", max_len=200)
-        language = clean_language(frame.get("language")) or "en"
+    async def on_article_search(self, frame: inbound.ArticleSearch) -> None:
+        query = frame.query or ""
+        language = frame.language or "en"
         views = await bridge.call(kb.articles_search, query=query, language=language)
         await self.send_frame(
             frames.article_results(query=query, articles=[v.as_payload() for v in views])
         )
 
-    async def on_canned_list(self, frame: dict[str, Any]) -> None:
-        language = clean_language(frame.get("language")) or "en"
+    async def on_canned_list(self, frame: inbound.CannedList) -> None:
+        language = frame.language or "en"
         replies = await bridge.call(kb.canned_replies, language=language)
         await self.send_frame(
             frames.canned_replies(
@@ -252,34 +247,33 @@ class OfficerConsumer(FrameConsumer):
             )
         )
 
-    async def on_note(self, frame: dict[str, Any]) -> None:
+    async def on_note(self, frame: inbound.NoteAdd) -> None:
         await bridge.call(
             notes.note_add,
-            conversation_id=field_int(frame, "conversation_id"),
+            conversation_id=_required(frame.conversation_id),
             officer=self._user(),
-            client_id=frame.get("client_id"),
-            text=frame.get("text"),
+            client_id=frame.client_id,
+            text=frame.text,
         )
 
-    async def on_override(self, frame: dict[str, Any]) -> None:
+    async def on_override(self, frame: inbound.ConversationOverride) -> None:
         await bridge.call(
             triage_apply.conversation_override,
-            conversation_id=field_int(frame, "conversation_id"),
+            conversation_id=_required(frame.conversation_id),
             officer=self._user(),
-            changes={k: frame.get(k) for k in triage_apply.OVERRIDABLE},
+            changes={k: getattr(frame, k) for k in triage_apply.OVERRIDABLE},
         )
 
-    async def on_transfer(self, frame: dict[str, Any]) -> None:
-        to_officer = frame.get("officer_id")
+    async def on_transfer(self, frame: inbound.ConversationTransfer) -> None:
         await bridge.call(
             conversations.conversation_transfer,
-            conversation_id=field_int(frame, "conversation_id"),
+            conversation_id=_required(frame.conversation_id),
             officer=self._user(),
-            to_officer_id=None if to_officer is None else field_int(frame, "officer_id"),
+            to_officer_id=frame.officer_id,
         )
 
-    async def on_ping(self, frame: dict[str, Any]) -> None:
-        await self.send_frame({"type": "pong"})
+    async def on_ping(self, frame: inbound.Ping) -> None:
+        await self.send_frame(frames.pong())
 
     async def chat_frame(self, event: dict[str, Any]) -> None:
         frame = event["frame"]
@@ -291,50 +285,22 @@ class OfficerConsumer(FrameConsumer):
             self.last_sent[conversation_id] = frame["seq"]
         elif kind == "queue.entry":
             frame = {**frame, "entry": route_entry(frame["entry"], self.languages, self.unit_id)}
-        elif kind == "conversation.state" and frame.get("reason") == "assigned":
-            await self._add_group(notify.conversation_group(frame["conversation"]["id"], "staff"))
-        elif kind == "conversation.state" and frame.get("reason") in (
-            "officer_disconnected",
-            "transferred",
-            "ended_by_officer",
-            "ended_by_citizen",
-        ):
+        elif kind == "conversation.state" and frame.get("reason") in JOINS_STAFF:
+            await self._add_group(conversation_group(frame["conversation"]["id"], "staff"))
+        elif kind == "conversation.state" and frame.get("reason") in LEAVES_STAFF:
             conversation = frame["conversation"]
             if conversation["assigned_officer_id"] != self.officer_id or conversation[
                 "status"
             ] not in ("active",):
-                await self._discard_group(notify.conversation_group(conversation["id"], "staff"))
+                await self._discard_group(conversation_group(conversation["id"], "staff"))
         await self.send_frame(frame)
-
-
-def route_entry(
-    entry: dict[str, Any], languages: frozenset[str], unit_id: int | None
-) -> dict[str, Any]:
-    """Mark a queue card for one officer: ``preferred`` if they speak its language,
-    ``for_my_unit`` if it was referred to (or handed back in) their unit."""
-    return {
-        **entry,
-        "preferred": entry["language"] in languages,
-        "for_my_unit": entry.get("unit_id") is not None and entry.get("unit_id") == unit_id,
-    }
-
-
-def routed_queue(
-    entries: list[dict[str, Any]], languages: frozenset[str], unit_id: int | None
-) -> list[dict[str, Any]]:
-    """The queue as one officer sees it: every P1 first, then conversations referred to their
-    unit, then those in their languages, then the rest (marked); queue order within each."""
-    marked = [route_entry(entry, languages, unit_id) for entry in entries]
-
-    def part(entry: dict[str, Any]) -> int:
-        if entry["urgency"] == "P1":
-            return 0
-        if entry["for_my_unit"]:
-            return 1
-        return 2 if entry["preferred"] else 3
-
-    return sorted(marked, key=part)
 
 
 async def _grace_expired(officer_id: int, since: datetime) -> None:
     await bridge.call(presence.officer_grace_expired, officer_id=officer_id, since=since)
+
+
+def _required(value: int | None) -> int:
+    """A field ``chat.inbound`` guarantees present (listed in the frame's ``REQUIRED``)."""
+    assert value is not None  # noqa: S101 - the parser refuses frames without it
+    return value

@@ -16,11 +16,13 @@ from typing import Any, ClassVar
 
 from channels.db import database_sync_to_async
 
-from advice import notify
-from advice.errors import ErrorCode
-from advice.statistics.access import StatsScope, stats_scope_for
-from advice.statistics.live import live_snapshot
+from advice.events import frames
+from advice.events.groups import SUPERVISOR_GROUP
+from chat import inbound
 from chat.consumers.base import FrameConsumer, FrameHandler, refuse_without_second_factor
+from core.errors import ErrorCode
+from stats.access import StatsScope, stats_scope_for
+from stats.live import live_snapshot
 
 Frame = dict[str, Any]
 
@@ -69,6 +71,7 @@ class SupervisorConsumer(FrameConsumer):
     settle_delay: ClassVar[float] = 0.1
 
     stats_scope: StatsScope | None = None
+    frame_table = inbound.SUPERVISOR_FRAMES
 
     def frame_handlers(self) -> dict[str, FrameHandler]:
         return {"ping": self.on_ping}
@@ -91,8 +94,8 @@ class SupervisorConsumer(FrameConsumer):
             await self.close(code=4403)
             return
         self.stats_scope = stats_scope
-        await self.channel_layer.group_add(notify.SUPERVISOR_GROUP, self.channel_name)
-        self.groups.append(notify.SUPERVISOR_GROUP)
+        await self.channel_layer.group_add(SUPERVISOR_GROUP, self.channel_name)
+        self.groups.append(SUPERVISOR_GROUP)
         self._changed_at = asyncio.get_running_loop().time()
         await self._send_live()
 
@@ -102,8 +105,8 @@ class SupervisorConsumer(FrameConsumer):
             pending.cancel()
             self._pending = None
 
-    async def on_ping(self, frame: Frame) -> None:
-        await self.send_frame({"type": "pong"})
+    async def on_ping(self, frame: inbound.Ping) -> None:
+        await self.send_frame(frames.pong())
 
     async def chat_frame(self, event: dict[str, Any]) -> None:
         """Group events: ``queue.changed`` schedules an update; other frames pass through."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from advice.services.staff import SUPERVISORS_GROUP
+from core.vocabulary import StaffGroup
 
 EDITOR_MODELS = ("article", "translation", "cannedreply", "cannedreplytranslation")
 EDITOR_ACTIONS = ("view", "add", "change")
@@ -19,7 +19,7 @@ def editor_permissions_grant() -> int:
     """
     codenames = [f"{action}_{model}" for model in EDITOR_MODELS for action in EDITOR_ACTIONS]
     with transaction.atomic():
-        group, _created = Group.objects.get_or_create(name=SUPERVISORS_GROUP)
+        group, _created = Group.objects.get_or_create(name=StaffGroup.SUPERVISORS)
         permissions = Permission.objects.filter(
             content_type__app_label="knowledge_base", codename__in=codenames
         )

@@ -28,7 +28,7 @@ from typing import Any
 
 from django.db import models, transaction
 
-from advice.prechat import CATEGORIES
+from core.vocabulary import Category
 from knowledge_base.languages import supported_languages
 from knowledge_base.models import (
     Article,
@@ -121,7 +121,7 @@ def read_seed_articles(seed_dir: Path = SEED_DIR) -> list[SeedArticle]:
         slug = entry["slug"]
         if entry["kind"] not in ArticleKind.values:
             raise SeedError(f"{index_path}: {slug}: unknown kind {entry['kind']!r}.")
-        unknown = set(entry.get("categories", [])) - set(CATEGORIES)
+        unknown = set(entry.get("categories", [])) - set(Category.values)
         if unknown:
             raise SeedError(f"{index_path}: {slug}: unknown categories {sorted(unknown)}.")
         files = sorted((seed_dir / "articles" / slug).glob("*.md"))

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_audit_event_cannot_be_changed_or_deleted():
-    event = audit_record(action="test.recorded", actor_kind="system", params={"n": 1})
+    event = audit_record(action="conversation.viewed", actor_kind="system", params={"n": 1})
     event.action = "test.rewritten"
     with pytest.raises(PermissionDenied):
         event.save()
@@ -23,7 +23,7 @@ def test_an_audit_event_cannot_be_changed_or_deleted():
         AuditEvent.objects.filter(pk=event.pk).update(action="x")
     with pytest.raises(PermissionDenied):
         AuditEvent.objects.filter(pk=event.pk).delete()
-    assert AuditEvent.objects.get(pk=event.pk).action == "test.recorded"
+    assert AuditEvent.objects.get(pk=event.pk).action == "conversation.viewed"
 
 
 def test_erasing_a_conversation_keeps_its_audit_events_detached():

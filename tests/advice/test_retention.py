@@ -8,7 +8,6 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from advice.errors import DomainError
 from advice.models import AuditEvent, Conversation, Message, SenderKind
 from advice.services.conversations import (
     conversation_close,
@@ -16,6 +15,7 @@ from advice.services.conversations import (
     conversation_start,
 )
 from advice.services.messages import message_post
+from core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,11 @@ import pytest
 from django.contrib.auth.models import AbstractUser
 from django.test import Client
 
-from advice.cases.models import Case
-from advice.cases.services.escalation import case_escalate
 from advice.models import Conversation, SenderKind, Unit
 from advice.services.conversations import conversation_claim, conversation_start
 from advice.services.messages import message_post
+from cases.models import Case
+from cases.services.escalation import case_escalate
 
 
 @pytest.fixture(autouse=True)

@@ -6,10 +6,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from advice.cases.models import Case
-from advice.cases.selectors import case_for_user, cases_visible_to
-from advice.cases.services.referrals import referral_accept, referral_case_create
-from advice.errors import DomainError
+from cases.models import Case
+from cases.selectors import case_for_user, cases_visible_to
+from cases.services.referrals import referral_accept, referral_case_create
+from core.errors import DomainError
 from tests.cases.conftest import client_for
 
 pytestmark = pytest.mark.django_db

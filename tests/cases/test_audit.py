@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from advice.cases.db_guard import audit_guard_install
+from advice.db_guard import audit_guard_install
 from advice.models import AuditEvent, Conversation
 from tests.cases.conftest import chat, client_for
 

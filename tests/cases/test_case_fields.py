@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from advice.cases.models import CaseStatus
-from advice.cases.services.cases import case_transition
-from advice.errors import DomainError
+from cases.models import CaseStatus
+from cases.services.cases import case_transition
+from core.errors import DomainError
 from tests.cases.conftest import client_for
 
 pytestmark = pytest.mark.django_db

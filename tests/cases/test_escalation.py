@@ -7,12 +7,12 @@ import json
 import pytest
 from channels.db import database_sync_to_async
 
-from advice.cases.models import Case, IndicatorStatus
-from advice.cases.services.escalation import case_escalate
-from advice.cases.services.transcript import transcript_verify
-from advice.errors import DomainError
 from advice.models import AuditEvent, Conversation
 from advice.services.conversations import conversation_close
+from cases.models import Case, IndicatorStatus
+from cases.services.escalation import case_escalate
+from cases.services.transcript import transcript_verify
+from core.errors import DomainError
 from tests.cases.conftest import chat, client_for
 from tests.conftest import officer_online, start_citizen
 

@@ -7,8 +7,8 @@ import json
 import pytest
 import stix2
 
-from advice.cases.services.cases import LossInput, case_loss_add, case_note_add
-from advice.cases.services.indicators import indicator_decide
+from cases.services.cases import LossInput, case_loss_add, case_note_add
+from cases.services.indicators import indicator_decide
 from tests.cases.conftest import client_for
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import hashlib
 
 import pytest
 
-from advice.cases.indicators import Hints, extract_indicators, mask_card_numbers
-from advice.cases.indicators.crypto import eth_address_valid, keccak256, sponge256
+from cases.indicators import Hints, extract_indicators, mask_card_numbers
+from cases.indicators.crypto import eth_address_valid, keccak256, sponge256
 
 PL = Hints(country="PL", language="pl")
 CZ = Hints(country="CZ", language="cs")

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from advice.cases.selectors import indicator_matches
-from advice.cases.services.indicators import (
+from advice.models import SenderKind
+from advice.services.messages import message_post
+from cases.selectors import indicator_matches
+from cases.services.indicators import (
     indicator_decide,
     indicators_add_manual,
     indicators_refresh,
 )
-from advice.errors import DomainError
-from advice.models import SenderKind
-from advice.services.messages import message_post
+from core.errors import DomainError
 from tests.cases.conftest import client_for
 
 pytestmark = pytest.mark.django_db

@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 import pytest
 from django.db import connection
 
-from advice.cases.errors import CaseErrorCode
-from advice.cases.models import Case, ReferenceCounter
-from advice.cases.services.escalation import case_escalate, reference_year
-from advice.errors import DomainError
 from advice.models import Unit
+from cases.errors import CaseErrorCode
+from cases.models import Case, ReferenceCounter
+from cases.services.escalation import case_escalate, reference_year
+from core.errors import DomainError
 from tests.cases.conftest import chat
 
 
@@ -38,7 +38,7 @@ def test_the_year_is_the_units_local_year():
 @pytest.mark.django_db
 def test_a_failed_escalation_leaves_no_gap(officer, monkeypatch):
     first = make_conversation_case(officer)
-    import advice.cases.services.escalation as escalation
+    import cases.services.escalation as escalation
 
     def broken(case):
         raise RuntimeError("snapshot failed")

@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 from channels.db import database_sync_to_async
 
-from advice.cases.models import Referral
-from advice.cases.selectors import cases_visible_to
-from advice.cases.services.referrals import (
+from advice.models import AuditEvent, Conversation, ConversationStatus
+from cases.models import Referral
+from cases.selectors import cases_visible_to
+from cases.services.referrals import (
     referral_accept,
     referral_case_create,
     referral_decline,
 )
-from advice.errors import DomainError
-from advice.models import AuditEvent, Conversation, ConversationStatus
+from core.errors import DomainError
 from tests.cases.conftest import chat, client_for
 from tests.conftest import officer_online, start_citizen
 

@@ -7,16 +7,16 @@ import json
 
 import pytest
 
-from advice.cases.models import TranscriptEntry
-from advice.cases.services.transcript import (
+from advice.models import SenderKind
+from advice.services.messages import message_post
+from cases.models import TranscriptEntry
+from cases.services.transcript import (
     GENESIS,
     entry_hash,
     transcript_refresh,
     transcript_verify,
 )
-from advice.errors import DomainError
-from advice.models import SenderKind
-from advice.services.messages import message_post
+from core.errors import DomainError
 from tests.cases.conftest import client_for
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ import pytest
 from channels.db import database_sync_to_async
 from django.db import connection
 
-from advice.errors import DomainError
 from advice.models import AuditEvent, Conversation
 from advice.services.conversations import conversation_claim, conversation_start
+from core.errors import DomainError
 from tests.conftest import officer_online, start_citizen
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -51,7 +51,11 @@ async def test_citizen_and_officer_talk_from_queue_to_close(sockets, make_office
     assert got["text"] == "<b>Przelałem</b> 500 zł"
 
     await officer.send(
-        {"type": "conversation.close", "conversation_id": conversation_id, "outcome": "advised"}
+        {
+            "type": "conversation.close",
+            "conversation_id": conversation_id,
+            "outcome": "advice_given",
+        }
     )
     closed = await citizen.receive_until("conversation.state", reason="ended_by_officer")
     assert closed["status"] == "closed"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chat.consumers.officer import routed_queue
+from advice.queue_policy import routed_queue
 
 
 def card(cid: int, language: str, urgency: str = "P3", unit_id: int | None = None) -> dict:

@@ -20,19 +20,20 @@ def catalogue(language: str) -> polib.POFile:
 
 
 def frontend_msgids() -> set[tuple[str, str]]:
-    """Every (context, msgid) the front end marks for translation."""
+    """Every (context, msgid) the front end and the shared vocabulary mark for translation."""
     found: set[tuple[str, str]] = set()
     for template in (ROOT / "frontend" / "templates").rglob("*.html"):
         found.update(("", m.group(2)) for m in TEMPLATE_STRING.finditer(template.read_text()))
-    tree = ast.parse((ROOT / "frontend" / "ui_text.py").read_text())
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
-            continue
-        args = [a.value for a in node.args if isinstance(a, ast.Constant)]
-        if node.func.id == "_" and len(args) == 1:
-            found.add(("", args[0]))
-        elif node.func.id == "pgettext" and len(args) == 2:
-            found.add((args[0], args[1]))
+    sources = [ROOT / "frontend" / "ui_text.py", *sorted((ROOT / "core").glob("*.py"))]
+    for source in sources:
+        for node in ast.walk(ast.parse(source.read_text())):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+                continue
+            args = [a.value for a in node.args if isinstance(a, ast.Constant)]
+            if node.func.id == "_" and len(args) == 1:
+                found.add(("", args[0]))
+            elif node.func.id in ("pgettext", "pgettext_lazy") and len(args) == 2:
+                found.add((args[0], args[1]))
     return found
 
 

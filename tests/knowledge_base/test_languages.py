@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from advice.errors import DomainError, ErrorCode
+from core.errors import DomainError, ErrorCode
 from knowledge_base.languages import fallback_chain, normalise_language
 from knowledge_base.selectors import article_for_insertion
 

@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from advice.prechat import CATEGORIES
+from core.vocabulary import Category
 from knowledge_base.models import (
     Article,
     ArticleKind,
@@ -23,6 +23,8 @@ from knowledge_base.models import (
     Translation,
 )
 from knowledge_base.services.seed import SEED_DIR, SeedError, seed_load
+
+CATEGORIES = tuple(Category.values)
 
 pytestmark = pytest.mark.django_db
 

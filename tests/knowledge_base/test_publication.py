@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from advice.errors import DomainError
+from core.errors import DomainError
 from knowledge_base.selectors import (
     article_for_insertion,
     articles_published,

@@ -6,9 +6,11 @@ import time
 
 import pytest
 
-from advice.prechat import CATEGORIES as ADVICE_CATEGORIES
+from core.vocabulary import Category
 from triage.data_files import CATEGORIES
 from triage.engine import assess
+
+ADVICE_CATEGORIES = tuple(Category.values)
 
 
 def test_self_harm_wins_over_everything() -> None:

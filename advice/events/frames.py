@@ -1,0 +1,414 @@
+"""Every frame the server sends to a client: one typed constructor per frame type.
+
+The frame types, audiences and fields are documented in ``docs/protocol.md`` (and
+``supervisor.live`` in ``docs/statistics.md``); ``tests/advice/events/test_protocol_doc.py``
+fails when the document and this module differ. The transport (``chat``) sends these dicts
+as JSON and reads back only ``type``, ``reason`` and the ids it routes by.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, Literal, NotRequired, TypedDict
+
+from advice.models import Conversation, ConversationNote, Message
+from core.errors import AnyErrorCode
+from core.vocabulary import StateReason
+
+# Any frame, as the transport handles it.
+Frame = Mapping[str, Any]
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+
+
+class Card(TypedDict):
+    """A conversation as staff see it (in queue entries, state frames and snapshots)."""
+
+    id: int
+    status: str
+    language: str
+    category: str
+    urgency: str
+    reasons: list[str]
+    prechat: dict[str, Any]
+    queued_at: str | None
+    requeued: bool
+    claimed_at: str | None
+    assigned_officer_id: int | None
+    unit_id: int | None
+    last_seq: int
+    citizen_online: bool
+    preview: str
+    # Added per officer socket by the queue policy (``advice.queue_policy``).
+    preferred: NotRequired[bool]
+    for_my_unit: NotRequired[bool]
+
+
+class ErrorFrame(TypedDict):
+    type: Literal["error"]
+    code: str
+    message: str
+    ref: NotRequired[str]
+
+
+class MessageFrame(TypedDict):
+    type: Literal["message"]
+    seq: int
+    client_id: str | None
+    sender: str
+    author_name: str
+    kind: str
+    text: str
+    payload: dict[str, Any]
+    created_at: str | None
+    conversation_id: NotRequired[int]
+
+
+class AckFrame(TypedDict):
+    type: Literal["ack"]
+    client_id: str
+    seq: int
+    duplicate: bool
+    conversation_id: NotRequired[int]
+
+
+class ConversationStartedFrame(TypedDict):
+    type: Literal["conversation.started"]
+    token: str
+    status: str
+    language: str
+    officer_name: str
+    last_seq: int
+
+
+class CitizenStateFrame(TypedDict):
+    type: Literal["conversation.state"]
+    reason: str
+    status: str
+    language: str
+    officer_name: str
+    last_seq: int
+
+
+class StaffStateFrame(TypedDict):
+    type: Literal["conversation.state"]
+    reason: str
+    conversation: Card
+
+
+class QueueSnapshotFrame(TypedDict):
+    type: Literal["queue.snapshot"]
+    entries: list[Mapping[str, Any]]  # cards, routed for one officer
+
+
+class QueueEntryFrame(TypedDict):
+    type: Literal["queue.entry"]
+    entry: Card
+
+
+class QueueRemovedFrame(TypedDict):
+    type: Literal["queue.removed"]
+    conversation_id: int
+    reason: str
+
+
+class QueueChangedFrame(TypedDict):
+    type: Literal["queue.changed"]
+
+
+class OfficerStateFrame(TypedDict):
+    type: Literal["officer.state"]
+    display_name: str
+    on_duty: bool
+    conversations: list[Card]
+
+
+class DutyStateFrame(TypedDict):
+    type: Literal["duty.state"]
+    on_duty: bool
+
+
+class ReplayDoneFrame(TypedDict):
+    type: Literal["replay.done"]
+    last_seq: int
+    conversation_id: NotRequired[int]
+
+
+class TypingFrame(TypedDict):
+    type: Literal["typing"]
+    sender: str
+    conversation_id: NotRequired[int]
+
+
+class NoteFrame(TypedDict):
+    type: Literal["note"]
+    conversation_id: int
+    id: int
+    author_name: str
+    text: str
+    client_id: str
+    created_at: str | None
+
+
+class QueuePositionFrame(TypedDict):
+    type: Literal["queue.position"]
+    position: int
+    estimated_wait_seconds: int | None
+    officers_on_duty: int
+
+
+class LanguageCandidate(TypedDict):
+    code: str
+    name: str
+
+
+class LanguageAskFrame(TypedDict):
+    type: Literal["language.ask"]
+    candidates: list[LanguageCandidate]
+
+
+class SuggestionsFrame(TypedDict):
+    type: Literal["suggestions"]
+    articles: list[dict[str, Any]]
+    conversation_id: NotRequired[int]
+
+
+class ArticleResultsFrame(TypedDict):
+    type: Literal["article.results"]
+    query: str
+    articles: list[dict[str, Any]]
+
+
+class CannedRepliesFrame(TypedDict):
+    type: Literal["canned.replies"]
+    language: str
+    replies: list[dict[str, Any]]
+
+
+class AlertP1Frame(TypedDict):
+    type: Literal["alert.p1"]
+    conversation_id: int
+    language: str
+    category: str
+    reasons: list[str]
+
+
+class RatingSavedFrame(TypedDict):
+    type: Literal["rating.saved"]
+
+
+class PongFrame(TypedDict):
+    type: Literal["pong"]
+
+
+def error(code: AnyErrorCode, message: str, *, ref: str | None = None) -> ErrorFrame:
+    frame: ErrorFrame = {"type": "error", "code": code.value, "message": message}
+    if ref is not None:
+        frame["ref"] = ref
+    return frame
+
+
+def message(msg: Message, *, for_staff: bool) -> MessageFrame:
+    frame: MessageFrame = {
+        "type": "message",
+        "seq": msg.seq,
+        "client_id": msg.client_id,
+        "sender": msg.sender,
+        "author_name": msg.author_name,
+        "kind": msg.kind,
+        "text": msg.text,
+        "payload": msg.payload,
+        "created_at": _iso(msg.created_at),
+    }
+    if for_staff:
+        frame["conversation_id"] = msg.conversation_id
+    return frame
+
+
+def ack(
+    *, client_id: str, seq: int, duplicate: bool, conversation_id: int | None = None
+) -> AckFrame:
+    frame: AckFrame = {"type": "ack", "client_id": client_id, "seq": seq, "duplicate": duplicate}
+    if conversation_id is not None:
+        frame["conversation_id"] = conversation_id
+    return frame
+
+
+def conversation_started(*, token: str, conversation: Conversation) -> ConversationStartedFrame:
+    """Sent once, to the citizen who started the conversation: the only time the token leaves."""
+    return {
+        "type": "conversation.started",
+        "token": token,
+        "status": conversation.status,
+        "language": conversation.language,
+        "officer_name": "",
+        "last_seq": conversation.last_seq,
+    }
+
+
+def conversation_state_citizen(
+    conversation: Conversation, *, reason: StateReason, officer_name: str = ""
+) -> CitizenStateFrame:
+    return {
+        "type": "conversation.state",
+        "reason": reason.value,
+        "status": conversation.status,
+        "language": conversation.language,
+        "officer_name": officer_name,
+        "last_seq": conversation.last_seq,
+    }
+
+
+def card(conversation: Conversation, *, preview: str = "") -> Card:
+    """The staff card of a conversation."""
+    return {
+        "id": conversation.pk,
+        "status": conversation.status,
+        "language": conversation.language,
+        "category": conversation.category,
+        "urgency": conversation.urgency,
+        "reasons": conversation.triage_reasons,
+        "prechat": conversation.prechat,
+        "queued_at": _iso(conversation.queued_at),
+        "requeued": conversation.requeued_at is not None,
+        "claimed_at": _iso(conversation.claimed_at),
+        "assigned_officer_id": conversation.assigned_officer_id,
+        "unit_id": conversation.unit_id,
+        "last_seq": conversation.last_seq,
+        "citizen_online": conversation.citizen_open_sockets > 0,
+        "preview": preview,
+    }
+
+
+def conversation_state_staff(
+    conversation: Conversation, *, reason: StateReason, preview: str = ""
+) -> StaffStateFrame:
+    return {
+        "type": "conversation.state",
+        "reason": reason.value,
+        "conversation": card(conversation, preview=preview),
+    }
+
+
+def queue_snapshot(entries: Sequence[Mapping[str, Any]]) -> QueueSnapshotFrame:
+    return {"type": "queue.snapshot", "entries": list(entries)}
+
+
+def queue_entry(conversation: Conversation, *, preview: str = "") -> QueueEntryFrame:
+    return {"type": "queue.entry", "entry": card(conversation, preview=preview)}
+
+
+def queue_removed(conversation_id: int, *, reason: StateReason) -> QueueRemovedFrame:
+    return {"type": "queue.removed", "conversation_id": conversation_id, "reason": reason.value}
+
+
+def queue_changed() -> QueueChangedFrame:
+    """Server-internal: the queue changed (waiting citizens' positions, supervisor figures)."""
+    return {"type": "queue.changed"}
+
+
+def officer_state(
+    *, display_name: str, on_duty: bool, conversations: list[Card]
+) -> OfficerStateFrame:
+    return {
+        "type": "officer.state",
+        "display_name": display_name,
+        "on_duty": on_duty,
+        "conversations": conversations,
+    }
+
+
+def duty_state(*, on_duty: bool) -> DutyStateFrame:
+    return {"type": "duty.state", "on_duty": on_duty}
+
+
+def replay_done(*, last_seq: int, conversation_id: int | None = None) -> ReplayDoneFrame:
+    frame: ReplayDoneFrame = {"type": "replay.done", "last_seq": last_seq}
+    if conversation_id is not None:
+        frame["conversation_id"] = conversation_id
+    return frame
+
+
+def typing(*, sender: str, conversation_id: int | None = None) -> TypingFrame:
+    frame: TypingFrame = {"type": "typing", "sender": sender}
+    if conversation_id is not None:
+        frame["conversation_id"] = conversation_id
+    return frame
+
+
+def note(note: ConversationNote) -> NoteFrame:
+    return {
+        "type": "note",
+        "conversation_id": note.conversation_id,
+        "id": note.pk,
+        "author_name": note.author_name,
+        "text": note.text,
+        "client_id": note.client_id,
+        "created_at": _iso(note.created_at),
+    }
+
+
+def queue_position(
+    *, position: int, estimated_wait_seconds: int | None, officers_on_duty: int
+) -> QueuePositionFrame:
+    return {
+        "type": "queue.position",
+        "position": position,
+        "estimated_wait_seconds": estimated_wait_seconds,
+        "officers_on_duty": officers_on_duty,
+    }
+
+
+def language_ask(candidates: Sequence[tuple[str, str]]) -> LanguageAskFrame:
+    return {
+        "type": "language.ask",
+        "candidates": [{"code": code, "name": name} for code, name in candidates],
+    }
+
+
+def suggestions(
+    articles: list[dict[str, Any]], *, conversation_id: int | None = None
+) -> SuggestionsFrame:
+    frame: SuggestionsFrame = {"type": "suggestions", "articles": articles}
+    if conversation_id is not None:
+        frame["conversation_id"] = conversation_id
+    return frame
+
+
+def article_preview(*, conversation_id: int, article: Mapping[str, Any]) -> dict[str, Any]:
+    """``article.preview``: the article's payload fields beside the conversation's id."""
+    return {"type": "article.preview", "conversation_id": conversation_id, **article}
+
+
+def article_results(*, query: str, articles: list[dict[str, Any]]) -> ArticleResultsFrame:
+    return {"type": "article.results", "query": query, "articles": articles}
+
+
+def canned_replies(*, language: str, replies: list[dict[str, Any]]) -> CannedRepliesFrame:
+    return {"type": "canned.replies", "language": language, "replies": replies}
+
+
+def alert_p1(conversation: Conversation) -> AlertP1Frame:
+    return {
+        "type": "alert.p1",
+        "conversation_id": conversation.pk,
+        "language": conversation.language,
+        "category": conversation.category,
+        "reasons": conversation.triage_reasons,
+    }
+
+
+def supervisor_live(figures: Mapping[str, Any]) -> dict[str, Any]:
+    """``supervisor.live``: the live figures of ``stats.live`` (``docs/statistics.md``)."""
+    return {"type": "supervisor.live", **figures}
+
+
+def rating_saved() -> RatingSavedFrame:
+    return {"type": "rating.saved"}
+
+
+def pong() -> PongFrame:
+    return {"type": "pong"}

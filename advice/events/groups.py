@@ -1,0 +1,19 @@
+"""Channel-layer group names: the audiences of the domain's events."""
+
+from __future__ import annotations
+
+# Every on-duty console: queue entries, removals and P1 alerts.
+QUEUE_GROUP = "queue.staff"
+# Waiting citizens: told that the queue changed, so their position is recomputed.
+CITIZEN_QUEUE_GROUP = "queue.citizens"
+SUPERVISOR_GROUP = "supervisors"
+
+
+def conversation_group(conversation_id: int, audience: str) -> str:
+    """Group of the sockets watching a conversation: audience is ``citizen`` or ``staff``."""
+    return f"conv.{conversation_id}.{audience}"
+
+
+def officer_group(user_id: int) -> str:
+    """Group of every console socket of one officer."""
+    return f"officer.{user_id}"

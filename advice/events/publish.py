@@ -1,0 +1,101 @@
+"""Which events each change of a conversation sends, and to whom (after commit).
+
+Services call these inside their transaction; ``advice.events.outbox`` holds the frames
+until the commit and drops them on a rollback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from advice.events import frames
+from advice.events.groups import (
+    CITIZEN_QUEUE_GROUP,
+    QUEUE_GROUP,
+    SUPERVISOR_GROUP,
+    conversation_group,
+    officer_group,
+)
+from advice.events.outbox import publish
+from advice.models import Conversation, ConversationNote, Message
+from advice.selectors import conversation_previews, officer_display_name, suggestions_for
+from core.vocabulary import StateReason
+
+
+def publish_queue_changed(*, citizens: bool = True) -> None:
+    """Tell supervisors (and, with ``citizens``, waiting citizens) that the queue changed."""
+    publish(SUPERVISOR_GROUP, frames.queue_changed())
+    if citizens:
+        publish(CITIZEN_QUEUE_GROUP, frames.queue_changed())
+
+
+def publish_queue_entry(conversation: Conversation) -> None:
+    """Tell on-duty staff that a waiting conversation appeared or changed."""
+    preview = conversation_previews([conversation.pk]).get(conversation.pk, "")
+    publish(QUEUE_GROUP, frames.queue_entry(conversation, preview=preview))
+    publish_queue_changed()
+
+
+def publish_queue_removed(conversation_id: int, *, reason: StateReason) -> None:
+    publish(QUEUE_GROUP, frames.queue_removed(conversation_id, reason=reason))
+    publish_queue_changed()
+
+
+def publish_state(conversation: Conversation, *, reason: StateReason) -> None:
+    """Send the conversation's new state to its citizen and to the staff watching it."""
+    publish(
+        conversation_group(conversation.pk, "citizen"),
+        frames.conversation_state_citizen(
+            conversation, reason=reason, officer_name=officer_display_name(conversation)
+        ),
+    )
+    publish(
+        conversation_group(conversation.pk, "staff"),
+        frames.conversation_state_staff(conversation, reason=reason),
+    )
+
+
+def publish_assigned(conversation: Conversation, *, officer_id: int) -> None:
+    """Tell every console of ``officer_id`` that the conversation is now theirs."""
+    publish(
+        officer_group(officer_id),
+        frames.conversation_state_staff(conversation, reason=StateReason.ASSIGNED),
+    )
+
+
+def publish_message(message: Message) -> None:
+    """A stored message, to the citizen and to the staff watching the conversation."""
+    publish(
+        conversation_group(message.conversation_id, "citizen"),
+        frames.message(message, for_staff=False),
+    )
+    publish(
+        conversation_group(message.conversation_id, "staff"),
+        frames.message(message, for_staff=True),
+    )
+
+
+def publish_note(note: ConversationNote) -> None:
+    publish(conversation_group(note.conversation_id, "staff"), frames.note(note))
+
+
+def publish_suggestions(conversation: Conversation) -> None:
+    """Send fresh suggestions to the waiting citizen and to staff watching (after commit)."""
+    articles = [view.as_payload() for view in suggestions_for(conversation)]
+    publish(conversation_group(conversation.pk, "citizen"), frames.suggestions(articles))
+    publish(
+        conversation_group(conversation.pk, "staff"),
+        frames.suggestions(articles, conversation_id=conversation.pk),
+    )
+
+
+def publish_p1_alert(conversation: Conversation) -> None:
+    """A conversation became P1: alert every on-duty console and every supervisor."""
+    alert = frames.alert_p1(conversation)
+    publish(QUEUE_GROUP, alert)
+    publish(SUPERVISOR_GROUP, alert)
+
+
+def publish_language_ask(conversation: Conversation, candidates: Sequence[tuple[str, str]]) -> None:
+    """Ask the citizen which of ``candidates`` (code, name in itself) they write in."""
+    publish(conversation_group(conversation.pk, "citizen"), frames.language_ask(candidates))

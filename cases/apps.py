@@ -1,0 +1,10 @@
+"""App configuration of case records."""
+
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "cases"
+    label = "cases"
+    verbose_name = "Case records"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,36 @@
+"""Downloads of a case: the JSON document and the STIX 2.1 bundle (each audited)."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+from cases.services.reading import case_export_json, case_export_stix
+from cases.views.common import staff_page, staff_user
+from core.errors import DomainError
+
+
+def _download(body: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@staff_page
+def export_json(request: HttpRequest, case_id: int) -> HttpResponse:
+    try:
+        document = case_export_json(case_id=case_id, user=staff_user(request))
+    except DomainError:
+        raise Http404("No such case.") from None
+    body = json.dumps(document, ensure_ascii=False, indent=2)
+    return _download(body, f"{document['case']['reference']}.json")
+
+
+@staff_page
+def export_stix(request: HttpRequest, case_id: int) -> HttpResponse:
+    try:
+        bundle = case_export_stix(case_id=case_id, user=staff_user(request))
+    except DomainError:
+        raise Http404("No such case.") from None
+    return _download(bundle, f"case-{case_id}-stix.json")
