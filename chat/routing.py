@@ -1,4 +1,4 @@
-"""Websocket URL map."""
+"""Websocket URL map; pages hand these paths to their scripts."""
 
 from django.urls import path
 
@@ -6,8 +6,12 @@ from chat.consumers.citizen import CitizenConsumer
 from chat.consumers.officer import OfficerConsumer
 from chat.consumers.supervisor import SupervisorConsumer
 
+CITIZEN_SOCKET_PATH = "/ws/citizen/"
+OFFICER_SOCKET_PATH = "/ws/officer/"
+SUPERVISOR_SOCKET_PATH = "/ws/supervisor/"
+
 websocket_urlpatterns = [
-    path("ws/citizen/", CitizenConsumer.as_asgi()),
-    path("ws/officer/", OfficerConsumer.as_asgi()),
-    path("ws/supervisor/", SupervisorConsumer.as_asgi()),
+    path(CITIZEN_SOCKET_PATH.lstrip("/"), CitizenConsumer.as_asgi()),
+    path(OFFICER_SOCKET_PATH.lstrip("/"), OfficerConsumer.as_asgi()),
+    path(SUPERVISOR_SOCKET_PATH.lstrip("/"), SupervisorConsumer.as_asgi()),
 ]

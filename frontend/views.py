@@ -7,8 +7,6 @@ CSRF token, and their language comes from ``?lang=`` or ``Accept-Language`` only
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -19,14 +17,15 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.http import require_safe
 
+from advice import http
 from advice.selectors import (
-    is_staff_member,
     is_supervisor,
     officer_profile,
     staff_directory,
     units_all,
 )
 from cases.models import ReferralReason
+from chat.routing import CITIZEN_SOCKET_PATH, OFFICER_SOCKET_PATH, SUPERVISOR_SOCKET_PATH
 from core.vocabulary import Category
 from frontend import ui_text
 
@@ -63,9 +62,9 @@ def citizen_page(request: HttpRequest) -> HttpResponse:
             "categories": [(code, labels[code]) for code in Category.values],
             "strings": ui_text.citizen_strings(),
             "config": {
-                "socket_path": "/ws/citizen/",
+                "socket_path": CITIZEN_SOCKET_PATH,
                 "exit_url": reverse("frontend:neutral"),
-                "help_url": "/help/",
+                "help_url": reverse("knowledge_base:index"),
                 "chosen_language": language if chosen else "",
                 "language_names": ui_text.language_names(),
             },
@@ -91,18 +90,16 @@ def neutral_page(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
+@http.staff_page
 def console_page(request: HttpRequest) -> HttpResponse:
-    if not is_staff_member(request.user):  # type: ignore[arg-type]
-        raise PermissionDenied("Officers only.")
     profile = officer_profile(user=request.user)  # type: ignore[arg-type]
     names = ui_text.language_names()
     config = {
-        "socket_path": "/ws/officer/",
+        "socket_path": OFFICER_SOCKET_PATH,
         "officer_id": request.user.pk,
         "csrf_token": get_token(request),
-        "escalate_url": "/console/cases/escalate/{id}/",
-        "refer_url": "/console/cases/refer-conversation/{id}/",
+        "escalate_url": _id_template("cases:escalate"),
+        "refer_url": _id_template("cases:refer_conversation"),
         "categories": ui_text.category_short_labels(),
         "urgencies": ui_text.urgency_labels(),
         "outcomes": ui_text.outcome_labels(),
@@ -145,16 +142,19 @@ STATS_CHARTS = (
 )
 
 
+def _id_template(name: str) -> str:
+    """The URL of ``name`` for any id, with ``{id}`` where the browser puts the id."""
+    return reverse(name, args=[0]).replace("/0/", "/{id}/")
+
+
 def _metric_labels() -> dict[str, str]:
     from stats.charts import METRIC_LABELS
 
     return {name: str(label) for name, label in METRIC_LABELS.items()}
 
 
-@login_required
+@http.supervisor_page
 def supervisor_page(request: HttpRequest) -> HttpResponse:
-    if not is_supervisor(request.user):  # type: ignore[arg-type]
-        raise PermissionDenied("Supervisors only.")
     params = QueryDict(mutable=True)
     for name in STATS_PARAMS:
         values = [v for v in request.GET.getlist(name) if v]
@@ -173,13 +173,13 @@ def supervisor_page(request: HttpRequest) -> HttpResponse:
         title = labels.get(metric, metric)
         charts.append(
             {
-                "url": f"/supervisor/stats/chart.svg?{chart_params.urlencode()}",
+                "url": f"{reverse('statistics:chart')}?{chart_params.urlencode()}",
                 "title": f"{title} – {breakdowns[by]}" if by else title,
             }
         )
     config = {
-        "socket_path": "/ws/supervisor/",
-        "metrics_url": f"/supervisor/stats/metrics.json?{query}",
+        "socket_path": SUPERVISOR_SOCKET_PATH,
+        "metrics_url": f"{reverse('statistics:metrics')}?{query}",
         "categories": ui_text.category_short_labels(),
         "urgencies": ui_text.urgency_labels(),
         "language_names": ui_text.language_names(),
@@ -189,7 +189,7 @@ def supervisor_page(request: HttpRequest) -> HttpResponse:
         "strings": ui_text.supervisor_strings(),
         "config": config,
         "charts": charts,
-        "export_url": f"/supervisor/stats/export.csv?{query}",
+        "export_url": f"{reverse('statistics:export')}?{query}",
         "period": {name: request.GET.get(name, "") for name in ("from", "to", "granularity")},
     }
     return render(request, "frontend/supervisor.html", context)

@@ -190,12 +190,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/console/login/"
+LOGIN_URL = "frontend:login"
 # Officers and supervisors confirm an authenticator app (TOTP) and give its code at login.
 # On by default in production; off in the embedded demo unless STAFF_TWO_FACTOR=1.
 STAFF_TWO_FACTOR = _env_bool("STAFF_TWO_FACTOR", not EMBEDDED)
-LOGIN_REDIRECT_URL = "/console/"
-LOGOUT_REDIRECT_URL = "/console/login/"
+LOGIN_REDIRECT_URL = "frontend:console"
+LOGOUT_REDIRECT_URL = "frontend:login"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from enum import StrEnum
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from advice.http import error_response
 from core.errors import DomainError, ErrorCode
 from stats import charts
 from stats.access import StatsScope, stats_scope_for
@@ -24,15 +24,10 @@ from stats.services import stats_export_record
 StatsView = Callable[[HttpRequest, StatsScope], HttpResponse]
 
 
-def _error(code: StrEnum, message: str) -> JsonResponse:
-    status = 403 if code == ErrorCode.NOT_ALLOWED else 400
-    return JsonResponse({"code": code.value, "message": message}, status=status)
-
-
 def stats_view(view: StatsView) -> Callable[[HttpRequest], HttpResponse]:
     """Supervisors and admins only: anonymous users go to the login page, others get 403 JSON.
 
-    Domain errors become ``{"code", "message"}`` JSON (403 for ``not_allowed``, else 400).
+    Domain errors become ``{"code", "message"}`` JSON (``advice.http.error_response``).
     """
 
     @wraps(view)
@@ -41,11 +36,13 @@ def stats_view(view: StatsView) -> Callable[[HttpRequest], HttpResponse]:
             return redirect_to_login(request.get_full_path())
         scope = stats_scope_for(request.user)
         if scope is None:
-            return _error(ErrorCode.NOT_ALLOWED, _("Statistics are for supervisors only."))
+            return error_response(
+                DomainError(ErrorCode.NOT_ALLOWED, _("Statistics are for supervisors only."))
+            )
         try:
             return view(request, scope)
         except DomainError as error:
-            return _error(error.code, error.message)
+            return error_response(error)
 
     return require_GET(never_cache(wrapper))
 
