@@ -1,1 +1,1 @@
-"""Case records: escalation, indicators and matching, referral between units, exports."""
+"""Case records: escalation from a conversation, fields, indicators, referrals, exports."""

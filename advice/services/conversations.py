@@ -129,8 +129,9 @@ def citizen_resume_expired(*, conversation_id: int, since: datetime) -> bool:
 def conversation_claim(*, conversation_id: int, officer: AbstractBaseUser) -> Conversation:
     """Assign a waiting conversation to ``officer``; exactly one of concurrent claims wins.
 
-    Raises ``already_claimed`` for the losers, ``off_duty`` and ``too_many_chats`` when the
-    officer may not take another conversation now.
+    Raises ``already_claimed`` for the losers, ``not_waiting`` when the conversation has
+    ended, ``off_duty`` and ``too_many_chats`` when the officer may not take another
+    conversation now.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -157,12 +158,19 @@ def conversation_claim(*, conversation_id: int, officer: AbstractBaseUser) -> Co
             unit_id=profile.unit_id,
         )
         if won != 1:
-            if Conversation.objects.filter(pk=conversation_id).exists():
+            status = (
+                Conversation.objects.filter(pk=conversation_id)
+                .values_list("status", flat=True)
+                .first()
+            )
+            if status is None:
+                raise DomainError(ErrorCode.NOT_FOUND, "No such conversation.")
+            if status == ConversationStatus.ACTIVE:
                 raise DomainError(
                     ErrorCode.ALREADY_CLAIMED,
                     "Another officer has already taken this conversation.",
                 )
-            raise DomainError(ErrorCode.NOT_FOUND, "No such conversation.")
+            raise DomainError(ErrorCode.NOT_WAITING, "This conversation is no longer waiting.")
         conversation = Conversation.objects.get(pk=conversation_id)
         audit_record(
             action=AuditAction.CONVERSATION_CLAIMED,

@@ -200,7 +200,7 @@ def find_crypto(text: str) -> list[Found]:
                     kind="crypto",
                     value=address.lower(),
                     display=eth_checksum_address(address),
-                    details={"chain": "ETH", "type": "account"},
+                    details={"chain": "ETH", "address_type": "account"},
                     start=match.start(),
                     end=match.end(),
                 )
@@ -210,7 +210,13 @@ def find_crypto(text: str) -> list[Found]:
         if address_type is not None:
             value = match.group().lower()
             found.append(
-                Found("crypto", value, value, {"chain": "BTC", "type": address_type}, *match.span())
+                Found(
+                    "crypto",
+                    value,
+                    value,
+                    {"chain": "BTC", "address_type": address_type},
+                    *match.span(),
+                )
             )
     for match in _BTC_LEGACY_RE.finditer(text):
         payload = base58check_decode(match.group())
@@ -221,7 +227,7 @@ def find_crypto(text: str) -> list[Found]:
                     "crypto",
                     match.group(),
                     match.group(),
-                    {"chain": "BTC", "type": address_type},
+                    {"chain": "BTC", "address_type": address_type},
                     *match.span(),
                 )
             )
@@ -233,7 +239,7 @@ def find_crypto(text: str) -> list[Found]:
                     "crypto",
                     match.group(),
                     match.group(),
-                    {"chain": "TRX", "type": "account"},
+                    {"chain": "TRX", "address_type": "account"},
                     *match.span(),
                 )
             )

@@ -180,7 +180,7 @@ def test_emails_and_handles():
 )
 def test_wallet_addresses_with_valid_checksums(address, chain, kind):
     [item] = extract_indicators(f"wysłałem USDT na {address} wczoraj", PL)
-    assert (item.kind, item.details) == ("crypto", {"chain": chain, "type": kind})
+    assert (item.kind, item.details) == ("crypto", {"chain": chain, "address_type": kind})
 
 
 @pytest.mark.parametrize(
