@@ -159,17 +159,20 @@ def _channel_layers() -> dict[str, Any]:
         # redis-py's asyncio pool raises once it is exhausted instead of waiting, so its
         # size is set explicitly: a burst of connects must not turn into handshake errors.
         host = {"address": REDIS_URL, "max_connections": _env_int("REDIS_POOL_SIZE", 2000)}
+        # Channel and group names live in one namespace per Redis server (pub/sub ignores
+        # the database number): deployments sharing a Redis need distinct prefixes.
+        prefix = os.environ.get("CHANNEL_LAYER_PREFIX", "asgi")
         if backend == "core":
             return {
                 "default": {
                     "BACKEND": "channels_redis.core.RedisChannelLayer",
-                    "CONFIG": {"hosts": [host], "capacity": 1000, "expiry": 30},
+                    "CONFIG": {"hosts": [host], "capacity": 1000, "expiry": 30, "prefix": prefix},
                 }
             }
         return {
             "default": {
                 "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-                "CONFIG": {"hosts": [host]},
+                "CONFIG": {"hosts": [host], "prefix": prefix},
             }
         }
     # Channels' default capacity (100 events per channel) drops frames silently while a
