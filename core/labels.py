@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from django.db.models import TextChoices
 from django.utils.functional import Promise
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from core.vocabulary import Category
+from core.vocabulary import Category, Outcome, Urgency
 
 # How a citizen would describe what happened (the pre-chat question).
 CATEGORY_DESCRIPTIONS: dict[str, Promise] = {
@@ -65,4 +66,27 @@ def label_of(choices: type[TextChoices], code: str) -> str:
     try:
         return str(choices(code).label)
     except ValueError:
+        return code
+
+
+def category_label(code: str) -> str:
+    """A category's short staff label in the active language."""
+    return label_of(Category, code)
+
+
+def urgency_label(code: str) -> str:
+    return label_of(Urgency, code)
+
+
+def outcome_label(code: str) -> str:
+    return label_of(Outcome, code)
+
+
+def language_label(code: str) -> str:
+    """A language's name in the reader's language (Django's own catalogue), else the code."""
+    if not code:
+        return ""
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
         return code

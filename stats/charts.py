@@ -9,7 +9,7 @@ attributes and ``stats-*`` classes that a stylesheet may restyle.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.utils.dates import WEEKDAYS_ABBR
@@ -17,6 +17,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from core import labels as vocabulary
 
 Point = tuple[str, float | None]
 
@@ -240,11 +242,22 @@ def series_chart(result: Mapping[str, Any], metric: str = "started") -> SafeStri
     return line_chart(metric_label(metric), points, metric=metric)
 
 
+# Codes of a breakdown shown as words in the reader's language.
+_BREAKDOWN_WORDS: dict[str, Callable[[str], str]] = {
+    "category": vocabulary.category_label,
+    "urgency": vocabulary.urgency_label,
+    "language": vocabulary.language_label,
+}
+
+
 def breakdown_chart(result: Mapping[str, Any], by: str, metric: str = "started") -> SafeString:
     """Bar chart of ``metric`` per value of the ``by`` breakdown of a result."""
     rows = result["breakdowns"].get(by, [])
     key = "display_name" if by == "officer" else by
-    bars = [(str(row.get(key) or _("unknown")), row.get(metric)) for row in rows]
+    words = _BREAKDOWN_WORDS.get(by, str)
+    bars = [
+        (words(str(row[key])) if row.get(key) else _("unknown"), row.get(metric)) for row in rows
+    ]
     title = _("%(metric)s by %(by)s") % {"metric": metric_label(metric), "by": _(by)}
     return bar_chart(title, bars, metric=metric)
 

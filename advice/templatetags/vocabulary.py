@@ -1,0 +1,18 @@
+"""Template filters that show the vocabulary's codes as words in the reader's language.
+
+``{% load vocabulary %}`` then ``{{ case.category|category_label }}``,
+``{{ case.urgency|urgency_label }}``, ``{{ case.language|language_label }}``,
+``{{ conversation.outcome|outcome_label }}`` (``core.labels``).
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from core import labels
+
+register = template.Library()
+register.filter("category_label", labels.category_label)
+register.filter("urgency_label", labels.urgency_label)
+register.filter("outcome_label", labels.outcome_label)
+register.filter("language_label", labels.language_label)
