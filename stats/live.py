@@ -52,7 +52,7 @@ def live_snapshot(*, scope: StatsScope, now: datetime | None = None) -> dict[str
                 }
             )
     officers = _officers(scope)
-    spoken = {lang for o in officers for lang in o["languages"]}
+    spoken = _languages_spoken(scope)
     active = Conversation.objects.filter(
         scope.conversations_q(), status=ConversationStatus.ACTIVE
     ).count()
@@ -72,9 +72,9 @@ def live_snapshot(*, scope: StatsScope, now: datetime | None = None) -> dict[str
             "p1_waiting": p1_waiting,
             "active": active,
             "officers": {
-                "on_duty": len(officers),
-                "online": sum(1 for o in officers if o["online"]),
-                "capacity": sum(o["max_chats"] for o in officers),
+                "on_duty": sum(1 for o in officers if o["on_duty"]),
+                "online": sum(1 for o in officers if o["on_duty"] and o["online"]),
+                "capacity": sum(o["max_chats"] for o in officers if o["on_duty"]),
                 "load": sum(o["active_chats"] for o in officers),
                 "list": [o for o in officers if o["unit_id"] in scope.officer_unit_ids],
             },
@@ -82,13 +82,36 @@ def live_snapshot(*, scope: StatsScope, now: datetime | None = None) -> dict[str
     )
 
 
-def _officers(scope: StatsScope) -> list[dict[str, Any]]:
-    """On-duty officers of the scope's units with their current load, by display name.
+def _languages_spoken(scope: StatsScope) -> set[str]:
+    """Languages someone on duty can serve the scope's waiting conversations in.
 
-    The frame lists officers one by one only for units the user supervises; the totals
-    cover every unit of the scope.
+    The shared queue is open to on-duty officers of every unit, so a colleague of a partner
+    unit who speaks Ukrainian covers Ukrainian; conversations routed to a unit are that
+    unit's, whose officers are among them.
     """
-    profiles = OfficerProfile.objects.filter(on_duty=True)
+    spoken: set[str] = set()
+    for languages in OfficerProfile.objects.filter(on_duty=True).values_list(
+        "languages", flat=True
+    ):
+        spoken.update(languages or [])
+    return spoken
+
+
+def _officers(scope: StatsScope) -> list[dict[str, Any]]:
+    """Officers of the scope's units who are on duty or still hold an active chat, with their
+    current load, by display name.
+
+    An officer who went off duty with a chat open still counts in the load, so "in
+    conversation" and "chats / capacity" agree; only on-duty officers add capacity. The
+    frame lists officers one by one only for units the user supervises; the totals cover
+    every unit of the scope.
+    """
+    profiles = OfficerProfile.objects.filter(
+        Q(on_duty=True)
+        | Q(
+            user__assigned_conversations__status=ConversationStatus.ACTIVE,
+        )
+    ).distinct()
     if scope.unit_ids is not None:
         profiles = profiles.filter(unit_id__in=sorted(scope.unit_ids))
     rows = list(
@@ -106,6 +129,7 @@ def _officers(scope: StatsScope) -> list[dict[str, Any]]:
             "languages",
             "max_concurrent_chats",
             "open_sockets",
+            "on_duty",
             "active_chats",
         )
     )
@@ -120,6 +144,7 @@ def _officers(scope: StatsScope) -> list[dict[str, Any]]:
             "active_chats": r["active_chats"],
             "max_chats": r["max_concurrent_chats"],
             "online": r["open_sockets"] > 0,
+            "on_duty": r["on_duty"],
         }
         for r in rows
     ]
