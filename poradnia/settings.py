@@ -16,6 +16,8 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from poradnia.origins import origins_allow_list
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PORADNIA_VAR_DIR", BASE_DIR / "var"))
 
@@ -59,9 +61,17 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
 ]
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
+# The port `make run` serves the embedded mode on (its origin is allowed in that mode).
+PORT = _env_int("PORT", 8000)
+# One origin allow-list, matched exactly (scheme, host and port), for websockets and for
+# Django's CSRF check alike; how it is built is in ``poradnia.origins``.
+WEBSOCKET_ALLOWED_ORIGINS = origins_allow_list(
+    explicit=os.environ.get("WEBSOCKET_ALLOWED_ORIGINS", ""),
+    csrf_trusted=os.environ.get("CSRF_TRUSTED_ORIGINS", ""),
+    allowed_hosts=ALLOWED_HOSTS,
+    dev_port=PORT if EMBEDDED else None,
+)
+CSRF_TRUSTED_ORIGINS = list(WEBSOCKET_ALLOWED_ORIGINS)
 
 INSTALLED_APPS = [
     "daphne",
@@ -183,6 +193,20 @@ def _channel_layers() -> dict[str, Any]:
 
 
 CHANNEL_LAYERS = _channel_layers()
+
+# The cache holds rate-limit counters (refused-handshake audit, CSP report counts): in Redis
+# when it is configured, so that every server process shares them; in memory otherwise.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "poradnia",
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

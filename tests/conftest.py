@@ -44,6 +44,12 @@ def require_service(name: str, port: int) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _test_origin_allowed(settings: Any) -> None:
+    """In-process sockets come from ``ORIGIN``: put it on the allow-list in every mode."""
+    settings.WEBSOCKET_ALLOWED_ORIGINS = [ORIGIN[1].decode()]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_channel_layer() -> Any:
     """Each test gets a new channel layer instance (the in-memory one keeps state)."""
     channel_layers.backends.clear()
