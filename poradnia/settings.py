@@ -221,14 +221,32 @@ STAFF_TWO_FACTOR = _env_bool("STAFF_TWO_FACTOR", not EMBEDDED)
 LOGIN_REDIRECT_URL = "/console/"
 LOGOUT_REDIRECT_URL = "/console/login/"
 
+# Only staff get cookies (the citizen page sets none). Strict: no other site can make a
+# browser send them. Outside DEBUG they are Secure and carry the ``__Host-`` prefix (Secure,
+# path /, no Domain: no subdomain can set or shadow them); the browser's scripts read the
+# CSRF token from the page, so neither cookie is readable by JavaScript.
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SAMESITE = "Strict"
 SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SECURE = not DEBUG
+if SESSION_COOKIE_SECURE:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-if _env_bool("BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = _env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Plain HTTP is redirected to HTTPS, except the container's own health check.
+    SECURE_SSL_REDIRECT = not DEBUG
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# HSTS (sent on HTTPS responses only): one year, for every subdomain too. Preloading is
+# left to the owner of the domain, who must submit it to the browsers' lists themselves.
+SECURE_HSTS_SECONDS = 0 if DEBUG else 31_536_000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SILENCED_SYSTEM_CHECKS = ["security.W021"]  # SECURE_HSTS_PRELOAD: see above
 # "same-origin": under "no-referrer" browsers send "Origin: null" on form POSTs and CSRF
 # checks fail. The citizen and neutral pages send "no-referrer" themselves.
 SECURE_REFERRER_POLICY = "same-origin"
