@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "axes",
     "channels",
     "advice",
     "advice.cases",
@@ -106,6 +108,8 @@ MIDDLEWARE = [
     "frontend.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "poradnia.urls"
@@ -214,6 +218,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out (user name, address) pair before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Staff login limits (django-axes): after 5 failed logins for one user name from one address
+# — unknown user names alike — that pair is locked out for 15 minutes (each further attempt
+# during the lockout restarts the 15 minutes). A wrong authenticator code is a failure too.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "frontend/login_locked.html"
+# Addresses are stored as a keyed pseudonym, never as they are (see the callable).
+AXES_CLIENT_IP_CALLABLE = "frontend.login_limits.client_address_pseudonym"
+# Successful logins are not logged by axes; failed ones are kept only until they expire.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
 LOGIN_URL = "/console/login/"
 # Officers and supervisors confirm an authenticator app (TOTP) and give its code at login.
 # On by default in production; off in the embedded demo unless STAFF_TWO_FACTOR=1.
