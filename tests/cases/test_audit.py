@@ -77,8 +77,10 @@ def test_every_access_and_change_of_a_case_leaves_an_audit_event(
 
     # The receiving unit's decision and view, with their own basis of access.
     foreign = client_for(foreign_officer)
+    foreign.post(f"/console/cases/{case.pk}/", {"reason": "referral"})  # not their case: why
     foreign.get(f"/console/cases/{case.pk}/")
     assert case_events(case, foreign_officer)[-1][1]["access"] == "referral"
+    assert case_events(case, foreign_officer)[-1][1]["justification"]["reason"] == "referral"
     referral = case.referrals.get()
     foreign.post(f"/console/cases/referrals/{referral.pk}/accept/")
     assert case_events(case, foreign_officer)[-1][0] == "case.referral_accepted"
