@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "frontend.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "poradnia.http_security.NoStoreMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -287,6 +288,8 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'none'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
+        # Browsers report violations here; only a count per directive is kept.
+        "report-uri": ["/csp-report/"],
     }
 }
 
