@@ -39,9 +39,7 @@ def justification_clean(*, reason: object, text: object) -> dict[str, str]:
         raise DomainError(ErrorCode.INVALID_FIELD, "Choose a reason.")
     cleaned = text.strip() if isinstance(text, str) else ""
     if len(cleaned) > JUSTIFICATION_TEXT_MAX:
-        raise DomainError(
-            ErrorCode.INVALID_FIELD, f"At most {JUSTIFICATION_TEXT_MAX} characters."
-        )
+        raise DomainError(ErrorCode.INVALID_FIELD, f"At most {JUSTIFICATION_TEXT_MAX} characters.")
     if reason == AccessReason.OTHER and not cleaned:
         raise DomainError(ErrorCode.INVALID_FIELD, "Explain the reason.")
     return {"reason": reason, "text": cleaned}

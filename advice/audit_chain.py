@@ -33,7 +33,7 @@ GENESIS = "0" * 64
 
 
 class SealableEvent(Protocol):
-    seq: int | None
+    seq: int
     at: datetime
     actor_id: int | None
     actor_kind: str

@@ -67,13 +67,13 @@ def audit_chain_verify() -> ChainReport:
     for pk, seq, at, actor, kind, action, conv, ref, otype, oid, params, digest in rows.iterator(
         chunk_size=2000
     ):
-        report = {"checked": checked, "anchor_seq": anchor_seq, "head_seq": head_seq}
+        problem = ""
         if seq != expected:
             problem = f"position {seq} follows {expected - 1}: events are missing or inserted"
-            return ChainReport(**report, first_broken=expected, event_id=pk, problem=problem)
-        if conv is not None and conv != ref:
+        elif conv is not None and conv != ref:
             problem = f"conversation changed from {ref} to {conv}"
-            return ChainReport(**report, first_broken=seq, event_id=pk, problem=problem)
+        if problem:
+            return ChainReport(checked, anchor_seq, head_seq, min(seq, expected), pk, problem)
         canonical = event_canonical(
             seq=seq,
             at=at,
@@ -87,13 +87,12 @@ def audit_chain_verify() -> ChainReport:
         )
         if chain_hash(previous, canonical) != digest:
             problem = "the hash does not match the event's fields and the previous hash"
-            return ChainReport(**report, first_broken=seq, event_id=pk, problem=problem)
+            return ChainReport(checked, anchor_seq, head_seq, seq, pk, problem)
         previous, expected, checked = digest, expected + 1, checked + 1
-    report = {"checked": checked, "anchor_seq": anchor_seq, "head_seq": head_seq}
     if expected - 1 != head_seq or (head is not None and previous != head.hash):
         problem = f"the chain ends at {expected - 1} but its head is at {head_seq}"
-        return ChainReport(**report, first_broken=expected, problem=problem)
-    return ChainReport(**report)
+        return ChainReport(checked, anchor_seq, head_seq, expected, None, problem)
+    return ChainReport(checked, anchor_seq, head_seq)
 
 
 def audit_retention_cutoff(now: datetime | None = None) -> datetime:
@@ -123,9 +122,7 @@ def audit_purge(*, before: datetime | None = None) -> PurgeReport:
         head = AuditChainHead.objects.select_for_update().filter(stream=STREAM).first()
         if head is None:
             return PurgeReport(purged=0, anchor_seq=0, anchor_hash=GENESIS)
-        first_kept = (
-            AuditEvent.objects.filter(at__gte=cutoff).order_by("seq").values("seq").first()
-        )
+        first_kept = AuditEvent.objects.filter(at__gte=cutoff).order_by("seq").values("seq").first()
         limit = first_kept["seq"] - 1 if first_kept else head.seq
         last = (
             AuditEvent.objects.filter(seq__lte=limit)
@@ -137,7 +134,7 @@ def audit_purge(*, before: datetime | None = None) -> PurgeReport:
             return PurgeReport(purged=0, anchor_seq=head.anchor_seq, anchor_hash=head.anchor_hash)
         # The model refuses deletion; the database allows it only past the retention period.
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE seq <= %s", [last[0]])
+            cursor.execute("DELETE FROM advice_auditevent WHERE seq <= %s", [last[0]])
             purged = cursor.rowcount
         head.anchor_seq, head.anchor_hash = last
         head.save(update_fields=["anchor_seq", "anchor_hash"])

@@ -181,7 +181,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionDenied("Audit events are append-only.")
 
-    def bulk_create(self, *args: Any, **kwargs: Any) -> list[AuditEvent]:
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list[AuditEvent]:  # type: ignore[override]
         # Each event must be sealed into the hash chain one by one (see ``AuditEvent.save``).
         raise PermissionDenied("Audit events are written one at a time.")
 

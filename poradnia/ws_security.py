@@ -78,7 +78,7 @@ class _RefusalWatch:
         await self.send(message)
 
 
-class ExactOriginValidator(OriginValidator):  # type: ignore[misc]
+class ExactOriginValidator(OriginValidator):
     """Channels' origin validator with exact matching against the one allow-list."""
 
     def __init__(self, application: Any) -> None:

@@ -143,7 +143,7 @@ def test_concurrent_writers_never_fork_the_chain():
                     audit_record(
                         action="test.race", actor_kind="system", params={"w": worker, "n": n}
                     )
-        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+        except BaseException as error:  # reported by the main thread
             errors.append(error)
         finally:
             connections.close_all()
