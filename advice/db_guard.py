@@ -1,11 +1,12 @@
 """Database triggers that make the audit trail (``advice_auditevent``) append-only.
 
-PostgreSQL: a row trigger refuses every UPDATE and DELETE. SQLite: a row trigger refuses
-every UPDATE; DELETE is not guarded there because Django's test flush empties SQLite tables
-with ``DELETE FROM`` (PostgreSQL uses ``TRUNCATE``, which row triggers do not see).
-One change stays allowed on both: setting ``conversation_id`` to NULL and nothing else,
-which is what ``on_delete=SET_NULL`` does when a conversation is erased under retention rules.
-Both engines report a refusal as an ``IntegrityError``.
+Both engines refuse every UPDATE, and every DELETE of an event still inside the audit
+retention period: until the end of the year after the event's year (an event of any day of
+2025 may be deleted from 1 January 2027). One change stays allowed: setting
+``conversation_id`` to NULL and nothing else, which is what ``on_delete=SET_NULL`` does when a
+conversation is erased under retention rules. Both engines report a refusal as an
+``IntegrityError``. (Django's test flush empties SQLite tables with ``DELETE FROM``; the test
+suite lifts the SQLite DELETE guard just for that, and ``post_migrate`` puts it back.)
 """
 
 from __future__ import annotations
@@ -17,12 +18,17 @@ from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 TRIGGER = "cases_audit_append_only"
+DELETE_TRIGGER = "cases_audit_retained"
 TABLE = "advice_auditevent"
 MESSAGE = "audit events are append-only"
 
 _PG_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION {TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF TG_OP = 'DELETE' AND OLD.at < date_trunc('year', now() AT TIME ZONE 'UTC')
+       AT TIME ZONE 'UTC' - interval '1 year' THEN
+        RETURN OLD;
+    END IF;
     IF TG_OP = 'UPDATE' AND NEW.conversation_id IS NULL
        AND (to_jsonb(NEW) - 'conversation_id') = (to_jsonb(OLD) - 'conversation_id') THEN
         RETURN NEW;
@@ -54,25 +60,42 @@ def _sqlite_trigger_sql(connection: BaseDatabaseWrapper) -> str:
     )
 
 
+# Stored times are UTC text ("2025-03-01 12:00:00.000000"), so text comparison orders them.
+_SQLITE_DELETE_TRIGGER = (
+    f"CREATE TRIGGER {DELETE_TRIGGER} BEFORE DELETE ON {TABLE} "
+    "WHEN OLD.at >= strftime('%Y-01-01', 'now', '-1 year') "
+    f"BEGIN SELECT RAISE(ABORT, '{MESSAGE} (DELETE refused inside the retention period)'); END"
+)
+
+
+def _sqlite_refresh(cursor: Any, name: str, wanted: str) -> None:
+    cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s", [name])
+    row = cursor.fetchone()
+    if row is None or row[0] != wanted:
+        cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        cursor.execute(wanted)
+
+
 def audit_guard_install(connection: BaseDatabaseWrapper) -> None:
     """Create (or refresh) the guard on ``connection``; does nothing if it is up to date."""
     if TABLE not in connection.introspection.table_names():
         return
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            cursor.execute(_PG_FUNCTION)  # CREATE OR REPLACE: always the current rules
             cursor.execute("SELECT 1 FROM pg_trigger WHERE tgname = %s", [TRIGGER])
             if cursor.fetchone() is None:
-                cursor.execute(_PG_FUNCTION)
                 cursor.execute(_PG_TRIGGER)
         elif connection.vendor == "sqlite":
-            wanted = _sqlite_trigger_sql(connection)
-            cursor.execute(
-                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s", [TRIGGER]
-            )
-            row = cursor.fetchone()
-            if row is None or row[0] != wanted:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER}")
-                cursor.execute(wanted)
+            _sqlite_refresh(cursor, TRIGGER, _sqlite_trigger_sql(connection))
+            _sqlite_refresh(cursor, DELETE_TRIGGER, _SQLITE_DELETE_TRIGGER)
+
+
+def audit_delete_guard_lift(connection: BaseDatabaseWrapper) -> None:
+    """Drop SQLite's DELETE guard until the next ``audit_guard_install`` (for test flushes)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {DELETE_TRIGGER}")
 
 
 def audit_guard_remove(connection: BaseDatabaseWrapper) -> None:
@@ -82,6 +105,7 @@ def audit_guard_remove(connection: BaseDatabaseWrapper) -> None:
             cursor.execute(f"DROP FUNCTION IF EXISTS {TRIGGER}()")
         elif connection.vendor == "sqlite":
             cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER}")
+            cursor.execute(f"DROP TRIGGER IF EXISTS {DELETE_TRIGGER}")
 
 
 def audit_guard_after_migrate(using: str = "default", **_kwargs: Any) -> None:

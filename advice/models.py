@@ -6,10 +6,12 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from advice.audit_chain import GENESIS, chain_seal
 from core.vocabulary import Category, Outcome, Urgency
 
 
@@ -176,16 +178,37 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionDenied("Audit events are append-only.")
 
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list[AuditEvent]:  # type: ignore[override]
+        # Each event must be sealed into the hash chain one by one (see ``AuditEvent.save``).
+        raise PermissionDenied("Audit events are written one at a time.")
+
+
+class AuditChainHead(models.Model):
+    """The head of one audit hash chain: its last position and hash, and its anchor (the
+    position and hash the first remaining event chains to; ``GENESIS`` until rows are
+    purged). See ``advice.audit_chain``."""
+
+    stream = models.CharField(max_length=32, unique=True)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS)
+    anchor_seq = models.BigIntegerField(default=0)
+    anchor_hash = models.CharField(max_length=64, default=GENESIS)
+
+    def __str__(self) -> str:
+        return f"{self.stream} at {self.seq}"
+
 
 class AuditEvent(models.Model):
     """Append-only trail of every state change and every staff access.
 
     The application cannot update or delete rows (here, and by database triggers installed
-    by ``cases``); the admin shows them read-only. Erasing a conversation only
+    by ``advice.db_guard``); the admin shows them read-only. Erasing a conversation only
     detaches its events (``conversation`` becomes NULL) through Django's base manager.
+    Every event is sealed into a hash chain when it is inserted (``advice.audit_chain``):
+    ``seq`` is its position and ``hash`` covers it and the previous event's hash.
     """
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
@@ -197,6 +220,10 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=32, blank=True, default="")
     object_id = models.CharField(max_length=64, blank=True, default="")
     params = models.JSONField(default=dict, blank=True)
+    seq = models.BigIntegerField(unique=True, editable=False)
+    # The conversation as recorded, kept (and hashed) when ``conversation`` is detached.
+    conversation_ref = models.BigIntegerField(null=True, blank=True, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -210,7 +237,9 @@ class AuditEvent(models.Model):
         # A guard, not logic: an existing event must never be rewritten.
         if not self._state.adding:
             raise PermissionDenied("Audit events are append-only.")
-        super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            chain_seal(self, heads=AuditChainHead)
+            super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionDenied("Audit events are append-only.")

@@ -86,6 +86,8 @@ def start(
     else:
         command = [sys.executable, "-m", "daphne", *daphne_args]
     output = log.open("wb") if log is not None else subprocess.DEVNULL
+    # The load clients send this origin; allow it whether the server is embedded or not.
+    env = {"WEBSOCKET_ALLOWED_ORIGINS": f"http://127.0.0.1:{port}", **env}
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=output, stderr=output)
     server = Server(process=process, port=port)
     deadline = time.monotonic() + wait

@@ -115,6 +115,7 @@ class AuditAction(StrEnum):
     OFFICER_OFF_DUTY = "officer.off_duty"
     STAFF_TWO_FACTOR_ENABLED = "staff.two_factor_enabled"
     STATISTICS_EXPORTED = "statistics.exported"
+    SOCKET_REFUSED = "socket.refused"
     CASE_ESCALATED = "case.escalated"
     CASE_VIEWED = "case.viewed"
     CASE_LIST_VIEWED = "case.list_viewed"

@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 
 from advice.services import two_factor
 from core.errors import DomainError
+from frontend.login_limits import second_factor_failed
 
 
 class StaffLoginForm(AuthenticationForm):
@@ -39,6 +40,7 @@ class StaffLoginForm(AuthenticationForm):
             token = (cleaned.get("otp_token") or "").strip()
             device = two_factor.second_factor_check(user=user, token=token) if token else None
             if device is None:
+                second_factor_failed(request=self.request, user=user)
                 raise forms.ValidationError(
                     _("Enter the current code from your authenticator app."), code="otp_required"
                 )

@@ -1,4 +1,5 @@
-"""ASGI entry point: HTTP through Django, websockets through the Channels security stack."""
+"""ASGI entry point: HTTP through Django, websockets through the Channels security stack
+(exact origins and audited refusals: :mod:`poradnia.ws_security`)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from chat.routing import websocket_urlpatterns  # noqa: E402
+from poradnia.ws_security import ExactOriginValidator  # noqa: E402
 
 # Everything imported so far lives as long as the process: move it out of the garbage
 # collector's generations, so full collections stay short (they paused the event loop for
@@ -25,8 +26,6 @@ gc.freeze()
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": ExactOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from poradnia.origins import origins_allow_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PORADNIA_VAR_DIR", BASE_DIR / "var"))
@@ -59,9 +62,17 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
 ]
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
+# The port `make run` serves the embedded mode on (its origin is allowed in that mode).
+PORT = _env_int("PORT", 8000)
+# One origin allow-list, matched exactly (scheme, host and port), for websockets and for
+# Django's CSRF check alike; how it is built is in ``poradnia.origins``.
+WEBSOCKET_ALLOWED_ORIGINS = origins_allow_list(
+    explicit=os.environ.get("WEBSOCKET_ALLOWED_ORIGINS", ""),
+    csrf_trusted=os.environ.get("CSRF_TRUSTED_ORIGINS", ""),
+    allowed_hosts=ALLOWED_HOSTS,
+    dev_port=PORT if EMBEDDED else None,
+)
+CSRF_TRUSTED_ORIGINS = list(WEBSOCKET_ALLOWED_ORIGINS)
 
 INSTALLED_APPS = [
     "daphne",
@@ -73,6 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "axes",
     "channels",
     "advice",
     "cases",
@@ -96,6 +108,9 @@ MIDDLEWARE = [
     "frontend.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "poradnia.http_security.NoStoreMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "poradnia.urls"
@@ -187,12 +202,44 @@ def _channel_layers() -> dict[str, Any]:
 
 CHANNEL_LAYERS = _channel_layers()
 
+# The cache holds rate-limit counters (refused-handshake audit, CSP report counts): in Redis
+# when it is configured, so that every server process shares them; in memory otherwise.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "poradnia",
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out (user name, address) pair before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Staff login limits (django-axes): after 5 failed logins for one user name from one address
+# — unknown user names alike — that pair is locked out for 15 minutes (each further attempt
+# during the lockout restarts the 15 minutes). A wrong authenticator code is a failure too.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "frontend/login_locked.html"
+# Addresses are stored as a keyed pseudonym, never as they are (see the callable).
+AXES_CLIENT_IP_CALLABLE = "frontend.login_limits.client_address_pseudonym"
+# Successful logins are not logged by axes; failed ones are kept only until they expire.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
 LOGIN_URL = "frontend:login"
 # Officers and supervisors confirm an authenticator app (TOTP) and give its code at login.
 # On by default in production; off in the embedded demo unless STAFF_TWO_FACTOR=1.
@@ -200,14 +247,32 @@ STAFF_TWO_FACTOR = _env_bool("STAFF_TWO_FACTOR", not EMBEDDED)
 LOGIN_REDIRECT_URL = "frontend:console"
 LOGOUT_REDIRECT_URL = "frontend:login"
 
+# Only staff get cookies (the citizen page sets none). Strict: no other site can make a
+# browser send them. Outside DEBUG they are Secure and carry the ``__Host-`` prefix (Secure,
+# path /, no Domain: no subdomain can set or shadow them); the browser's scripts read the
+# CSRF token from the page, so neither cookie is readable by JavaScript.
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SAMESITE = "Strict"
 SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SECURE = not DEBUG
+if SESSION_COOKIE_SECURE:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-if _env_bool("BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = _env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Plain HTTP is redirected to HTTPS, except the container's own health check.
+    SECURE_SSL_REDIRECT = not DEBUG
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# HSTS (sent on HTTPS responses only): one year, for every subdomain too. Preloading is
+# left to the owner of the domain, who must submit it to the browsers' lists themselves.
+SECURE_HSTS_SECONDS = 0 if DEBUG else 31_536_000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SILENCED_SYSTEM_CHECKS = ["security.W021"]  # SECURE_HSTS_PRELOAD: see above
 # "same-origin": under "no-referrer" browsers send "Origin: null" on form POSTs and CSRF
 # checks fail. The citizen and neutral pages send "no-referrer" themselves.
 SECURE_REFERRER_POLICY = "same-origin"
@@ -226,6 +291,8 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'none'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
+        # Browsers report violations here; only a count per directive is kept.
+        "report-uri": ["/csp-report/"],
     }
 }
 

@@ -4,10 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from poradnia.health import healthz
+from poradnia.http_security import csp_report
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz),
+    path("csp-report/", csp_report, name="csp_report"),
     path("help/", include("knowledge_base.urls")),
     path("console/cases/", include("cases.urls")),
     path("supervisor/stats/", include("stats.urls")),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -44,13 +45,21 @@ HEADER = ("section", "group", *METRIC_COLUMNS)
 SECTIONS = ("unit", "language", "category", "urgency")
 
 
+def _invisible(char: str) -> bool:
+    """Characters a spreadsheet may skip before a formula: spaces, controls (NUL, tab…),
+    format characters (zero-width, bidi marks, BOM) and line or paragraph separators."""
+    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp")
+
+
 def csv_safe(value: object) -> str:
     """``value`` as a CSV cell that no spreadsheet runs as a formula.
 
-    Text starting with ``= + - @``, a tab or a carriage return gets a leading ``'``.
+    Text starting with ``= + - @``, a tab or a carriage return — also after any leading
+    invisible characters (NUL, spaces, zero-width or bidi marks…) — gets a leading ``'``.
     """
     text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
+    visible = text.lstrip("".join({c for c in text[:64] if _invisible(c)}))
+    if text.startswith(FORMULA_STARTS) or visible.startswith(FORMULA_STARTS):
         return "'" + text
     return text
 

@@ -20,6 +20,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import connections
 from django.test import Client
 
+from advice.db_guard import audit_delete_guard_lift
 from advice.models import Unit
 from advice.services.staff import staff_create
 
@@ -41,6 +42,30 @@ def require_service(name: str, port: int) -> None:
     if os.environ.get("REQUIRE_SERVICES"):
         pytest.fail(f"{name} is required (REQUIRE_SERVICES is set) but not reachable.")
     pytest.skip(f"{name} is not running")
+
+
+@pytest.fixture(autouse=True)
+def _test_origin_allowed(settings: Any) -> None:
+    """In-process sockets come from ``ORIGIN``: put it on the allow-list in every mode."""
+    settings.WEBSOCKET_ALLOWED_ORIGINS = [ORIGIN[1].decode()]
+
+
+@pytest.fixture(autouse=True)
+def _audit_delete_guard_lifted_for_flush(request: pytest.FixtureRequest) -> Any:
+    """After a transactional test Django empties SQLite tables with ``DELETE FROM``, which the
+    audit trail's DELETE guard refuses: lift it just before that flush (this fixture depends
+    on the database helper, so it is torn down first); the flush's ``post_migrate`` puts the
+    guard back."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("_django_db_helper")
+    yield
+    if transactional:
+        for connection in connections.all(initialized_only=True):
+            audit_delete_guard_lift(connection)
 
 
 @pytest.fixture(autouse=True)

@@ -33,11 +33,21 @@ def case_visible_or_refused(*, case_id: int, user: AbstractBaseUser, what: str) 
         raise
 
 
-def case_open(*, case_id: int, user: AbstractBaseUser, view: str = "detail") -> Case:
-    """The case if ``user`` may see it (else ``not_found``), recording ``case.viewed``."""
+def case_open(
+    *,
+    case_id: int,
+    user: AbstractBaseUser,
+    view: str = "detail",
+    justification: dict[str, str] | None = None,
+) -> Case:
+    """The case if ``user`` may see it (else ``not_found``), recording ``case.viewed`` with
+    the ``justification`` given for opening it, if any (``advice.access_reasons``)."""
     case = case_visible_or_refused(case_id=case_id, user=user, what=view)
+    params: dict[str, Any] = {"view": view}
+    if justification is not None:
+        params["justification"] = justification
     with transaction.atomic():
-        case_audit(case=case, action=AuditAction.CASE_VIEWED, actor=user, params={"view": view})
+        case_audit(case=case, action=AuditAction.CASE_VIEWED, actor=user, params=params)
     return case
 
 

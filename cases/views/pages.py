@@ -40,6 +40,7 @@ from cases.services.cases import TRANSITIONS
 from cases.services.reading import case_list_viewed, case_open, case_print
 from cases.services.transcript import transcript_verify
 from cases.views.common import staff_page, staff_user, unit_time
+from cases.views.justify import case_justification_gate
 from core.errors import DomainError
 
 LIST_LIMIT = 200
@@ -75,9 +76,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _open(case_id: int, request: HttpRequest, view: str) -> Case:
+def _open(
+    case_id: int, request: HttpRequest, view: str, justification: dict[str, str] | None = None
+) -> Case:
     try:
-        return case_open(case_id=case_id, user=staff_user(request), view=view)
+        return case_open(
+            case_id=case_id, user=staff_user(request), view=view, justification=justification
+        )
     except DomainError:
         raise Http404("No such case.") from None
 
@@ -142,7 +147,10 @@ def detail_context(case: Case, request: HttpRequest) -> dict[str, Any]:
 
 @staff_page
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _open(case_id, request, "detail")
+    gate = case_justification_gate(request, case_id=case_id)
+    if gate.response is not None:
+        return gate.response
+    case = _open(case_id, request, "detail", gate.justification)
     with unit_time(case.unit):
         return render(request, "cases/detail.html", detail_context(case, request))
 

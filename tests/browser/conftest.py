@@ -70,6 +70,7 @@ def base_url(server_env: dict[str, str]) -> Iterator[str]:
             [*manage, *command], env=server_env, check=True, cwd=ROOT, capture_output=True
         )
     port = free_port()
+    server_env["PORT"] = str(port)  # the embedded mode allows the origin it is served on
     log = open(Path(server_env["PORADNIA_VAR_DIR"]) / "daphne.log", "wb")  # noqa: SIM115
     daphne = subprocess.Popen(
         [

@@ -45,7 +45,9 @@ def test_the_receiving_unit_accepts_a_case_and_owns_it(
     assert case.reference in inbox
     assert SUMMARY in inbox
     assert cases_visible_to(foreign_officer).filter(pk=case.pk).exists()
-    page = client_for(foreign_officer).get(f"/console/cases/{case.pk}/").content.decode()
+    reader = client_for(foreign_officer)
+    reader.post(f"/console/cases/{case.pk}/", {"reason": "referral"})
+    page = reader.get(f"/console/cases/{case.pk}/").content.decode()
     assert "read only until accepted" in page
     response = client_for(foreign_officer).post(
         f"/console/cases/{case.pk}/notes/", {"text": "x"}, follow=True

@@ -44,6 +44,7 @@ def server(tmp_path_factory):
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*manage, "demo_data"], env=env, check=True, cwd=ROOT, capture_output=True)
     port = free_port()
+    env["PORT"] = str(port)  # the embedded mode allows the origin it is served on
     daphne = subprocess.Popen(
         [
             sys.executable,

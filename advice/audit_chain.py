@@ -1,0 +1,120 @@
+"""The hash chain of the audit trail: each event's SHA-256 covers the previous event's hash.
+
+One stream per table: every row of ``advice_auditevent`` is in the stream ``STREAM``, whose
+head (last position and hash, and the anchor left by purging) is one ``AuditChainHead`` row.
+Sealing an event locks that row (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite every
+writing transaction already holds the database's write lock from its start), so two writers
+can never take the same position: the chain cannot fork. The lock is held until the writing
+transaction commits; services write their audit event last, after their own row locks.
+
+``hash(n) = SHA-256(hash(n-1) || "\\n" || canonical JSON of event n)``, where ``hash(0)`` is
+the anchor: ``GENESIS`` until rows are purged, then the hash of the last purged event. The
+canonical JSON has sorted keys, no spaces, UTF-8, and these fields: ``seq``, ``at`` (UTC,
+microseconds), ``actor`` (user id or null), ``actor_kind``, ``action``, ``conversation``
+(the id recorded when the event was written: ``conversation_ref``, which survives the
+detaching of erased conversations), ``object_type``, ``object_id``, ``params``.
+
+This module imports no model: ``advice.models`` calls :func:`chain_seal` when an event is
+inserted, and :mod:`advice.audit_verify` verifies and purges.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+STREAM = "advice_auditevent"
+GENESIS = "0" * 64
+
+
+class SealableEvent(Protocol):
+    seq: int
+    at: datetime
+    actor_id: int | None
+    actor_kind: str
+    action: str
+    conversation_id: int | None
+    conversation_ref: int | None
+    object_type: str
+    object_id: str
+    params: Any
+    hash: str
+
+
+def event_canonical(
+    *,
+    seq: int,
+    at: datetime,
+    actor_id: int | None,
+    actor_kind: str,
+    action: str,
+    conversation_ref: int | None,
+    object_type: str,
+    object_id: str,
+    params: Any,
+) -> bytes:
+    """The canonical JSON of one event's fields (see the module docstring)."""
+    document = {
+        "seq": seq,
+        "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor": actor_id,
+        "actor_kind": actor_kind,
+        "action": action,
+        "conversation": conversation_ref,
+        "object_type": object_type,
+        "object_id": object_id,
+        # As the database gives it back (e.g. integer keys become strings).
+        "params": json.loads(json.dumps(params)),
+    }
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def chain_hash(previous: str, canonical: bytes) -> str:
+    return hashlib.sha256(previous.encode("ascii") + b"\n" + canonical).hexdigest()
+
+
+def _head_locked(heads: Any) -> Any:
+    head = heads.objects.select_for_update().filter(stream=STREAM).first()
+    if head is not None:
+        return head
+    try:
+        with transaction.atomic():
+            return heads.objects.create(stream=STREAM, seq=0, hash=GENESIS)
+    except IntegrityError:  # another writer created it first: wait for its lock
+        return heads.objects.select_for_update().get(stream=STREAM)
+
+
+def chain_seal(event: SealableEvent, *, heads: Any) -> None:
+    """Give ``event`` (not yet inserted) the next position, its time and its hash, and move
+    the head (``heads`` is the ``AuditChainHead`` model) to it.
+
+    Call inside ``transaction.atomic``, immediately before inserting ``event`` in the same
+    transaction. Guaranteed after: ``event.seq`` is the head's position + 1 and ``event.hash``
+    chains to the head's hash; the head row stays locked until the transaction ends.
+    """
+    head = _head_locked(heads)
+    event.seq = head.seq + 1
+    event.at = timezone.now()
+    event.conversation_ref = event.conversation_id
+    event.hash = chain_hash(
+        head.hash,
+        event_canonical(
+            seq=event.seq,
+            at=event.at,
+            actor_id=event.actor_id,
+            actor_kind=event.actor_kind,
+            action=event.action,
+            conversation_ref=event.conversation_ref,
+            object_type=event.object_type,
+            object_id=event.object_id,
+            params=event.params,
+        ),
+    )
+    head.seq = event.seq
+    head.hash = event.hash
+    head.save(update_fields=["seq", "hash"])
