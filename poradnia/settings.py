@@ -85,6 +85,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "poradnia.middleware.ReferrerPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -205,9 +206,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 if _env_bool("BEHIND_TLS_PROXY", False):
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# "same-origin": under "no-referrer" browsers send "Origin: null" on form POSTs and CSRF
-# checks fail. The citizen and neutral pages send "no-referrer" themselves.
-SECURE_REFERRER_POLICY = "same-origin"
+# Referrer-Policy: one per kind of page, set by poradnia.middleware.ReferrerPolicyMiddleware.
 X_FRAME_OPTIONS = "DENY"
 
 # Strict CSP: only our own scripts and styles, no inline code, websockets to our own host.
