@@ -35,7 +35,8 @@ def _env_int(name: str, default: int) -> int:
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL", "")
 EMBEDDED = not DATABASE_URL
-DEBUG = _env_bool("DJANGO_DEBUG", EMBEDDED)
+# Off unless a developer opts in: nobody using the service ever sees Django's debug pages.
+DEBUG = _env_bool("DJANGO_DEBUG", False)
 
 
 def _secret_key() -> str:
@@ -208,6 +209,7 @@ if _env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Referrer-Policy: one per kind of page, set by poradnia.middleware.ReferrerPolicyMiddleware.
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "frontend.errors.csrf_failure"
 
 # Strict CSP: only our own scripts and styles, no inline code, websockets to our own host.
 CONTENT_SECURITY_POLICY = {
@@ -246,14 +248,16 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
-# Daphne serves static files through WhiteNoise; while developing, straight from the apps.
-WHITENOISE_USE_FINDERS = DEBUG
+# Daphne serves static files through WhiteNoise: in the embedded mode and while developing
+# straight from the apps (no manifest to build), in production the hashed compressed copies.
+STATIC_FROM_APPS = DEBUG or EMBEDDED
+WHITENOISE_USE_FINDERS = STATIC_FROM_APPS
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
+        if STATIC_FROM_APPS
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }

@@ -50,7 +50,8 @@ def server_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "SQLITE_PATH": str(tmp / "browser.sqlite3"),
         "DEMO_PASSWORD": PASSWORD,
         "PORADNIA_VAR_DIR": str(tmp),
-        "DJANGO_DEBUG": "1",
+        # As ``make run`` serves it: without Django's debug pages, static files from WhiteNoise.
+        "DJANGO_DEBUG": "0",
         # Conversations whose test has closed its browser leave the shared queue quickly, so
         # every test starts with an empty queue (see ``wait_for_empty_queue``).
         "CITIZEN_RESUME_SECONDS": "2",
