@@ -227,8 +227,9 @@ def save_screenshot(page: Any, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def run_axe(page: Any) -> list[dict[str, Any]]:
-    """Serious and critical axe-core violations on the page as it is now."""
+def run_axe(page: Any, *, also: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Serious and critical axe-core violations on the page as it is now, and those of the
+    rules ``also`` whatever their impact."""
     if not AXE.exists():
         if os.environ.get("REQUIRE_SERVICES"):
             pytest.fail("node_modules/axe-core/axe.min.js is missing (run npm install).")
@@ -239,4 +240,4 @@ def run_axe(page: Any) -> list[dict[str, Any]]:
         " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
         " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})); }"
     )
-    return [v for v in result if v["impact"] in ("serious", "critical")]
+    return [v for v in result if v["impact"] in ("serious", "critical") or v["id"] in also]
