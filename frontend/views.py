@@ -72,8 +72,6 @@ def citizen_page(request: HttpRequest) -> HttpResponse:
         response = render(request, "frontend/citizen.html", context)
     response.headers["Content-Language"] = language
     response.headers["Cache-Control"] = "no-store"
-    # Whatever the site-wide policy, nothing the citizen clicks tells the next site where from.
-    response.headers["Referrer-Policy"] = "no-referrer"
     patch_vary_headers(response, ["Accept-Language"])
     return response
 
@@ -85,7 +83,6 @@ def neutral_page(request: HttpRequest) -> HttpResponse:
     with translation.override(language):
         response = render(request, "frontend/neutral.html")
     response.headers["Content-Language"] = language
-    response.headers["Referrer-Policy"] = "no-referrer"
     patch_vary_headers(response, ["Accept-Language"])
     return response
 

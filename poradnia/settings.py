@@ -38,7 +38,8 @@ def _env_int(name: str, default: int) -> int:
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL", "")
 EMBEDDED = not DATABASE_URL
-DEBUG = _env_bool("DJANGO_DEBUG", EMBEDDED)
+# Off unless a developer opts in: nobody using the service ever sees Django's debug pages.
+DEBUG = _env_bool("DJANGO_DEBUG", False)
 
 
 def _secret_key() -> str:
@@ -97,6 +98,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "poradnia.middleware.ReferrerPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -253,10 +255,12 @@ LOGOUT_REDIRECT_URL = "frontend:login"
 # CSRF token from the page, so neither cookie is readable by JavaScript.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
-SESSION_COOKIE_SECURE = not DEBUG
+# Secure (HTTPS-only, "__Host-" named) cookies in production; the embedded mode serves plain
+# HTTP on a developer's machine, where a browser on another address would drop them.
+SESSION_COOKIE_SECURE = not DEBUG and not EMBEDDED
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
-CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 if SESSION_COOKIE_SECURE:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
@@ -273,10 +277,9 @@ if BEHIND_TLS_PROXY:
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31_536_000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SILENCED_SYSTEM_CHECKS = ["security.W021"]  # SECURE_HSTS_PRELOAD: see above
-# "same-origin": under "no-referrer" browsers send "Origin: null" on form POSTs and CSRF
-# checks fail. The citizen and neutral pages send "no-referrer" themselves.
-SECURE_REFERRER_POLICY = "same-origin"
+# Referrer-Policy: one per kind of page, set by poradnia.middleware.ReferrerPolicyMiddleware.
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "frontend.errors.csrf_failure"
 
 # Strict CSP: only our own scripts and styles, no inline code, websockets to our own host.
 CONTENT_SECURITY_POLICY = {
@@ -317,14 +320,16 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
-# Daphne serves static files through WhiteNoise; while developing, straight from the apps.
-WHITENOISE_USE_FINDERS = DEBUG
+# Daphne serves static files through WhiteNoise: in the embedded mode and while developing
+# straight from the apps (no manifest to build), in production the hashed compressed copies.
+STATIC_FROM_APPS = DEBUG or EMBEDDED
+WHITENOISE_USE_FINDERS = STATIC_FROM_APPS
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
+        if STATIC_FROM_APPS
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }

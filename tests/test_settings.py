@@ -32,11 +32,11 @@ def run_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]
     )
 
 
-def test_with_nothing_set_it_runs_embedded_with_a_generated_secret(tmp_path):
+def test_with_nothing_set_it_runs_embedded_without_debug_pages_and_a_generated_secret(tmp_path):
     result = run_settings(tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
-        '["django.db.backends.sqlite3", "chat.layers.ThrottledInMemoryChannelLayer", true]'
+        '["django.db.backends.sqlite3", "chat.layers.ThrottledInMemoryChannelLayer", false]'
     )
     secret = (tmp_path / "dev-secret-key").read_text()
     assert len(secret) >= 50
@@ -63,3 +63,9 @@ def test_production_uses_postgresql_and_the_redis_layer(tmp_path):
     assert result.stdout.strip() == (
         '["django.db.backends.postgresql", "channels_redis.pubsub.RedisPubSubChannelLayer", false]'
     )
+
+
+def test_a_developer_opts_in_to_debug_pages(tmp_path):
+    result = run_settings(tmp_path, DJANGO_DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("true]")

@@ -141,7 +141,9 @@ def test_concurrent_writers_never_fork_the_chain():
             for n in range(per_thread):
                 with transaction.atomic():
                     audit_record(
-                        action="conversation.viewed", actor_kind="system", params={"w": worker, "n": n}
+                        action="conversation.viewed",
+                        actor_kind="system",
+                        params={"w": worker, "n": n},
                     )
         except BaseException as error:  # reported by the main thread
             errors.append(error)

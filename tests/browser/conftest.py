@@ -50,7 +50,8 @@ def server_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "SQLITE_PATH": str(tmp / "browser.sqlite3"),
         "DEMO_PASSWORD": PASSWORD,
         "PORADNIA_VAR_DIR": str(tmp),
-        "DJANGO_DEBUG": "1",
+        # As ``make run`` serves it: without Django's debug pages, static files from WhiteNoise.
+        "DJANGO_DEBUG": "0",
         # Conversations whose test has closed its browser leave the shared queue quickly, so
         # every test starts with an empty queue (see ``wait_for_empty_queue``).
         "CITIZEN_RESUME_SECONDS": "2",
@@ -227,8 +228,9 @@ def save_screenshot(page: Any, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def run_axe(page: Any) -> list[dict[str, Any]]:
-    """Serious and critical axe-core violations on the page as it is now."""
+def run_axe(page: Any, *, also: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Serious and critical axe-core violations on the page as it is now, and those of the
+    rules ``also`` whatever their impact."""
     if not AXE.exists():
         if os.environ.get("REQUIRE_SERVICES"):
             pytest.fail("node_modules/axe-core/axe.min.js is missing (run npm install).")
@@ -239,4 +241,4 @@ def run_axe(page: Any) -> list[dict[str, Any]]:
         " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
         " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})); }"
     )
-    return [v for v in result if v["impact"] in ("serious", "critical")]
+    return [v for v in result if v["impact"] in ("serious", "critical") or v["id"] in also]

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import go_on_duty, login, run_axe, save_screenshot, start_chat
+from tests.browser.conftest import (
+    go_on_duty,
+    login,
+    run_axe,
+    save_screenshot,
+    send_citizen,
+    start_chat,
+    wait_for_empty_queue,
+)
 
 pytestmark = pytest.mark.browser
 
 
-def assert_no_violations(page):
-    violations = run_axe(page)
+def assert_no_violations(page, *, also=()):
+    violations = run_axe(page, also=also)
     assert violations == [], violations
 
 
@@ -55,3 +63,39 @@ def test_help_page_screenshot(new_page, base_url):
     response = page.goto(base_url + "/help/")
     assert response.ok
     save_screenshot(page, "help")
+
+
+def test_console_with_a_chat_open_and_its_case_page_have_no_serious_violations(new_page, base_url):
+    officer = new_page(bypass_csp=True, viewport={"width": 1366, "height": 768}, locale="en-GB")
+    citizen = new_page(locale="en-GB")
+    login(officer, base_url, "anna")
+    go_on_duty(officer)
+    wait_for_empty_queue(officer)
+    start_chat(citizen, base_url)
+    send_citizen(citizen, "Someone wants money for my photos, axe check")
+    officer.locator(".queue-card", has_text="axe check").get_by_role("button").click()
+    panel = officer.locator(".chat-panel:not([hidden])")
+    panel.locator(".messages", has_text="axe check").wait_for()
+    # Enough messages that the list scrolls: a scrollable region must be reachable by keyboard.
+    for number in range(14):
+        send_citizen(citizen, f"Detail number {number} of what happened")
+    panel.locator(".messages li", has_text="Detail number 13").wait_for()
+    assert officer.evaluate(
+        "() => { const l = document.querySelector('.chat-panel:not([hidden]) .messages');"
+        " return l.scrollHeight > l.clientHeight; }"
+    )
+    assert_no_violations(officer)
+
+    panel.get_by_role("button", name="Escalate to case").click()
+    link = panel.locator(".chat-case a")
+    link.wait_for()
+    officer.goto(base_url + link.get_attribute("href"))
+    officer.locator(".case-head h1").wait_for()
+    assert_no_violations(officer, also=("empty-table-header",))
+    losses = officer.locator("form[action$='/losses/']")
+    losses.locator("input[name=amount]").fill("300")
+    with officer.expect_navigation():
+        losses.get_by_role("button", name="Add loss").click()
+    officer.locator("section[aria-labelledby=h-losses] tbody tr").wait_for()
+    assert_no_violations(officer, also=("empty-table-header",))
+    save_screenshot(officer, "case")

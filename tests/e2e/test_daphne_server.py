@@ -37,6 +37,9 @@ def server(tmp_path_factory):
         "SQLITE_PATH": str(tmp / "e2e.sqlite3"),
         "DEMO_PASSWORD": PASSWORD,
         "PORADNIA_VAR_DIR": str(tmp),
+        # Plain HTTP: with DEBUG off the CSRF cookie is Secure, and urllib (unlike a browser
+        # on 127.0.0.1) does not send a Secure cookie back over HTTP.
+        "DJANGO_DEBUG": "1",
     }
     for name in ("DATABASE_URL", "REDIS_URL", "TEST_DB_SUFFIX"):
         env.pop(name, None)

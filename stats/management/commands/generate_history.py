@@ -41,12 +41,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="Run even when DEBUG is off (never on a production database).",
+            help="Run on a production database (DATABASE_URL set) with DEBUG off.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG and not options["force"]:
-            raise CommandError("Refusing to add synthetic history with DEBUG off (see --force).")
+        # The embedded database is a demo's; a production one gets synthetic rows only on demand.
+        if not (settings.DEBUG or settings.EMBEDDED) and not options["force"]:
+            raise CommandError(
+                "Refusing to add synthetic history to a production database (see --force)."
+            )
         if options["conversations"] < 1 or options["days"] < 1:
             raise CommandError("--conversations and --days must be positive.")
         if not 0 <= options["message_sample"] <= 1:
