@@ -106,6 +106,15 @@ def add_note(page: Any, text: str) -> None:
     page.locator("ol.notes li", has_text=text).wait_for()
 
 
+def justify_access(page: Any) -> None:
+    """Staff not assigned to a case first say why they open it; the case page follows."""
+    form = page.locator("form.justify")
+    form.locator("input[type=radio]").first.check()
+    form.locator("textarea, input[type=text]").first.fill("Supervision of the unit's cases.")
+    submit(page, form, "Open the case")
+    page.locator("form[action$='/notes/']").wait_for()
+
+
 def work_the_case(page: Any, base_url: str, case_id: int) -> None:
     """Submit every form of the case page as its assigned officer."""
     detail = f"{base_url}/console/cases/{case_id}/"
@@ -229,6 +238,7 @@ def test_supervisor_reaches_every_page_and_submits_its_forms(staff_page, base_ur
     open_console(page, base_url)
     visit_lists(page, base_url)
     page.goto(f"{base_url}/console/cases/{staff_data['referred_case_id']}/")
+    justify_access(page)
     add_note(page, "Supervisor: keep in KAT after the decline.")
     page.goto(f"{base_url}/console/cases/{staff_data['referred_case_id']}/print/")
     page.locator("h1", has_text="Case report").wait_for()
@@ -247,6 +257,7 @@ def test_admin_reaches_every_page_and_enrols_a_second_factor(staff_page, base_ur
     open_console(page, base_url)
     visit_lists(page, base_url)
     page.goto(f"{base_url}/console/cases/{staff_data['referred_case_id']}/")
+    justify_access(page)
     add_note(page, "Admin looked at the case.")
     page.goto(base_url + "/supervisor/")
     page.wait_for_selector("#connection[data-state=open]")
