@@ -80,7 +80,7 @@ def cluster_env(tmp_path_factory) -> Iterator[tuple[dict[str, str], Database]]:
             conn.execute(f'CREATE DATABASE "{name}"')
         parts = urllib.parse.urlsplit(admin_url)
         env["DATABASE_URL"] = urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
-        env["CHANNEL_PREFIX"] = name
+        env["CHANNEL_LAYER_PREFIX"] = name
         env.setdefault("SECRET_KEY", "test-only-secret")
         database = Database(url=env["DATABASE_URL"])
     else:

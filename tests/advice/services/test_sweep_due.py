@@ -160,7 +160,7 @@ def test_leases_of_a_process_without_a_heartbeat_are_swept(make_officer, t0):
     officer_connected(officer=user, socket=SocketRef(A, "a.officer"))
     # A process declared dead takes a new id; a lease left under the old one is an orphan.
     SocketLease.objects.filter(channel_name="a.officer").update(process_id="gone:1:dead")
-    result = sweep_due(now=t0 + ttl() + timedelta(seconds=1))
+    result = sweep_due(now=timezone.now() + ttl() + timedelta(seconds=1))
     assert "gone:1:dead" in result.processes_expired
     assert profile(user).open_sockets == 0
 
