@@ -21,7 +21,7 @@ class OfficerProfileAdmin(admin.ModelAdmin):
     list_display = ["display_name", "user", "unit", "on_duty", "max_concurrent_chats"]
     list_filter = ["unit", "on_duty"]
     search_fields = ["display_name", "user__username"]
-    readonly_fields = ["open_sockets", "last_disconnected_at"]
+    readonly_fields = ["open_sockets", "last_disconnected_at", "grace_due_at"]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -45,9 +45,12 @@ class OfficerProfile(models.Model):
     languages = models.JSONField(default=list, blank=True)
     max_concurrent_chats = models.PositiveSmallIntegerField(default=3)
     on_duty = models.BooleanField(default=False)
-    # Presence across server processes: open console sockets and when the last one closed.
+    # Presence across server processes: the number of the officer's console leases
+    # (``SocketLease``, kept equal by the services and the sweeper) and when the last closed.
     open_sockets = models.IntegerField(default=0)
     last_disconnected_at = models.DateTimeField(null=True, blank=True)
+    # Set when the last console closes: then the officer's chats go back to the queue.
+    grace_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     def __str__(self) -> str:
         return self.display_name
@@ -105,8 +108,11 @@ class Conversation(models.Model):
     ended_by = models.CharField(max_length=10, blank=True, default="")
     outcome = models.CharField(max_length=32, blank=True, choices=Outcome.choices, default="")
     last_seq = models.PositiveIntegerField(default=0)
+    # The number of the citizen's socket leases (``SocketLease``), kept by the services.
     citizen_open_sockets = models.IntegerField(default=0)
     citizen_last_seen_at = models.DateTimeField(null=True, blank=True)
+    # Set when the citizen's last socket closes: a conversation still waiting then is abandoned.
+    resume_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     rating_comment = models.TextField(blank=True, default="")
 
@@ -120,6 +126,48 @@ class Conversation(models.Model):
 
     def __str__(self) -> str:
         return f"Conversation {self.pk} ({self.status})"
+
+
+class ProcessHeartbeat(models.Model):
+    """A live server process: renewed every few seconds; stale means the process is gone."""
+
+    process_id = models.CharField(max_length=128, primary_key=True)
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.process_id} (beat {self.beat_at:%H:%M:%S})"
+
+
+class SocketKind(models.TextChoices):
+    OFFICER = "officer", "Officer console"
+    CITIZEN = "citizen", "Citizen"
+
+
+class SocketLease(models.Model):
+    """One open websocket, held by one server process for as long as its heartbeat is fresh."""
+
+    process_id = models.CharField(max_length=128, db_index=True)
+    kind = models.CharField(max_length=8, choices=SocketKind.choices)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="socket_leases",
+    )
+    conversation = models.ForeignKey(
+        Conversation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="socket_leases",
+    )
+    channel_name = models.CharField(max_length=200, unique=True)
+    opened_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.kind} socket on {self.process_id}"
 
 
 class SenderKind(models.TextChoices):

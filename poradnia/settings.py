@@ -337,6 +337,16 @@ STORAGES = {
 # Conversation lifecycle.
 OFFICER_GRACE_SECONDS = float(os.environ.get("OFFICER_GRACE_SECONDS", "120"))
 CITIZEN_RESUME_SECONDS = float(os.environ.get("CITIZEN_RESUME_SECONDS", "900"))
+# Presence is a lease (docs/cluster.md): each server process renews its heartbeat every
+# PRESENCE_HEARTBEAT_SECONDS; a process silent for PRESENCE_TTL_SECONDS is taken for dead and
+# its sockets for closed. Any process runs the due-time sweeper every PRESENCE_SWEEP_SECONDS.
+PRESENCE_TTL_SECONDS = float(os.environ.get("PRESENCE_TTL_SECONDS", "15"))
+PRESENCE_HEARTBEAT_SECONDS = float(
+    os.environ.get("PRESENCE_HEARTBEAT_SECONDS", str(PRESENCE_TTL_SECONDS / 3))
+)
+PRESENCE_SWEEP_SECONDS = float(os.environ.get("PRESENCE_SWEEP_SECONDS", "2"))
+# The heartbeat and sweeper task of a server process (off only where a test drives them).
+PRESENCE_BACKGROUND = _env_bool("PRESENCE_BACKGROUND", True)
 MESSAGE_MAX_CHARS = 4000
 # Days after a conversation ends before its messages, notes and free text are erased by
 # `manage.py apply_retention` (case records keep their own frozen transcript).

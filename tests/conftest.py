@@ -76,6 +76,13 @@ def _fresh_channel_layer() -> Any:
     channel_layers.backends.clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_presence_task(settings: Any) -> None:
+    """No heartbeat or sweeper task in the test's event loop: tests call ``sweep_due`` with
+    the ``now`` they choose (the servers the end-to-end tests start run their own)."""
+    settings.PRESENCE_BACKGROUND = False
+
+
 @pytest.fixture
 def unit(db: None) -> Unit:
     return Unit.objects.create(

@@ -7,9 +7,10 @@ only after commit (``advice.events.publish``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import F
@@ -24,6 +25,12 @@ from advice.events.publish import (
 )
 from advice.models import Conversation, ConversationStatus, OfficerProfile
 from advice.selectors import is_supervisor
+from advice.services.leases import (
+    SocketRef,
+    conversations_recount,
+    lease_citizen_socket,
+    lease_drop,
+)
 from advice.services.triage_apply import conversation_triage
 from advice.tokens import token_hash, token_new
 from core.errors import DomainError, ErrorCode
@@ -43,12 +50,15 @@ def conversation_start(
     browser_language: str = "",
     language: str = "",
     prechat: dict[str, Any] | None = None,
+    socket: SocketRef | None = None,
 ) -> StartedConversation:
     """Open a new anonymous conversation in the queue and return it with its token.
 
-    The token is returned here only; the database keeps its SHA-256 hash.
+    The token is returned here only; the database keeps its SHA-256 hash. ``socket`` is the
+    citizen's websocket, leased for the conversation.
     """
     token = token_new()
+    now = timezone.now()
     with transaction.atomic():
         conversation = Conversation.objects.create(
             token_hash=token_hash(token),
@@ -56,9 +66,11 @@ def conversation_start(
             language=language[:8],
             language_confirmed=bool(language),
             prechat=prechat or {},
-            citizen_open_sockets=1,
-            citizen_last_seen_at=timezone.now(),
+            citizen_last_seen_at=now,
         )
+        if socket is not None:
+            lease_citizen_socket(conversation_id=conversation.pk, socket=socket, now=now)
+            conversation.citizen_open_sockets = 1
         conversation_triage(conversation=conversation, publish=False)
         audit_record(
             action=AuditAction.CONVERSATION_STARTED,
@@ -70,49 +82,64 @@ def conversation_start(
     return StartedConversation(conversation=conversation, token=token)
 
 
-def conversation_resume(*, token: str) -> Conversation:
-    """Find the conversation of ``token`` and count the citizen's socket as connected."""
+def conversation_resume(*, token: str, socket: SocketRef | None = None) -> Conversation:
+    """Find the conversation of ``token`` and lease the citizen's ``socket`` for it (which
+    ends the wait for the citizen's return)."""
     if not isinstance(token, str) or not token:
         raise DomainError(ErrorCode.INVALID_TOKEN, "Unknown conversation.")
-    digest = token_hash(token)
+    now = timezone.now()
     with transaction.atomic():
-        updated = Conversation.objects.filter(token_hash=digest).update(
-            citizen_open_sockets=F("citizen_open_sockets") + 1,
-            citizen_last_seen_at=timezone.now(),
+        conversation = (
+            Conversation.objects.select_for_update().filter(token_hash=token_hash(token)).first()
         )
-        if updated != 1:
+        if conversation is None:
             raise DomainError(ErrorCode.INVALID_TOKEN, "Unknown conversation.")
-        conversation = Conversation.objects.get(token_hash=digest)
+        if socket is not None:
+            lease_citizen_socket(conversation_id=conversation.pk, socket=socket, now=now)
+            conversation.refresh_from_db()
         if conversation.status in OPEN_STATUSES:
             publish_state(conversation, reason=StateReason.CITIZEN_CONNECTED)
     return conversation
 
 
-def citizen_disconnected(*, conversation_id: int) -> datetime:
-    """Count one citizen socket as closed; return the moment, for the abandonment timer."""
+def citizen_disconnected(*, conversation_id: int, socket: SocketRef) -> datetime | None:
+    """Drop the lease of a closed citizen socket.
+
+    Returns when a waiting conversation is abandoned if the citizen does not come back (this
+    was their last socket), else None.
+    """
     now = timezone.now()
-    Conversation.objects.filter(pk=conversation_id).update(
-        citizen_open_sockets=F("citizen_open_sockets") - 1, citizen_last_seen_at=now
-    )
-    conversation = Conversation.objects.get(pk=conversation_id)
-    if conversation.status in OPEN_STATUSES:
-        publish_state(conversation, reason=StateReason.CITIZEN_DISCONNECTED)
-    return now
+    with transaction.atomic():
+        Conversation.objects.select_for_update().filter(pk=conversation_id).first()
+        if not lease_drop(socket=socket):
+            return None
+        gone = conversations_recount([conversation_id], now=now)
+        conversation = Conversation.objects.get(pk=conversation_id)
+        if conversation.status in OPEN_STATUSES:
+            publish_state(conversation, reason=StateReason.CITIZEN_DISCONNECTED)
+    return now + timedelta(seconds=settings.CITIZEN_RESUME_SECONDS) if gone else None
 
 
-def citizen_resume_expired(*, conversation_id: int, since: datetime) -> bool:
-    """Abandon a waiting conversation whose citizen has not come back since ``since``.
+def citizen_resume_expired(*, conversation_id: int, now: datetime | None = None) -> bool:
+    """Abandon a waiting conversation whose citizen did not come back by its ``resume_due_at``.
 
     Returns True if the conversation was abandoned. Active conversations are left to the
-    officer, who can still close them.
+    officer, who can still close them (if one is handed back to the queue after its citizen's
+    wait ran out, the next sweep abandons it). Any process may call this.
     """
+    now = now or timezone.now()
     with transaction.atomic():
         updated = Conversation.objects.filter(
             pk=conversation_id,
             status=ConversationStatus.WAITING,
             citizen_open_sockets__lte=0,
-            citizen_last_seen_at__lte=since,
-        ).update(status=ConversationStatus.ABANDONED, closed_at=timezone.now(), ended_by="timeout")
+            resume_due_at__lte=now,
+        ).update(
+            status=ConversationStatus.ABANDONED,
+            closed_at=now,
+            ended_by="timeout",
+            resume_due_at=None,
+        )
         if updated != 1:
             return False
         conversation = Conversation.objects.get(pk=conversation_id)

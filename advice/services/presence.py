@@ -1,56 +1,79 @@
-"""Officer presence and duty: console sockets, the on-duty flag, the disconnection grace period."""
+"""Officer presence and duty: console socket leases, the on-duty flag, the grace period."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from advice.audit import audit_record
 from advice.events.publish import publish_queue_changed
 from advice.models import Conversation, ConversationStatus, OfficerProfile
 from advice.services.conversations import conversation_requeue
+from advice.services.leases import (
+    SocketRef,
+    lease_drop,
+    lease_officer_socket,
+    locked,
+    officers_recount,
+)
 from core.errors import DomainError, ErrorCode
 from core.vocabulary import AuditAction, StateReason
 
 
-def officer_connected(*, officer: AbstractBaseUser) -> OfficerProfile:
-    """Count one more console socket of ``officer``; raises ``not_allowed`` for non-staff."""
-    updated = OfficerProfile.objects.filter(user_id=officer.pk).update(
-        open_sockets=F("open_sockets") + 1
-    )
-    if updated != 1:
-        raise DomainError(ErrorCode.NOT_ALLOWED, "This account is not an officer's.")
+def officer_connected(*, officer: AbstractBaseUser, socket: SocketRef) -> OfficerProfile:
+    """Lease one more console socket of ``officer`` (ending any grace period).
+
+    Raises ``not_allowed`` for non-staff.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        profile = OfficerProfile.objects.select_for_update().filter(user_id=officer.pk).first()
+        if profile is None:
+            raise DomainError(ErrorCode.NOT_ALLOWED, "This account is not an officer's.")
+        lease_officer_socket(officer_id=officer.pk, socket=socket, now=now)
     return OfficerProfile.objects.select_related("unit").get(user_id=officer.pk)
 
 
-def officer_disconnected(*, officer_id: int) -> datetime:
-    """Count one console socket as closed; return the moment, for the grace timer."""
+def officer_disconnected(*, officer_id: int, socket: SocketRef) -> datetime | None:
+    """Drop the lease of a closed console socket.
+
+    Returns when the grace period of the officer's chats ends if this was their last
+    console, else None.
+    """
     now = timezone.now()
-    OfficerProfile.objects.filter(user_id=officer_id).update(
-        open_sockets=F("open_sockets") - 1, last_disconnected_at=now
-    )
-    return now
+    with transaction.atomic():
+        OfficerProfile.objects.select_for_update().filter(user_id=officer_id).first()
+        if not lease_drop(socket=socket):
+            return None
+        gone = officers_recount([officer_id], now=now)
+    return now + timedelta(seconds=settings.OFFICER_GRACE_SECONDS) if gone else None
 
 
-def officer_grace_expired(*, officer_id: int, since: datetime) -> list[int]:
-    """Requeue the officer's active conversations if no console came back since ``since``.
+def officer_grace_expired(*, officer_id: int, now: datetime | None = None) -> list[int]:
+    """Requeue the officer's active conversations if their grace period ended by ``now``
+    with no console back (``grace_due_at`` due, no lease). Any process may call this.
 
     Returns the ids of the conversations put back at the head of the queue.
     """
+    now = now or timezone.now()
     with transaction.atomic():
-        profile = OfficerProfile.objects.select_for_update().filter(user_id=officer_id).first()
-        if profile is None or profile.open_sockets > 0:
-            return []
-        if profile.last_disconnected_at and profile.last_disconnected_at > since:
-            return []
-        conversations = list(
-            Conversation.objects.select_for_update().filter(
-                assigned_officer_id=officer_id, status=ConversationStatus.ACTIVE
+        profile = locked(
+            OfficerProfile.objects.filter(
+                user_id=officer_id, grace_due_at__lte=now, open_sockets__lte=0
             )
+        ).first()
+        if profile is None:
+            return []
+        profile.grace_due_at = None
+        profile.save(update_fields=["grace_due_at"])
+        conversations = list(
+            Conversation.objects.select_for_update()
+            .filter(assigned_officer_id=officer_id, status=ConversationStatus.ACTIVE)
+            .order_by("pk")
         )
         for conversation in conversations:
             conversation_requeue(conversation=conversation, reason=StateReason.OFFICER_DISCONNECTED)

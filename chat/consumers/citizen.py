@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import time
 import weakref
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +16,8 @@ from advice.events.outbox import frame_event
 from advice.models import SenderKind
 from advice.prechat import language_from_accept_header
 from advice.services import conversations, messages, triage_apply
-from chat import bridge, inbound
+from advice.services.leases import SocketRef
+from chat import bridge, heartbeat, inbound
 from chat.consumers.base import FrameConsumer, FrameHandler
 from core.errors import DomainError, ErrorCode
 from core.vocabulary import StateReason
@@ -61,6 +61,7 @@ def shared_estimates() -> SharedEstimates:
 
 class CitizenConsumer(FrameConsumer):
     conversation_id: int | None = None
+    lease: SocketRef | None = None
     token: str = ""
     last_sent_seq: int = 0
     position_pending: bool = False
@@ -85,15 +86,14 @@ class CitizenConsumer(FrameConsumer):
     async def disconnect(self, code: int) -> None:
         self.closed = True
         conversation_id = self.conversation_id
-        if conversation_id is None:
+        if conversation_id is None or self.lease is None:
             return
-        since = await bridge.call(
-            conversations.citizen_disconnected, conversation_id=conversation_id
+        due = await bridge.call(
+            conversations.citizen_disconnected, conversation_id=conversation_id, socket=self.lease
         )
-        bridge.later(
-            settings.CITIZEN_RESUME_SECONDS,
-            lambda: _expire(conversation_id, since),
-        )
+        if due is not None:
+            # The fast path; the sweeper of any process runs the same due-time if we die.
+            bridge.later(settings.CITIZEN_RESUME_SECONDS, lambda: _expire(conversation_id))
 
     def _require_conversation(self) -> int:
         if self.conversation_id is None:
@@ -139,6 +139,7 @@ class CitizenConsumer(FrameConsumer):
             browser_language=browser,
             language=language,
             prechat=prechat,
+            socket=await heartbeat.socket_lease(self),
         )
         await self._send_queue_position()
 
@@ -149,7 +150,11 @@ class CitizenConsumer(FrameConsumer):
             )
         token = frame.token or ""
         last_seq = frame.last_seq or 0
-        conversation = await bridge.call(conversations.conversation_resume, token=token)
+        conversation = await bridge.call(
+            conversations.conversation_resume,
+            token=token,
+            socket=await heartbeat.socket_lease(self),
+        )
         self.token = token
         # Join first, then read: a message committed in between arrives both ways and the
         # sequence check in ``chat_frame`` drops the second copy.
@@ -275,7 +280,5 @@ class CitizenConsumer(FrameConsumer):
         return ""
 
 
-async def _expire(conversation_id: int, since: datetime) -> None:
-    await bridge.call(
-        conversations.citizen_resume_expired, conversation_id=conversation_id, since=since
-    )
+async def _expire(conversation_id: int) -> None:
+    await bridge.call(conversations.citizen_resume_expired, conversation_id=conversation_id)

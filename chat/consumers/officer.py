@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +21,8 @@ from advice.services import (
     presence,
     triage_apply,
 )
-from chat import bridge, inbound
+from advice.services.leases import SocketRef
+from chat import bridge, heartbeat, inbound
 from chat.consumers.base import FrameConsumer, FrameHandler, refuse_without_second_factor
 from core.errors import DomainError, ErrorCode
 from core.vocabulary import JOINS_STAFF, LEAVES_STAFF, StateReason
@@ -34,6 +34,7 @@ class OfficerConsumer(FrameConsumer):
     RATE_PER_SECOND = 100.0
     RATE_BURST = 200.0
     officer_id: int | None = None
+    lease: SocketRef | None = None
     languages: frozenset[str] = frozenset()
     unit_id: int | None = None
     frame_table = inbound.OFFICER_FRAMES
@@ -67,7 +68,9 @@ class OfficerConsumer(FrameConsumer):
         if await refuse_without_second_factor(self):
             return
         try:
-            profile = await bridge.call(presence.officer_connected, officer=user)
+            profile = await bridge.call(
+                presence.officer_connected, officer=user, socket=await heartbeat.socket_lease(self)
+            )
         except DomainError as error:
             await self.send_error(error.code, error.message)
             await self.close(code=4403)
@@ -104,10 +107,14 @@ class OfficerConsumer(FrameConsumer):
 
     async def disconnect(self, code: int) -> None:
         officer_id = self.officer_id
-        if officer_id is None:
+        if officer_id is None or self.lease is None:
             return
-        since = await bridge.call(presence.officer_disconnected, officer_id=officer_id)
-        bridge.later(settings.OFFICER_GRACE_SECONDS, lambda: _grace_expired(officer_id, since))
+        due = await bridge.call(
+            presence.officer_disconnected, officer_id=officer_id, socket=self.lease
+        )
+        if due is not None:
+            # The fast path; the sweeper of any process runs the same due-time if we die.
+            bridge.later(settings.OFFICER_GRACE_SECONDS, lambda: _grace_expired(officer_id))
 
     async def _add_group(self, group: str) -> None:
         if group not in self.groups:
@@ -296,8 +303,8 @@ class OfficerConsumer(FrameConsumer):
         await self.send_frame(frame)
 
 
-async def _grace_expired(officer_id: int, since: datetime) -> None:
-    await bridge.call(presence.officer_grace_expired, officer_id=officer_id, since=since)
+async def _grace_expired(officer_id: int) -> None:
+    await bridge.call(presence.officer_grace_expired, officer_id=officer_id)
 
 
 def _required(value: int | None) -> int:
