@@ -184,6 +184,13 @@ def _channel_layers() -> dict[str, Any]:
 
 CHANNEL_LAYERS = _channel_layers()
 
+# The cache holds attempt counters (resume codes); with Redis every process shares them.
+CACHES = (
+    {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    if REDIS_URL
+    else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -262,6 +269,12 @@ STORAGES = {
 # Conversation lifecycle.
 OFFICER_GRACE_SECONDS = float(os.environ.get("OFFICER_GRACE_SECONDS", "120"))
 CITIZEN_RESUME_SECONDS = float(os.environ.get("CITIZEN_RESUME_SECONDS", "900"))
+# A waiting conversation whose citizen wrote and was shown a resume code waits this long; an
+# ended conversation can still be read with its code for this long after it ended.
+CITIZEN_CODE_RESUME_SECONDS = float(os.environ.get("CITIZEN_CODE_RESUME_SECONDS", "86400"))
+# Attempts to resume with a code, per client address and per code lookup key, per window.
+RESUME_CODE_ATTEMPTS = _env_int("RESUME_CODE_ATTEMPTS", 5)
+RESUME_CODE_WINDOW_SECONDS = _env_int("RESUME_CODE_WINDOW_SECONDS", 600)
 MESSAGE_MAX_CHARS = 4000
 # Days after a conversation ends before its messages, notes and free text are erased by
 # `manage.py apply_retention` (case records keep their own frozen transcript).

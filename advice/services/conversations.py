@@ -7,12 +7,13 @@ only after commit (``advice.events.publish``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from advice.audit import audit_record
@@ -104,15 +105,23 @@ def citizen_resume_expired(*, conversation_id: int, since: datetime) -> bool:
     """Abandon a waiting conversation whose citizen has not come back since ``since``.
 
     Returns True if the conversation was abandoned. Active conversations are left to the
-    officer, who can still close them.
+    officer, who can still close them; a left message waits for an officer; a conversation
+    whose citizen wrote and was given a resume code waits ``CITIZEN_CODE_RESUME_SECONDS``.
     """
+    now = timezone.now()
+    code_cutoff = now - timedelta(seconds=settings.CITIZEN_CODE_RESUME_SECONDS)
     with transaction.atomic():
-        updated = Conversation.objects.filter(
-            pk=conversation_id,
-            status=ConversationStatus.WAITING,
-            citizen_open_sockets__lte=0,
-            citizen_last_seen_at__lte=since,
-        ).update(status=ConversationStatus.ABANDONED, closed_at=timezone.now(), ended_by="timeout")
+        updated = (
+            Conversation.objects.filter(
+                pk=conversation_id,
+                status=ConversationStatus.WAITING,
+                citizen_open_sockets__lte=0,
+                citizen_last_seen_at__lte=since,
+                left_message=False,
+            )
+            .filter(Q(resume_hash="") | Q(last_seq=0) | Q(citizen_last_seen_at__lte=code_cutoff))
+            .update(status=ConversationStatus.ABANDONED, closed_at=now, ended_by="timeout")
+        )
         if updated != 1:
             return False
         conversation = Conversation.objects.get(pk=conversation_id)
