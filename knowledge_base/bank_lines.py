@@ -6,7 +6,7 @@ the editors could confirm: Germany's card and online-banking blocking line 116 1
 "Sperr-Notruf") and Poland's shared card-blocking line 828 828 828 (System Zastrzegania Kart,
 run for the banks by their association). Elsewhere there is no shared line, so the table
 says to call the number on the back of the card or to block the card in the bank's app;
-never invent a number here. The table is appended to the article wherever it is shown (chat
+never invent a number here. The table opens the article wherever it is shown (chat
 suggestions, inserted articles, ``/help/``); the reader's country, guessed from their
 language, comes first.
 """
@@ -74,28 +74,37 @@ def bank_lines_for(language: str) -> list[BankLine]:
 
 
 def bank_lines_html(*, language: str, reader_language: str) -> str:
-    """The table as HTML in ``language``, the country of ``reader_language`` first.
+    """The table as HTML in ``language``: the country of ``reader_language`` first, then the
+    countries with a shared line, then one row for the countries without one.
 
     Built from this module's constants only, every text escaped; links are ``tel:``.
     """
+    first = COUNTRY_OF_LANGUAGE.get(reader_language, "")
     with translation.override(language):
+        no_line = escape(
+            str(
+                _(
+                    "no shared line: call the number on the back of your card "
+                    "or block the card in your bank's app"
+                )
+            )
+        )
         rows = []
+        without: list[str] = []
         for line in bank_lines_for(reader_language):
             if line.number:
                 where = (
                     f'<a href="tel:{escape(line.international)}">{escape(line.number)}</a>'
                     f" – {escape(str(line.what or ''))}"
                 )
+            elif line.country == first:
+                where = no_line
             else:
-                where = escape(
-                    str(
-                        _(
-                            "no shared line: call the number on the back of your card "
-                            "or block the card in your bank's app"
-                        )
-                    )
-                )
+                without.append(escape(str(line.name)))
+                continue
             rows.append(f"<tr><th>{escape(str(line.name))}</th><td>{where}</td></tr>")
+        if without:
+            rows.append(f"<tr><th>{', '.join(without)}</th><td>{no_line}</td></tr>")
         heading = escape(str(_("Bank emergency numbers")))
         country = escape(str(_("Country")))
         call = escape(str(_("Where to call")))

@@ -84,7 +84,8 @@ def _html_of(translation: Translation) -> str:
 def _view(article: Article, translation: Translation, requested: str) -> ArticleView:
     html = _html_of(translation)
     if article.slug == STOP_TRANSFER_SLUG:
-        html += bank_lines_html(language=translation.language, reader_language=requested)
+        # The numbers first: someone whose money is still moving reads no further.
+        html = bank_lines_html(language=translation.language, reader_language=requested) + html
     return ArticleView(
         slug=article.slug,
         kind=article.kind,

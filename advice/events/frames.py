@@ -88,6 +88,7 @@ class ConversationStartedFrame(TypedDict):
 class ConversationResumedFrame(TypedDict):
     type: Literal["conversation.resumed"]
     token: str
+    code: str
 
 
 class ResumeCodeFrame(TypedDict):
@@ -262,10 +263,11 @@ def conversation_started(*, token: str, conversation: Conversation) -> Conversat
     }
 
 
-def conversation_resumed(*, token: str) -> ConversationResumedFrame:
+def conversation_resumed(*, token: str, code: str) -> ConversationResumedFrame:
     """To a citizen who resumed with a resume code: this tab's fresh token (the old one is
-    revoked). The replay follows as after ``conversation.resume``."""
-    return {"type": "conversation.resumed", "token": token}
+    revoked) and the code as the page shows it. The replay follows as after
+    ``conversation.resume``."""
+    return {"type": "conversation.resumed", "token": token, "code": code}
 
 
 def resume_code(*, code: str) -> ResumeCodeFrame:

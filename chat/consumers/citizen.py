@@ -8,7 +8,7 @@ import weakref
 from datetime import datetime
 from typing import Any
 
-from advice import selectors
+from advice import resume_words, selectors
 from advice.events import frames
 from advice.events.groups import CITIZEN_QUEUE_GROUP, conversation_group
 from advice.events.outbox import frame_event
@@ -174,7 +174,11 @@ class CitizenConsumer(FrameConsumer):
         resumed = await bridge.call(resume_codes.conversation_resume_with_code, candidate=candidate)
         self.token = resumed.token
         await self._join(resumed.conversation.pk)
-        await self.send_frame(frames.conversation_resumed(token=resumed.token))
+        await self.send_frame(
+            frames.conversation_resumed(
+                token=resumed.token, code=resume_words.code_normalise(code) or ""
+            )
+        )
         await self._replay(frame.last_seq or 0)
         await self._send_queue_position()
 
