@@ -115,9 +115,16 @@ class Conversation(models.Model):
     resume_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     rating_comment = models.TextField(blank=True, default="")
+    # The citizen's resume code (``advice.resume_words``): an HMAC of its first words to find
+    # the row, and a slow hash of the whole code; the code itself is never stored.
+    resume_lookup = models.CharField(max_length=64, blank=True, default="")
+    resume_hash = models.CharField(max_length=200, blank=True, default="")
+    # The citizen left a message while nobody answered and will come back with the code.
+    left_message = models.BooleanField(default=False)
 
     class Meta:
         indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["resume_lookup"], name="conv_resume_lookup_idx"),
             models.Index(fields=["status", "urgency", "queued_at"], name="conv_queue_idx"),
             models.Index(fields=["assigned_officer", "status"], name="conv_officer_idx"),
             models.Index(fields=["unit", "created_at"], name="conv_unit_created_idx"),

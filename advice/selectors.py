@@ -7,6 +7,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, QuerySet, Sum
@@ -22,8 +23,10 @@ from advice.models import (
 )
 from advice.queue_policy import queue_rank
 from core.errors import DomainError, ErrorCode
-from core.vocabulary import StaffGroup
-from knowledge_base.selectors import ArticleView, articles_suggest
+from core.vocabulary import StaffGroup, Urgency
+from knowledge_base.bank_lines import STOP_TRANSFER_SLUG
+from knowledge_base.selectors import ArticleView, article_view, articles_suggest
+from triage.data_files import rules as triage_rules
 
 
 def queue_waiting(*, now: datetime | None = None) -> list[Conversation]:
@@ -211,6 +214,9 @@ def console_snapshot(*, user: AbstractBaseUser) -> ConsoleSnapshot:
 
 # Suggestions read the citizen's first messages only: bounded work per refresh.
 SUGGESTION_TEXTS = 12
+SUGGESTION_LIMIT = 3
+# The cues of triage's "money moved within hours" rule (``triage/data/rules.json``).
+MONEY_MOVING_TAGS = frozenset({"recent", "money"})
 
 
 def conversation_language(conversation_id: int) -> str:
@@ -224,12 +230,43 @@ def conversation_language(conversation_id: int) -> str:
 
 
 def suggestions_for(conversation: Conversation) -> list[ArticleView]:
-    """Up to three articles for the conversation's category and the citizen's words."""
+    """Up to three articles for the conversation's category and the citizen's words.
+
+    While money is still moving (:func:`money_moving`), "Stop a bank transfer now" is first.
+    """
     texts = list(
         Message.objects.filter(conversation_id=conversation.pk, sender=SenderKind.CITIZEN)
         .order_by("seq")
         .values_list("text", flat=True)[:SUGGESTION_TEXTS]
     )
-    return articles_suggest(
-        category=conversation.category, texts=texts, language=conversation.language or "en"
+    language = conversation.language or "en"
+    articles = articles_suggest(category=conversation.category, texts=texts, language=language)
+    if money_moving(conversation):
+        first = article_view(slug=STOP_TRANSFER_SLUG, language=language)
+        if first is not None:
+            rest = [view for view in articles if view.slug != STOP_TRANSFER_SLUG]
+            articles = [first, *rest][:SUGGESTION_LIMIT]
+    return articles
+
+
+@lru_cache(maxsize=1)
+def _money_moving_reasons() -> tuple[str, ...]:
+    """The reasons of the triage rules that raise urgency because money moved just now."""
+    return tuple(
+        rule.reason
+        for rule in triage_rules().urgency_rules
+        if rule.urgency == Urgency.P2 and rule.all_tags >= MONEY_MOVING_TAGS
+    )
+
+
+def money_moving(conversation: Conversation) -> bool:
+    """Whether triage says the citizen's money left minutes or hours ago (P2 for the
+    "recent" and "money" cues), so the bank may still stop it."""
+    if conversation.urgency != Urgency.P2:
+        return False
+    reasons = conversation.triage_reasons or []
+    return any(
+        isinstance(reason, str) and reason.startswith(prefix)
+        for reason in reasons
+        for prefix in _money_moving_reasons()
     )

@@ -71,6 +71,24 @@ class ConversationResume(ClientFrame):
 
 
 @dataclass(frozen=True)
+class ConversationResumeCode(ClientFrame):
+    TYPE = "conversation.resume_code"
+    REQUIRED = ("code",)
+    code: str | None = _str(200)
+    last_seq: int | None = None
+
+
+@dataclass(frozen=True)
+class ResumeCodeIssue(ClientFrame):
+    TYPE = "resume_code.issue"
+
+
+@dataclass(frozen=True)
+class LeaveMessage(ClientFrame):
+    TYPE = "conversation.leave_message"
+
+
+@dataclass(frozen=True)
 class CitizenMessageSend(ClientFrame):
     TYPE = "message.send"
     REQUIRED = ("client_id", "text")
@@ -224,6 +242,9 @@ def _table(*kinds: type[ClientFrame]) -> dict[str, type[ClientFrame]]:
 CITIZEN_FRAMES: FrameTable = _table(
     ConversationStart,
     ConversationResume,
+    ConversationResumeCode,
+    ResumeCodeIssue,
+    LeaveMessage,
     CitizenMessageSend,
     SetLanguage,
     CitizenTyping,

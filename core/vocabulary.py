@@ -63,7 +63,7 @@ class StateReason(StrEnum):
 
     OPENED = "opened"  # an officer's console opened the conversation
     ASSIGNED = "assigned"  # to the officer's other consoles: it is now theirs
-    RESUMED = "resumed"  # the citizen's socket resumed with the token
+    RESUMED = "resumed"  # the citizen's socket resumed with the token or a resume code
     TRIAGE = "triage"  # language, category or urgency changed
     CITIZEN_CONNECTED = "citizen_connected"
     CITIZEN_DISCONNECTED = "citizen_disconnected"
@@ -73,6 +73,7 @@ class StateReason(StrEnum):
     REFERRED = "referred"
     ENDED_BY_CITIZEN = "ended_by_citizen"
     ENDED_BY_OFFICER = "ended_by_officer"
+    MESSAGE_LEFT = "message_left"  # the citizen left a message and will come back with a code
     # queue.removed only
     CLAIMED = "claimed"
     ABANDONED = "abandoned"
@@ -111,6 +112,9 @@ class AuditAction(StrEnum):
     CONVERSATION_REFERRAL_ACCEPTED = "conversation.referral_accepted"
     CONVERSATION_REFERRAL_DECLINED = "conversation.referral_declined"
     CONVERSATION_ERASED = "conversation.erased"
+    CONVERSATION_RESUME_CODE_ISSUED = "conversation.resume_code_issued"
+    CONVERSATION_RESUMED_WITH_CODE = "conversation.resumed_with_code"
+    CONVERSATION_MESSAGE_LEFT = "conversation.message_left"
     OFFICER_ON_DUTY = "officer.on_duty"
     OFFICER_OFF_DUTY = "officer.off_duty"
     STAFF_TWO_FACTOR_ENABLED = "staff.two_factor_enabled"

@@ -6,9 +6,12 @@ browser finished, translated strings (through ``json_script``) and never transla
 
 from __future__ import annotations
 
+import math
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.labels import CATEGORY_DESCRIPTIONS, choice_labels, translated
 from core.vocabulary import Category, Outcome, Urgency
@@ -123,7 +126,13 @@ def common_strings() -> dict[str, str]:
     }
 
 
+def code_hours() -> int:
+    """How many hours a resume code keeps working after the citizen left (rounded up)."""
+    return max(1, math.ceil(settings.CITIZEN_CODE_RESUME_SECONDS / 3600))
+
+
 def citizen_strings() -> dict[str, str]:
+    code_minutes = max(1, settings.RESUME_CODE_WINDOW_SECONDS // 60)
     return {
         **common_strings(),
         "queue_position": _("You are number %(position)s in the queue."),
@@ -159,6 +168,19 @@ def citizen_strings() -> dict[str, str]:
         "rating_thanks": _("Thank you for your feedback."),
         "new_message_from": _("New message from %(name)s: %(text)s"),
         "language_changed": _("Language changed to %(language)s."),
+        "message_left": _(
+            "Your message is saved. Come back with your code to read the adviser's answer."
+        ),
+        "leave_write_first": _("Write your message first, then leave it."),
+        "suggestions_heading": _("While you wait, this may help"),
+        "money_moving_heading": _("Sent money minutes or hours ago? Call your bank now"),
+        "code_invalid": _("No conversation has this code. Check the words and try again."),
+        "code_too_many": ngettext(
+            "Too many attempts with a code. Please wait %(minutes)s minute and try again.",
+            "Too many attempts with a code. Please wait %(minutes)s minutes and try again.",
+            code_minutes,
+        )
+        % {"minutes": code_minutes},
     }
 
 
@@ -182,6 +204,9 @@ def console_strings() -> dict[str, str]:
         "unread": _("%(count)s unread"),
         "citizen_online": _("Citizen online"),
         "citizen_offline": _("Citizen offline"),
+        "citizen_away": _("Citizen away – can come back with their code"),
+        "citizen_away_short": _("Citizen away"),
+        "left_message": _("Message left"),
         "citizen_typing": _("The citizen is typing…"),
         "ended": _("This conversation has ended."),
         "close_tab": _("Close tab"),

@@ -61,6 +61,7 @@ def citizen_page(request: HttpRequest) -> HttpResponse:
             "language_choices": _language_choices(),
             "categories": [(code, labels[code]) for code in Category.values],
             "strings": ui_text.citizen_strings(),
+            "code_hours": ui_text.code_hours(),
             "config": {
                 "socket_path": CITIZEN_SOCKET_PATH,
                 "exit_url": reverse("frontend:neutral"),

@@ -19,6 +19,7 @@ from django.urls import reverse
 from advice.models import Unit
 from core.errors import DomainError, ErrorCode
 from knowledge_base import text
+from knowledge_base.bank_lines import STOP_TRANSFER_SLUG, bank_lines_html
 from knowledge_base.languages import fallback_chain, normalise_language, pick_language
 from knowledge_base.models import (
     Article,
@@ -81,6 +82,10 @@ def _html_of(translation: Translation) -> str:
 
 
 def _view(article: Article, translation: Translation, requested: str) -> ArticleView:
+    html = _html_of(translation)
+    if article.slug == STOP_TRANSFER_SLUG:
+        # The numbers first: someone whose money is still moving reads no further.
+        html = bank_lines_html(language=translation.language, reader_language=requested) + html
     return ArticleView(
         slug=article.slug,
         kind=article.kind,
@@ -88,7 +93,7 @@ def _view(article: Article, translation: Translation, requested: str) -> Article
         requested_language=requested,
         title=translation.title,
         summary=translation.summary,
-        html=_html_of(translation),
+        html=html,
         categories=tuple(article.categories or ()),
     )
 

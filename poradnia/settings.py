@@ -204,7 +204,8 @@ def _channel_layers() -> dict[str, Any]:
 
 CHANNEL_LAYERS = _channel_layers()
 
-# The cache holds rate-limit counters (refused-handshake audit, CSP report counts): in Redis
+# The cache holds rate-limit counters (refused-handshake audit, CSP report counts, resume-code
+# attempts): in Redis
 # when it is configured, so that every server process shares them; in memory otherwise.
 CACHES = {
     "default": (
@@ -347,6 +348,12 @@ PRESENCE_HEARTBEAT_SECONDS = float(
 PRESENCE_SWEEP_SECONDS = float(os.environ.get("PRESENCE_SWEEP_SECONDS", "2"))
 # The heartbeat and sweeper task of a server process (off only where a test drives them).
 PRESENCE_BACKGROUND = _env_bool("PRESENCE_BACKGROUND", True)
+# A waiting conversation whose citizen wrote and was shown a resume code waits this long; an
+# ended conversation can still be read with its code for this long after it ended.
+CITIZEN_CODE_RESUME_SECONDS = float(os.environ.get("CITIZEN_CODE_RESUME_SECONDS", "86400"))
+# Attempts to resume with a code, per client address and per code lookup key, per window.
+RESUME_CODE_ATTEMPTS = _env_int("RESUME_CODE_ATTEMPTS", 5)
+RESUME_CODE_WINDOW_SECONDS = _env_int("RESUME_CODE_WINDOW_SECONDS", 600)
 MESSAGE_MAX_CHARS = 4000
 # Days after a conversation ends before its messages, notes and free text are erased by
 # `manage.py apply_retention` (case records keep their own frozen transcript).

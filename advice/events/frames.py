@@ -41,6 +41,7 @@ class Card(TypedDict):
     unit_id: int | None
     last_seq: int
     citizen_online: bool
+    left_message: bool
     preview: str
     # Added per officer socket by the queue policy (``advice.queue_policy``).
     preferred: NotRequired[bool]
@@ -82,6 +83,18 @@ class ConversationStartedFrame(TypedDict):
     language: str
     officer_name: str
     last_seq: int
+
+
+class ConversationResumedFrame(TypedDict):
+    type: Literal["conversation.resumed"]
+    token: str
+    code: str
+
+
+class ResumeCodeFrame(TypedDict):
+    type: Literal["resume_code"]
+    code: str
+    words: list[str]
 
 
 class CitizenStateFrame(TypedDict):
@@ -173,6 +186,7 @@ class LanguageAskFrame(TypedDict):
 class SuggestionsFrame(TypedDict):
     type: Literal["suggestions"]
     articles: list[dict[str, Any]]
+    money_moving: bool
     conversation_id: NotRequired[int]
 
 
@@ -249,6 +263,18 @@ def conversation_started(*, token: str, conversation: Conversation) -> Conversat
     }
 
 
+def conversation_resumed(*, token: str, code: str) -> ConversationResumedFrame:
+    """To a citizen who resumed with a resume code: this tab's fresh token (the old one is
+    revoked) and the code as the page shows it. The replay follows as after
+    ``conversation.resume``."""
+    return {"type": "conversation.resumed", "token": token, "code": code}
+
+
+def resume_code(*, code: str) -> ResumeCodeFrame:
+    """A new resume code, to the citizen's socket that asked; sent once, never stored."""
+    return {"type": "resume_code", "code": code, "words": code.split()}
+
+
 def conversation_state_citizen(
     conversation: Conversation, *, reason: StateReason, officer_name: str = ""
 ) -> CitizenStateFrame:
@@ -279,6 +305,7 @@ def card(conversation: Conversation, *, preview: str = "") -> Card:
         "unit_id": conversation.unit_id,
         "last_seq": conversation.last_seq,
         "citizen_online": conversation.citizen_open_sockets > 0,
+        "left_message": conversation.left_message,
         "preview": preview,
     }
 
@@ -370,9 +397,18 @@ def language_ask(candidates: Sequence[tuple[str, str]]) -> LanguageAskFrame:
 
 
 def suggestions(
-    articles: list[dict[str, Any]], *, conversation_id: int | None = None
+    articles: list[dict[str, Any]],
+    *,
+    money_moving: bool = False,
+    conversation_id: int | None = None,
 ) -> SuggestionsFrame:
-    frame: SuggestionsFrame = {"type": "suggestions", "articles": articles}
+    """``money_moving``: triage says money left minutes or hours ago; the first article is
+    the one on stopping a bank transfer."""
+    frame: SuggestionsFrame = {
+        "type": "suggestions",
+        "articles": articles,
+        "money_moving": money_moving,
+    }
     if conversation_id is not None:
         frame["conversation_id"] = conversation_id
     return frame

@@ -18,7 +18,12 @@ from advice.events.groups import (
 )
 from advice.events.outbox import publish
 from advice.models import Conversation, ConversationNote, Message
-from advice.selectors import conversation_previews, officer_display_name, suggestions_for
+from advice.selectors import (
+    conversation_previews,
+    money_moving,
+    officer_display_name,
+    suggestions_for,
+)
 from core.vocabulary import StateReason
 
 
@@ -82,10 +87,14 @@ def publish_note(note: ConversationNote) -> None:
 def publish_suggestions(conversation: Conversation) -> None:
     """Send fresh suggestions to the waiting citizen and to staff watching (after commit)."""
     articles = [view.as_payload() for view in suggestions_for(conversation)]
-    publish(conversation_group(conversation.pk, "citizen"), frames.suggestions(articles))
+    moving = money_moving(conversation)
+    publish(
+        conversation_group(conversation.pk, "citizen"),
+        frames.suggestions(articles, money_moving=moving),
+    )
     publish(
         conversation_group(conversation.pk, "staff"),
-        frames.suggestions(articles, conversation_id=conversation.pk),
+        frames.suggestions(articles, money_moving=moving, conversation_id=conversation.pk),
     )
 
 

@@ -7,10 +7,9 @@ only after commit (``advice.events.publish``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import F
@@ -106,7 +105,7 @@ def citizen_disconnected(*, conversation_id: int, socket: SocketRef) -> datetime
     """Drop the lease of a closed citizen socket.
 
     Returns when a waiting conversation is abandoned if the citizen does not come back (this
-    was their last socket), else None.
+    was their last socket; none for a left message), else None.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -117,7 +116,7 @@ def citizen_disconnected(*, conversation_id: int, socket: SocketRef) -> datetime
         conversation = Conversation.objects.get(pk=conversation_id)
         if conversation.status in OPEN_STATUSES:
             publish_state(conversation, reason=StateReason.CITIZEN_DISCONNECTED)
-    return now + timedelta(seconds=settings.CITIZEN_RESUME_SECONDS) if gone else None
+    return conversation.resume_due_at if gone else None
 
 
 def citizen_resume_expired(*, conversation_id: int, now: datetime | None = None) -> bool:
@@ -125,7 +124,9 @@ def citizen_resume_expired(*, conversation_id: int, now: datetime | None = None)
 
     Returns True if the conversation was abandoned. Active conversations are left to the
     officer, who can still close them (if one is handed back to the queue after its citizen's
-    wait ran out, the next sweep abandons it). Any process may call this.
+    wait ran out, the next sweep abandons it); a left message waits for an officer. The wait
+    itself is set when the citizen's last socket closes (``advice.services.leases``). Any
+    process may call this.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -134,6 +135,7 @@ def citizen_resume_expired(*, conversation_id: int, now: datetime | None = None)
             status=ConversationStatus.WAITING,
             citizen_open_sockets__lte=0,
             resume_due_at__lte=now,
+            left_message=False,
         ).update(
             status=ConversationStatus.ABANDONED,
             closed_at=now,

@@ -122,6 +122,17 @@ def officers_recount(officer_ids: Iterable[int], *, now: datetime) -> list[int]:
     return gone
 
 
+def _citizen_return_due(conversation: Conversation, *, now: datetime) -> datetime | None:
+    """When a conversation whose citizen just left is given up: never for a left message
+    (it waits for an officer), ``CITIZEN_CODE_RESUME_SECONDS`` once the citizen wrote and
+    holds a resume code, else ``CITIZEN_RESUME_SECONDS``."""
+    if conversation.left_message:
+        return None
+    if conversation.resume_hash and conversation.last_seq > 0:
+        return now + timedelta(seconds=settings.CITIZEN_CODE_RESUME_SECONDS)
+    return now + timedelta(seconds=settings.CITIZEN_RESUME_SECONDS)
+
+
 def conversations_recount(conversation_ids: Iterable[int], *, now: datetime) -> list[int]:
     """Set each conversation's ``citizen_open_sockets`` to its lease count; start or stop
     the wait for the citizen's return. Call with the conversations locked.
@@ -136,10 +147,16 @@ def conversations_recount(conversation_ids: Iterable[int], *, now: datetime) -> 
         .values_list("conversation_id", "n")
     )
     gone: list[int] = []
-    due = now + timedelta(seconds=settings.CITIZEN_RESUME_SECONDS)
     for conversation in Conversation.objects.filter(pk__in=ids).only(
-        "pk", "status", "citizen_open_sockets", "resume_due_at"
+        "pk",
+        "status",
+        "citizen_open_sockets",
+        "resume_due_at",
+        "left_message",
+        "resume_hash",
+        "last_seq",
     ):
+        due = _citizen_return_due(conversation, now=now)
         count = counts.get(conversation.pk, 0)
         fields: dict[str, object] = {"citizen_open_sockets": count}
         if count > 0:

@@ -22,7 +22,7 @@ from advice.models import (
     TriageOverride,
 )
 from advice.prechat import clean_language
-from advice.selectors import is_supervisor
+from advice.selectors import is_supervisor, money_moving
 from core.errors import DomainError, ErrorCode
 from core.vocabulary import AuditAction, Category, StateReason, Urgency
 from triage.engine import assess
@@ -50,6 +50,7 @@ def conversation_triage(*, conversation: Conversation, publish: bool = True) -> 
         chosen_language=conversation.language if conversation.language_confirmed else "",
     )
     was_p1 = conversation.urgency == "P1"
+    was_moving = money_moving(conversation)
     changes: dict[str, object] = {"language": result.language, "triage_reasons": result.reasons}
     if not conversation.triage_overridden:
         changes.update(category=result.category, urgency=result.urgency)
@@ -78,7 +79,11 @@ def conversation_triage(*, conversation: Conversation, publish: bool = True) -> 
         publish_language_ask(conversation, candidates)
     if changed and publish:
         publish_queue_entry(conversation)
-    if {"category", "language"} & set(changed) or not texts:
+    if (
+        {"category", "language"} & set(changed)
+        or not texts
+        or money_moving(conversation) != was_moving
+    ):
         publish_suggestions(conversation)
     return bool(changed)
 

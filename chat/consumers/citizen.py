@@ -7,15 +7,15 @@ import time
 import weakref
 from typing import Any
 
-from django.conf import settings
+from django.utils import timezone
 
-from advice import selectors
+from advice import resume_words, selectors
 from advice.events import frames
 from advice.events.groups import CITIZEN_QUEUE_GROUP, conversation_group
 from advice.events.outbox import frame_event
 from advice.models import SenderKind
 from advice.prechat import language_from_accept_header
-from advice.services import conversations, messages, triage_apply
+from advice.services import conversations, messages, resume_codes, triage_apply
 from advice.services.leases import SocketRef
 from chat import bridge, heartbeat, inbound
 from chat.consumers.base import FrameConsumer, FrameHandler
@@ -72,6 +72,9 @@ class CitizenConsumer(FrameConsumer):
         return {
             "conversation.start": self.on_start,
             "conversation.resume": self.on_resume,
+            "conversation.resume_code": self.on_resume_code,
+            "resume_code.issue": self.on_issue_code,
+            "conversation.leave_message": self.on_leave_message,
             "message.send": self.on_message,
             "conversation.end": self.on_end,
             "typing": self.on_typing,
@@ -93,7 +96,8 @@ class CitizenConsumer(FrameConsumer):
         )
         if due is not None:
             # The fast path; the sweeper of any process runs the same due-time if we die.
-            bridge.later(settings.CITIZEN_RESUME_SECONDS, lambda: _expire(conversation_id))
+            delay = max(0.0, (due - timezone.now()).total_seconds())
+            bridge.later(delay, lambda: _expire(conversation_id))
 
     def _require_conversation(self) -> int:
         if self.conversation_id is None:
@@ -161,6 +165,47 @@ class CitizenConsumer(FrameConsumer):
         await self._join(conversation.pk)
         await self._replay(last_seq)
         await self._send_queue_position()
+
+    async def on_resume_code(self, frame: inbound.ConversationResumeCode) -> None:
+        if self.conversation_id is not None:
+            raise DomainError(
+                ErrorCode.ALREADY_STARTED, "This connection already has a conversation."
+            )
+        code = frame.code or ""
+        candidates = await bridge.call(
+            resume_codes.resume_code_lookup, code=code, address=self._client_address()
+        )
+        # The slow hash runs in a worker thread, not in the database thread every socket of
+        # this process shares.
+        candidate = await asyncio.to_thread(
+            resume_codes.resume_code_verify, code=code, candidates=candidates
+        )
+        resumed = await bridge.call(resume_codes.conversation_resume_with_code, candidate=candidate)
+        self.token = resumed.token
+        await self._join(resumed.conversation.pk)
+        await self.send_frame(
+            frames.conversation_resumed(
+                token=resumed.token, code=resume_words.code_normalise(code) or ""
+            )
+        )
+        await self._replay(frame.last_seq or 0)
+        await self._send_queue_position()
+
+    async def on_issue_code(self, frame: inbound.ResumeCodeIssue) -> None:
+        conversation_id = self._require_conversation()
+        issued = await asyncio.to_thread(resume_codes.resume_code_new)
+        await bridge.call(
+            resume_codes.resume_code_store, conversation_id=conversation_id, issued=issued
+        )
+        await self.send_frame(frames.resume_code(code=issued.code))
+
+    async def on_leave_message(self, frame: inbound.LeaveMessage) -> None:
+        conversation_id = self._require_conversation()
+        await bridge.call(resume_codes.conversation_leave_message, conversation_id=conversation_id)
+
+    def _client_address(self) -> str:
+        client = self.scope.get("client") or ("", 0)
+        return str(client[0])
 
     async def _replay(self, after_seq: int) -> None:
         conversation_id = self._require_conversation()

@@ -169,7 +169,9 @@ class OfficerConsumer(FrameConsumer):
         suggested = await bridge.call(selectors.suggestions_for, conversation=conversation)
         await self.send_frame(
             frames.suggestions(
-                [view.as_payload() for view in suggested], conversation_id=conversation_id
+                [view.as_payload() for view in suggested],
+                money_moving=selectors.money_moving(conversation),
+                conversation_id=conversation_id,
             )
         )
         await self.send_frame(

@@ -55,6 +55,7 @@ def server_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         # Conversations whose test has closed its browser leave the shared queue quickly, so
         # every test starts with an empty queue (see ``wait_for_empty_queue``).
         "CITIZEN_RESUME_SECONDS": "2",
+        "CITIZEN_CODE_RESUME_SECONDS": "3",
     }
     for name in ("DATABASE_URL", "REDIS_URL", "TEST_DB_SUFFIX", "STATIC_ROOT"):
         env.pop(name, None)

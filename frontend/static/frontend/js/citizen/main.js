@@ -9,7 +9,8 @@ import { MessageList } from "../common/messagelist.js";
 import { ReconnectingSocket, showConnectionState } from "../common/socket.js";
 import { readPrechat, watchDanger } from "./prechat.js";
 import { installQuickExit } from "./quickexit.js";
-import { loadChat, saveEnded, saveOutbox, saveToken, wipe } from "./store.js";
+import { showCode, wireCodeForm, wireLeaveMessage } from "./comeback.js";
+import { loadChat, saveCode, saveEnded, saveOutbox, saveToken, wipe } from "./store.js";
 import { downloadTranscript } from "./transcript.js";
 import { askLanguage, showQueuePosition, showSuggestions, showWaiting } from "./waiting.js";
 
@@ -26,6 +27,8 @@ const TYPING_SHOW_MS = 5000;
 const saved = loadChat();
 const chat = {
   token: saved ? saved.token : null,
+  code: saved && typeof saved.code === "string" ? saved.code : "",
+  resumeCode: "",
   outbox: saved && Array.isArray(saved.outbox) ? saved.outbox : [],
   startRequested: false,
   prechat: {},
@@ -56,9 +59,12 @@ const socket = new ReconnectingSocket(config.socket_path, {
   },
 });
 
+/** "ended" keeps the conversation readable above the ending (an answer left for a citizen
+ * who comes back with the code is read there). */
 function showView(name) {
   $("#start-view").hidden = name !== "start";
-  $("#chat-view").hidden = name !== "chat";
+  $("#chat-view").hidden = name === "start";
+  $("#chat-view").classList.toggle("ended", name === "ended");
   $("#ended-view").hidden = name !== "ended";
 }
 
@@ -66,6 +72,8 @@ function onOpen() {
   chat.ready = false;
   if (chat.token) {
     socket.send({ type: "conversation.resume", token: chat.token, last_seq: messages.lastSeq });
+  } else if (chat.resumeCode) {
+    socket.send({ type: "conversation.resume_code", code: chat.resumeCode, last_seq: 0 });
   } else if (chat.startRequested) {
     const frame = { type: "conversation.start", prechat: chat.prechat };
     if (config.chosen_language) frame.language = config.chosen_language;
@@ -79,6 +87,12 @@ function dispatch(frame) {
   switch (frame.type) {
     case "conversation.started":
       onStarted(frame);
+      break;
+    case "conversation.resumed":
+      onResumedWithCode(frame);
+      break;
+    case "resume_code":
+      onCode(frame.code);
       break;
     case "conversation.state":
       onState(frame);
@@ -122,6 +136,22 @@ function onStarted(frame) {
   applyStatus(frame);
   chat.ready = true;
   flushOutbox();
+  socket.send({ type: "resume_code.issue" });
+}
+
+/** Resumed with a code in this tab: keep the fresh token and the code; the replay follows. */
+function onResumedWithCode(frame) {
+  chat.token = frame.token;
+  saveToken(frame.token);
+  onCode(frame.code || chat.resumeCode);
+  chat.resumeCode = "";
+  $("#code-input").value = "";
+}
+
+function onCode(code) {
+  chat.code = code;
+  saveCode(code);
+  showCode(code);
 }
 
 function applyStatus(frame) {
@@ -152,6 +182,10 @@ function onState(frame) {
       : t("transferred_queue");
   } else if (frame.reason === "referred") {
     notice = t("referred");
+  } else if (frame.reason === "message_left") {
+    notice = t("message_left");
+    $("#message-left").hidden = false;
+    $("#nobody-on-duty").hidden = true;
   }
   if (notice) {
     messages.addNotice(notice);
@@ -197,6 +231,18 @@ function onError(frame) {
     const reasonKey = PERMANENT_ERRORS[frame.code];
     messages.setState(frame.ref, "failed", reasonKey ? t(reasonKey) : frame.message);
     removeFromOutbox(frame.ref, "citizen");
+    return;
+  }
+  if (frame.code === "invalid_code" || frame.code === "too_many_attempts") {
+    // The socket stays open and attached to nothing: the citizen may try again.
+    chat.resumeCode = "";
+    const text = t(frame.code === "invalid_code" ? "code_invalid" : "code_too_many");
+    $("#code-error").textContent = text;
+    $("#code-input").focus();
+    return;
+  }
+  if (frame.code === "text_empty" && !$("#nobody-on-duty").hidden) {
+    $("#leave-error").textContent = t("leave_write_first");
     return;
   }
   if (frame.code === "invalid_token") {
@@ -376,10 +422,24 @@ wireStart();
 wireComposer();
 wireEnding();
 wireLanguageForm();
+wireCodeForm((code) => {
+  chat.resumeCode = code;
+  if (socket.isOpen) onOpen();
+  else socket.connect();
+});
+wireLeaveMessage(() => {
+  $("#leave-error").textContent = "";
+  if (!messages.entries().some((entry) => entry.sender === "citizen")) {
+    $("#leave-error").textContent = t("leave_write_first");
+    return;
+  }
+  socket.send({ type: "conversation.leave_message" });
+});
 
 if (chat.token) {
   // A reload inside a chat: show it again, resend what was not acknowledged.
   showView(saved.ended ? "ended" : "chat");
+  if (chat.code) showCode(chat.code);
   for (const item of chat.outbox) messages.addPending(item.client_id, item.text, "queued");
   socket.connect();
 } else {

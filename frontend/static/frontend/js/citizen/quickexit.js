@@ -17,7 +17,11 @@ export function installQuickExit({ button, exitUrl, beforeExit }) {
       location.replace(exitUrl);
     }
   };
-  button.addEventListener("click", leave);
+  button.addEventListener("click", (event) => {
+    // On the self-help pages the button is a link: replace the page instead of following it.
+    event.preventDefault();
+    leave();
+  });
   let lastEsc = 0;
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Escape") return;

@@ -18,7 +18,7 @@ function write(data) {
   }
 }
 
-/** The saved chat `{token, outbox, ended}` or null when this tab has none. */
+/** The saved chat `{token, outbox, ended, code}` or null when this tab has none. */
 export function loadChat() {
   const data = read();
   return data && typeof data.token === "string" ? data : null;
@@ -32,6 +32,12 @@ export function saveToken(token) {
 export function saveOutbox(outbox) {
   const data = read();
   if (data) write({ ...data, outbox });
+}
+
+/** The resume code, so the page can show it again at any time. */
+export function saveCode(code) {
+  const data = read();
+  if (data) write({ ...data, code });
 }
 
 export function saveEnded(ended) {

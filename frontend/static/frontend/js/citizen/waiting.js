@@ -24,7 +24,8 @@ export function showQueuePosition(frame) {
   const nobody = $("#nobody-on-duty");
   if (typeof frame.officers_on_duty === "number") {
     onDuty.textContent = t("queue_on_duty", { count: formatNumber(frame.officers_on_duty) });
-    nobody.hidden = frame.officers_on_duty > 0;
+    // Once the message is left, the notice saying so replaces the nobody-on-duty help.
+    nobody.hidden = frame.officers_on_duty > 0 || !$("#message-left").hidden;
   } else {
     onDuty.textContent = "";
     nobody.hidden = true;
@@ -35,13 +36,18 @@ export function showQueuePosition(frame) {
 export function showSuggestions(frame) {
   const list = $("#suggestion-list");
   const articles = Array.isArray(frame.articles) ? frame.articles : [];
+  // Money left minutes or hours ago: the bank may still stop it, so the first article
+  // (stopping a transfer, with the bank emergency numbers) is open at once.
+  const moving = frame.money_moving === true;
+  $("#suggestions-heading").textContent = moving ? t("money_moving_heading") : t("suggestions_heading");
+  $("#suggestions").classList.toggle("urgent", moving);
   list.replaceChildren(
-    ...articles.map((article) => {
+    ...articles.map((article, index) => {
       const body = el("div", { class: "article-body" });
       body.append(articleFragment(article.html));
       return el(
         "details",
-        { lang: article.language || null, "data-slug": article.slug },
+        { lang: article.language || null, "data-slug": article.slug, open: moving && index === 0 },
         el("summary", { dir: "auto" }, article.title || ""),
         article.summary ? el("p", { class: "summary-text", dir: "auto" }, article.summary) : null,
         body,

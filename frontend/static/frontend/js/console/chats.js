@@ -151,7 +151,8 @@ export class Chat {
       urgency ? el("span", { class: `badge urgency-${c.urgency}` }, urgency) : "",
       c.category ? el("span", { class: "badge" }, categoryLabel(c.category)) : "",
       c.language ? el("span", { class: "badge", lang: c.language }, languageLabel(c.language)) : "",
-      "citizen_online" in c ? el("span", { class: "badge" }, c.citizen_online ? `● ${t("citizen_online")}` : `○ ${t("citizen_offline")}`) : "",
+      "citizen_online" in c ? el("span", { class: "badge" }, c.citizen_online ? `● ${t("citizen_online")}` : `○ ${t("citizen_away")}`) : "",
+      c.left_message ? el("span", { class: "badge" }, t("left_message")) : "",
     );
     const answers = this.panel.querySelector(".prechat-answers");
     const prechat = c.prechat || {};

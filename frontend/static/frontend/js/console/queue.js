@@ -1,4 +1,5 @@
 // The live queue: cards in the server's order, waiting times ticking, one "Take" per card.
+// Messages left while nobody was on duty are listed apart, under "Messages left".
 
 import { $, el } from "../common/dom.js";
 import { formatDuration, formatNumber, t } from "../common/i18n.js";
@@ -8,6 +9,7 @@ import { config } from "../common/config.js";
 export class Queue {
   constructor({ onClaim }) {
     this.list = $("#queue-list");
+    this.leftList = $("#left-list");
     this.entries = [];
     this.onClaim = onClaim;
     setInterval(() => this.tick(), 15000);
@@ -60,8 +62,9 @@ export class Queue {
     this.render();
   }
 
+  /** The first conversation with a citizen waiting live (left messages come after). */
   first() {
-    return this.entries[0] || null;
+    return this.entries.find((e) => !e.left_message) || this.entries[0] || null;
   }
 
   has(conversationId) {
@@ -69,7 +72,8 @@ export class Queue {
   }
 
   focusCard(conversationId) {
-    const button = this.list.querySelector(`[data-conversation-id="${conversationId}"] button`);
+    const selector = `[data-conversation-id="${conversationId}"] button`;
+    const button = this.list.querySelector(selector) || this.leftList.querySelector(selector);
     if (button) button.focus();
   }
 
@@ -78,15 +82,20 @@ export class Queue {
   }
 
   tick() {
-    for (const node of this.list.querySelectorAll("[data-queued-at]")) {
+    for (const node of document.querySelectorAll(".queue [data-queued-at]")) {
       node.textContent = t("waiting_for", { duration: formatDuration((Date.now() - Date.parse(node.dataset.queuedAt)) / 1000, "short") });
     }
   }
 
   render() {
-    this.list.replaceChildren(...this.entries.map((entry) => this.card(entry)));
-    $("#queue-empty").hidden = this.entries.length > 0;
-    $("#queue-count").textContent = `(${formatNumber(this.entries.length)})`;
+    const live = this.entries.filter((e) => !e.left_message);
+    const left = this.entries.filter((e) => e.left_message);
+    this.list.replaceChildren(...live.map((entry) => this.card(entry)));
+    this.leftList.replaceChildren(...left.map((entry) => this.card(entry)));
+    $("#queue-empty").hidden = live.length > 0;
+    $("#queue-count").textContent = `(${formatNumber(live.length)})`;
+    $("#left-empty").hidden = left.length > 0;
+    $("#left-count").textContent = `(${formatNumber(left.length)})`;
   }
 
   card(entry) {
@@ -118,6 +127,7 @@ export class Queue {
         languageBadge,
         entry.requeued ? el("span", { class: "badge" }, t("requeued")) : null,
         entry.for_my_unit ? el("span", { class: "badge" }, t("for_my_unit")) : null,
+        entry.citizen_online === false ? el("span", { class: "badge away" }, `○ ${t("citizen_away_short")}`) : null,
       ),
       prechat.under_18 ? el("p", { class: "hint" }, `${t("prechat_under_18")}: ${t("yes")}`) : null,
       entry.preview ? el("p", { class: "preview", dir: "auto" }, entry.preview) : null,
