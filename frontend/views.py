@@ -28,20 +28,22 @@ from cases.models import ReferralReason
 from chat.routing import CITIZEN_SOCKET_PATH, OFFICER_SOCKET_PATH, SUPERVISOR_SOCKET_PATH
 from core.vocabulary import Category
 from frontend import ui_text
+from knowledge_base.languages import normalise_language
 
 
 def citizen_language(request: HttpRequest) -> tuple[str, bool]:
     """The interface language of the citizen page and whether the citizen chose it.
 
     ``?lang=`` (one of ``UI_LANGUAGES``) is an explicit choice; otherwise the first interface
-    language in ``Accept-Language``; otherwise ``LANGUAGE_CODE``.
+    language in ``Accept-Language`` (Norwegian ``no``/``nn`` count as ``nb``); otherwise
+    ``LANGUAGE_CODE``.
     """
     chosen = request.GET.get("lang", "")
     if chosen in settings.UI_LANGUAGES:
         return chosen, True
     header = request.headers.get("accept-language", "")
     for tag, _quality in parse_accept_lang_header(header):
-        code = tag.lower().split("-")[0]
+        code = normalise_language(tag)
         if code in settings.UI_LANGUAGES:
             return code, False
     return settings.LANGUAGE_CODE, False

@@ -105,7 +105,7 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description=_("missing UI languages"))
     def missing_ui_languages(self, obj: Article) -> str:
         present = {t.language for t in obj.translations.all()}
-        return " ".join(code for code in settings.UI_LANGUAGES if code not in present) or "—"
+        return " ".join(c for c in settings.ARTICLE_LANGUAGES if c not in present) or "—"
 
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
         if not change and obj.author is None and request.user.is_authenticated:
@@ -150,7 +150,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     {
                         "code": code,
                         "present": code in row.present,
-                        "required": code in settings.UI_LANGUAGES,
+                        "required": code in settings.ARTICLE_LANGUAGES,
                         "add_url": f"{add_url}?article={row.article_id}&language={code}",
                     }
                 )
@@ -160,7 +160,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "title": _("Translation completeness"),
             "opts": self.model._meta,
             "languages": settings.LANGUAGES,
-            "ui_languages": settings.UI_LANGUAGES,
+            "ui_languages": settings.ARTICLE_LANGUAGES,
             "rows": rows,
             "incomplete": incomplete,
         }

@@ -265,7 +265,8 @@ def canned_replies(*, language: str) -> list[CannedReplyView]:
 
 @dataclass(frozen=True)
 class CompletenessRow:
-    """Which languages an article has; ``missing_ui`` lists UI languages it lacks."""
+    """Which languages an article has; ``missing_ui`` lists required article languages
+    (``ARTICLE_LANGUAGES``) it lacks."""
 
     article_id: int
     slug: str
@@ -288,7 +289,9 @@ def translation_completeness() -> list[CompletenessRow]:
                 slug=article.slug,
                 published=article.published,
                 present=frozenset(languages),
-                missing_ui=tuple(code for code in settings.UI_LANGUAGES if code not in languages),
+                missing_ui=tuple(
+                    code for code in settings.ARTICLE_LANGUAGES if code not in languages
+                ),
             )
         )
     return rows

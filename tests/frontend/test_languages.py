@@ -14,6 +14,10 @@ START_CHAT = {
     "en": "Start chat",
     "uk": "Почати чат",
     "de": "Chat starten",
+    "sk": "Začať chat",
+    "lt": "Pradėti pokalbį",
+    "nb": "Start chat",
+    "ru": "Начать чат",
 }
 
 
@@ -40,5 +44,12 @@ def test_unknown_language_falls_back_to_english(client: Client):
 
 
 def test_a_language_without_ui_uses_the_next_one_the_browser_lists(client: Client):
-    response = client.get("/", HTTP_ACCEPT_LANGUAGE="sk, cs;q=0.8, en;q=0.5")
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="fr, cs;q=0.8, en;q=0.5")
     assert '<html lang="cs"' in response.content.decode()
+
+
+@pytest.mark.parametrize("header", ["no", "nn-NO, en;q=0.5", "nb-NO"])
+def test_norwegian_browsers_get_bokmal(client: Client, header: str):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE=header)
+    assert '<html lang="nb"' in response.content.decode()
+    assert response["Content-Language"] == "nb"

@@ -80,11 +80,11 @@ def test_command_is_what_make_run_calls_and_is_idempotent(seed_copy):
     assert Translation.objects.filter(rendered_html="").count() == 0
 
 
-def test_shipped_seed_covers_every_category_in_every_interface_language(seeded):
+def test_shipped_seed_covers_every_category_in_every_article_language(seeded):
     assert Article.objects.count() >= 15
     for article in Article.objects.all():
         languages = set(article.translations.values_list("language", flat=True))
-        assert set(settings.UI_LANGUAGES) <= languages, article.slug
+        assert set(settings.ARTICLE_LANGUAGES) <= languages, article.slug
     for category in CATEGORIES:
         kinds = {
             article.kind for article in Article.objects.all() if category in article.categories
