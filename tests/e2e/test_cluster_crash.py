@@ -101,9 +101,11 @@ def cluster_env(tmp_path_factory) -> Iterator[tuple[dict[str, str], Database]]:
 
 def start_daphne(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
+    # Each process accepts websockets from the exact origin it is served on.
+    origin = {"PORT": str(port), "WEBSOCKET_ALLOWED_ORIGINS": f"http://127.0.0.1:{port}"}
     process = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), ASGI_APP],
-        env=env,
+        env={**env, **origin},
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
