@@ -93,6 +93,17 @@ LEAVES_STAFF = frozenset(
 )
 
 
+class SessionEndReason(StrEnum):
+    """Why an open staff socket was closed with 4401 (``session.revoked``)."""
+
+    LOGGED_OUT = "logged_out"
+    EXPIRED = "expired"
+    ACCOUNT_DISABLED = "account_disabled"
+    ROLE_REMOVED = "role_removed"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a reason code, not a secret
+    DEVICE_REVOKED = "device_revoked"
+
+
 class AuditAction(StrEnum):
     """Every action the audit trail records (``AuditEvent.action``)."""
 

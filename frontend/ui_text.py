@@ -123,6 +123,20 @@ def common_strings() -> dict[str, str]:
     }
 
 
+def staff_session_strings() -> dict[str, str]:
+    """Why a console's login ended (``session.revoked`` reasons, ``docs/protocol.md``)."""
+    return {
+        "session_logged_out": _("You were logged out. Please log in again."),
+        "session_expired": _("Your session expired. Please log in again."),
+        "session_account_disabled": _("Your account has been disabled."),
+        "session_role_removed": _("Your account no longer has access to this page."),
+        "session_password_changed": _("Your password was changed. Please log in again."),
+        "session_device_revoked": _(
+            "Your authenticator app was removed. Please log in again and set it up."
+        ),
+    }
+
+
 def citizen_strings() -> dict[str, str]:
     return {
         **common_strings(),
@@ -165,6 +179,7 @@ def citizen_strings() -> dict[str, str]:
 def console_strings() -> dict[str, str]:
     return {
         **common_strings(),
+        **staff_session_strings(),
         "on_duty": _("On duty"),
         "off_duty": _("Off duty"),
         "take": _("Take"),
@@ -226,6 +241,7 @@ def breakdown_labels() -> dict[str, str]:
 def supervisor_strings() -> dict[str, str]:
     return {
         **common_strings(),
+        **staff_session_strings(),
         "updated_at": _("Updated %(time)s"),
         "no_data": _("no data"),
         "p1_alert": _("Critical conversation waiting: %(category)s, %(language)s."),

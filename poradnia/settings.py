@@ -267,6 +267,8 @@ MESSAGE_MAX_CHARS = 4000
 # `manage.py apply_retention` (case records keep their own frozen transcript).
 RETENTION_DAYS = _env_int("RETENTION_DAYS", 180)
 FRAME_MAX_BYTES = 32 * 1024
+# How often each server process checks that the logins behind its open staff sockets hold.
+STAFF_SESSION_CHECK_SECONDS = float(os.environ.get("STAFF_SESSION_CHECK_SECONDS", "2"))
 
 LOGGING = {
     "version": 1,
