@@ -73,6 +73,7 @@ class StateReason(StrEnum):
     REFERRED = "referred"
     ENDED_BY_CITIZEN = "ended_by_citizen"
     ENDED_BY_OFFICER = "ended_by_officer"
+    CITIZEN_LEFT = "citizen_left"  # quick exit: the citizen left and the token is revoked
     # queue.removed only
     CLAIMED = "claimed"
     ABANDONED = "abandoned"
@@ -86,6 +87,7 @@ LEAVES_STAFF = frozenset(
     {
         StateReason.ENDED_BY_OFFICER,
         StateReason.ENDED_BY_CITIZEN,
+        StateReason.CITIZEN_LEFT,
         StateReason.TRANSFERRED,
         StateReason.REFERRED,
         StateReason.OFFICER_DISCONNECTED,

@@ -199,6 +199,10 @@ def console_strings() -> dict[str, str]:
         "citizen_offline": _("Citizen offline"),
         "citizen_typing": _("The citizen is typing…"),
         "ended": _("This conversation has ended."),
+        "citizen_left": _(
+            "The citizen left with the quick exit. The conversation has ended and cannot be "
+            "reopened by them."
+        ),
         "close_tab": _("Close tab"),
         "claimed_elsewhere": _("Another officer took this conversation first."),
         "note_added": _("Note added."),

@@ -61,7 +61,6 @@ def shared_estimates() -> SharedEstimates:
 
 class CitizenConsumer(FrameConsumer):
     conversation_id: int | None = None
-    token: str = ""
     last_sent_seq: int = 0
     position_pending: bool = False
     closed: bool = False
@@ -73,6 +72,7 @@ class CitizenConsumer(FrameConsumer):
             "conversation.resume": self.on_resume,
             "message.send": self.on_message,
             "conversation.end": self.on_end,
+            "conversation.leave": self.on_leave,
             "typing": self.on_typing,
             "rating.submit": self.on_rating,
             "conversation.set_language": self.on_set_language,
@@ -128,7 +128,6 @@ class CitizenConsumer(FrameConsumer):
         async def joined(started: conversations.StartedConversation) -> None:
             # The token frame goes first; the start's own events (suggestions) follow it.
             await self._join(started.conversation.pk)
-            self.token = started.token
             await self.send_frame(
                 frames.conversation_started(token=started.token, conversation=started.conversation)
             )
@@ -150,7 +149,6 @@ class CitizenConsumer(FrameConsumer):
         token = frame.token or ""
         last_seq = frame.last_seq or 0
         conversation = await bridge.call(conversations.conversation_resume, token=token)
-        self.token = token
         # Join first, then read: a message committed in between arrives both ways and the
         # sequence check in ``chat_frame`` drops the second copy.
         await self._join(conversation.pk)
@@ -228,6 +226,11 @@ class CitizenConsumer(FrameConsumer):
             conversations.conversation_close, conversation_id=conversation_id, by="citizen"
         )
 
+    async def on_leave(self, frame: inbound.ConversationLeave) -> None:
+        conversation_id = self._require_conversation()
+        await bridge.call(conversations.conversation_leave, conversation_id=conversation_id)
+        await self.close(code=1000)
+
     async def on_typing(self, frame: inbound.CitizenTyping) -> None:
         conversation_id = self._require_conversation()
         await self.channel_layer.group_send(
@@ -236,10 +239,10 @@ class CitizenConsumer(FrameConsumer):
         )
 
     async def on_rating(self, frame: inbound.RatingSubmit) -> None:
-        self._require_conversation()
+        conversation_id = self._require_conversation()
         await bridge.call(
             conversations.conversation_rate,
-            token=self.token,
+            conversation_id=conversation_id,
             score=frame.score,
             comment=frame.comment or "",
         )

@@ -275,6 +275,9 @@ function showEnded(frame) {
   else if (frame.reason === "ended_by_officer") reason = t("ended_by_officer");
   $("#ended-reason").textContent = reason;
   $("#rating-form").hidden = frame.status !== "closed" || $("#rating-thanks").textContent !== "";
+  // The transcript is built from the messages this page holds; the token is revoked on the
+  // server now, so a reloaded page has none to offer.
+  for (const button of $$("#ended-view .download-transcript")) button.hidden = messages.entries().length === 0;
   showView("ended");
   if (!alreadyShown) {
     announce(reason);
@@ -342,6 +345,8 @@ function wireEnding() {
     $("#end-chat").focus();
   });
   $("#confirm-end-yes").addEventListener("click", () => {
+    // Ending revokes the conversation's token: the download offered beside this button is
+    // the last chance to keep a copy once the page is closed.
     confirmBox.hidden = true;
     socket.send({ type: "conversation.end" });
   });
@@ -371,7 +376,21 @@ function wireLanguageForm() {
   });
 }
 
-installQuickExit({ button: $("#quick-exit"), exitUrl: config.exit_url, beforeExit: () => socket.stop() });
+/**
+ * Quick exit ends the conversation on the server too, so its token can never reopen it:
+ * `conversation.leave` over the open socket, and a beacon that survives the navigation.
+ */
+function leaveForGood() {
+  if (chat.token) {
+    socket.send({ type: "conversation.leave" });
+    if (navigator.sendBeacon && config.leave_url) {
+      navigator.sendBeacon(config.leave_url, new URLSearchParams({ token: chat.token }));
+    }
+  }
+  socket.stop();
+}
+
+installQuickExit({ button: $("#quick-exit"), exitUrl: config.exit_url, beforeExit: leaveForGood });
 wireStart();
 wireComposer();
 wireEnding();
