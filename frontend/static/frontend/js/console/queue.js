@@ -1,5 +1,6 @@
 // The live queue: cards in the server's order, waiting times ticking, one "Take" per card.
 
+import { markBidiControls } from "../common/bidi.js";
 import { $, el } from "../common/dom.js";
 import { formatDuration, formatNumber, t } from "../common/i18n.js";
 import { categoryLabel, languageLabel } from "./alerts.js";
@@ -120,7 +121,7 @@ export class Queue {
         entry.for_my_unit ? el("span", { class: "badge" }, t("for_my_unit")) : null,
       ),
       prechat.under_18 ? el("p", { class: "hint" }, `${t("prechat_under_18")}: ${t("yes")}`) : null,
-      entry.preview ? el("p", { class: "preview", dir: "auto" }, entry.preview) : null,
+      entry.preview ? el("p", { class: "preview", dir: "auto" }, markBidiControls(entry.preview)) : null,
       reasons.length
         ? el("ul", { class: "reasons", "aria-label": t("reasons") }, ...reasons.map((r) => el("li", {}, r)))
         : null,
