@@ -14,7 +14,7 @@ from daphne.cli import CommandLineInterface
 from daphne.server import Server
 
 
-class ClosingServer(Server):  # type: ignore[misc]
+class ClosingServer(Server):
     """Daphne's server with ``failByDrop`` off on its websocket factory."""
 
     @property
@@ -28,7 +28,7 @@ class ClosingServer(Server):  # type: ignore[misc]
         self._ws_factory = factory
 
 
-class ServeCommand(CommandLineInterface):  # type: ignore[misc]
+class ServeCommand(CommandLineInterface):
     server_class = ClosingServer
 
 
