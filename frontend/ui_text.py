@@ -160,6 +160,10 @@ def citizen_strings() -> dict[str, str]:
         "ended_by_officer": _("The adviser ended the conversation."),
         "ended_unanswered": _("You left before an adviser answered."),
         "ended_generic": _("The conversation has ended."),
+        "start_wait": _(
+            "Many conversations were started from your network in the last few minutes. "
+            "Please wait a few minutes and try again. If you are in danger, call 112 now."
+        ),
         "resume_failed": _(
             "Your previous conversation is no longer available. You can start a new one."
         ),

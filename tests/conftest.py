@@ -51,6 +51,12 @@ def _fresh_channel_layer() -> Any:
     channel_layers.backends.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_limits(settings: Any) -> None:
+    """Each test counts abuse limits afresh (on locmem and on a shared Redis alike)."""
+    settings.LIMITS_NAMESPACE = f"test-{uuid.uuid4().hex}"
+
+
 @pytest.fixture
 def unit(db: None) -> Unit:
     return Unit.objects.create(

@@ -37,13 +37,15 @@ class FrameConsumer(AsyncWebsocketConsumer):
     """Subclasses map frame types to handlers in :meth:`frame_handlers`.
 
     Each socket may send ``RATE_BURST`` frames at once and ``RATE_PER_SECOND`` on average;
-    frames beyond that are refused with ``rate_limited`` (a token bucket).
+    frames beyond that are refused with ``rate_limited`` (a token bucket), and the
+    ``LIMIT_RATE_STRIKES``-th refusal closes the socket with 1008 (policy violation).
     """
 
     RATE_PER_SECOND = 10.0
     RATE_BURST = 30.0
     _tokens: float = RATE_BURST
     _tokens_at: float = 0.0
+    _strikes: int = 0
 
     def _allow_frame(self) -> bool:
         now = time.monotonic()
@@ -72,6 +74,10 @@ class FrameConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if not self._allow_frame():
+            self._strikes += 1
+            if self._strikes >= settings.LIMIT_RATE_STRIKES:
+                await self.close(code=1008)
+                return
             await self.send_error(ErrorCode.RATE_LIMITED, "Too many frames; slow down.")
             return
         if text_data is None:

@@ -17,7 +17,7 @@ from advice.events.outbox import frame_event
 from advice.models import SenderKind
 from advice.prechat import language_from_accept_header
 from advice.services import conversations, messages, triage_apply
-from chat import bridge, inbound
+from chat import bridge, inbound, limits
 from chat.consumers.base import FrameConsumer, FrameHandler
 from core.errors import DomainError, ErrorCode
 from core.vocabulary import StateReason
@@ -64,6 +64,9 @@ class CitizenConsumer(FrameConsumer):
     last_sent_seq: int = 0
     position_pending: bool = False
     closed: bool = False
+    limit_key: str = ""
+    counted: bool = False
+    silence_timer: asyncio.Task[None] | None = None
     frame_table = inbound.CITIZEN_FRAMES
 
     def frame_handlers(self) -> dict[str, FrameHandler]:
@@ -80,10 +83,36 @@ class CitizenConsumer(FrameConsumer):
         }
 
     async def connect(self) -> None:
+        self.limit_key = limits.address_key(limits.client_address(self.scope))
         await self.accept()
+        if not await limits.run(limits.socket_open, key=self.limit_key):
+            await self.send_error(
+                ErrorCode.RATE_LIMITED,
+                "Too many open connections from your network. Please wait and try again.",
+            )
+            await self.close(code=1008)
+            return
+        self.counted = True
+        self.silence_timer = asyncio.get_running_loop().create_task(self._close_if_silent())
+
+    async def _close_if_silent(self) -> None:
+        """A socket that never sends its first frame is dropped (slowloris)."""
+        await asyncio.sleep(settings.CITIZEN_FIRST_FRAME_SECONDS)
+        await self.close(code=1008)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.silence_timer is not None:
+            self.silence_timer.cancel()
+            self.silence_timer = None
+        await super().receive(text_data=text_data, bytes_data=bytes_data)
 
     async def disconnect(self, code: int) -> None:
         self.closed = True
+        if self.silence_timer is not None:
+            self.silence_timer.cancel()
+        if self.counted:
+            self.counted = False
+            await limits.run(limits.socket_closed, key=self.limit_key)
         conversation_id = self.conversation_id
         if conversation_id is None:
             return
@@ -118,6 +147,12 @@ class CitizenConsumer(FrameConsumer):
         if self.conversation_id is not None:
             raise DomainError(
                 ErrorCode.ALREADY_STARTED, "This connection already has a conversation."
+            )
+        if not await limits.run(limits.start_allowed, key=self.limit_key):
+            raise DomainError(
+                ErrorCode.RATE_LIMITED,
+                "Too many conversations were started from your network. "
+                "Please wait a few minutes and try again.",
             )
         language = frame.language or ""
         prechat = frame.prechat or {}

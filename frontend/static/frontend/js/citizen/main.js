@@ -199,6 +199,16 @@ function onError(frame) {
     removeFromOutbox(frame.ref, "citizen");
     return;
   }
+  if (frame.code === "rate_limited" && !chat.token && chat.startRequested) {
+    // Too many chats were started from this network: back to the form, in the page's language.
+    chat.startRequested = false;
+    showView("start");
+    const notice = t("start_wait");
+    const note = $("#emergency-note");
+    note.insertAdjacentElement("beforebegin", Object.assign(document.createElement("p"), { className: "notice", textContent: notice }));
+    announce(notice);
+    return;
+  }
   if (frame.code === "invalid_token") {
     chat.token = null;
     chat.outbox = [];
