@@ -39,4 +39,4 @@ RUN SECRET_KEY=build-only python manage.py compile_catalogues \
 USER poradnia
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec daphne -b 0.0.0.0 -p 8000 --proxy-headers poradnia.asgi:application"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec python -m poradnia.serve -b 0.0.0.0 -p 8000 --proxy-headers --websocket-max-message-size 65536 --websocket-max-frame-size 65536 --websocket_connect_timeout 10 poradnia.asgi:application"]

@@ -7,6 +7,11 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# Websocket limits (docs/security.md): larger messages close with 1009, invalid UTF-8 with
+# 1007 (poradnia.serve is Daphne sending close frames); a handshake not finished in 10 s is
+# dropped. The Dockerfile's CMD sets the same.
+DAPHNE_LIMITS := --websocket-max-message-size 65536 --websocket-max-frame-size 65536 \
+	--websocket_connect_timeout 10
 
 .PHONY: install run test lint test-embedded test-services
 
@@ -27,7 +32,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo_data
 	$(BIN)/python manage.py collectstatic --noinput -v 0
-	$(BIN)/daphne -b 127.0.0.1 -p $(PORT) poradnia.asgi:application
+	$(BIN)/python -m poradnia.serve -b 127.0.0.1 -p $(PORT) $(DAPHNE_LIMITS) poradnia.asgi:application
 
 lint: install
 	$(BIN)/ruff check .

@@ -77,6 +77,9 @@ def start(
     wait: float = 30.0,
 ) -> Server:
     """Start Daphne on 127.0.0.1:``port`` and return once it accepts connections."""
+    # Every simulated citizen connects from the one loopback address: the per-address abuse
+    # limits (docs/security.md) would refuse all but the first few.
+    env = {"LIMIT_OPEN_SOCKETS": "1000000", "LIMIT_STARTS": "1000000", **env}
     daphne_args = ["-b", "127.0.0.1", "-p", str(port), "poradnia.asgi:application"]
     if gc_out is not None:
         command = [sys.executable, "-m", "bench.load_probe", "--out", str(gc_out)]

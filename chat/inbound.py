@@ -22,6 +22,7 @@ from typing import Any, ClassVar, Union, get_args, get_origin, get_type_hints
 
 from advice.prechat import clean_language, clean_prechat
 from advice.text import clean_message_text
+from advice.tokens import TOKEN_MAX_CHARS
 from core.errors import DomainError, ErrorCode
 
 # Frames nested deeper than this are refused before parsing (a 10,000-level array would
@@ -66,7 +67,7 @@ class ConversationStart(ClientFrame):
 class ConversationResume(ClientFrame):
     TYPE = "conversation.resume"
     REQUIRED = ("token",)
-    token: str | None = _str(128)
+    token: str | None = _str(TOKEN_MAX_CHARS)
     last_seq: int | None = None
 
 
@@ -111,6 +112,11 @@ class CitizenTyping(ClientFrame):
 @dataclass(frozen=True)
 class ConversationEnd(ClientFrame):
     TYPE = "conversation.end"
+
+
+@dataclass(frozen=True)
+class ConversationLeave(ClientFrame):
+    TYPE = "conversation.leave"
 
 
 @dataclass(frozen=True)
@@ -249,6 +255,7 @@ CITIZEN_FRAMES: FrameTable = _table(
     SetLanguage,
     CitizenTyping,
     ConversationEnd,
+    ConversationLeave,
     RatingSubmit,
     Ping,
 )

@@ -74,6 +74,7 @@ class StateReason(StrEnum):
     ENDED_BY_CITIZEN = "ended_by_citizen"
     ENDED_BY_OFFICER = "ended_by_officer"
     MESSAGE_LEFT = "message_left"  # the citizen left a message and will come back with a code
+    CITIZEN_LEFT = "citizen_left"  # quick exit: the citizen left and the token is revoked
     # queue.removed only
     CLAIMED = "claimed"
     ABANDONED = "abandoned"
@@ -87,11 +88,23 @@ LEAVES_STAFF = frozenset(
     {
         StateReason.ENDED_BY_OFFICER,
         StateReason.ENDED_BY_CITIZEN,
+        StateReason.CITIZEN_LEFT,
         StateReason.TRANSFERRED,
         StateReason.REFERRED,
         StateReason.OFFICER_DISCONNECTED,
     }
 )
+
+
+class SessionEndReason(StrEnum):
+    """Why an open staff socket was closed with 4401 (``session.revoked``)."""
+
+    LOGGED_OUT = "logged_out"
+    EXPIRED = "expired"
+    ACCOUNT_DISABLED = "account_disabled"
+    ROLE_REMOVED = "role_removed"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a reason code, not a secret
+    DEVICE_REVOKED = "device_revoked"
 
 
 class AuditAction(StrEnum):

@@ -131,6 +131,20 @@ def code_hours() -> int:
     return max(1, math.ceil(settings.CITIZEN_CODE_RESUME_SECONDS / 3600))
 
 
+def staff_session_strings() -> dict[str, str]:
+    """Why a console's login ended (``session.revoked`` reasons, ``docs/protocol.md``)."""
+    return {
+        "session_logged_out": _("You were logged out. Please log in again."),
+        "session_expired": _("Your session expired. Please log in again."),
+        "session_account_disabled": _("Your account has been disabled."),
+        "session_role_removed": _("Your account no longer has access to this page."),
+        "session_password_changed": _("Your password was changed. Please log in again."),
+        "session_device_revoked": _(
+            "Your authenticator app was removed. Please log in again and set it up."
+        ),
+    }
+
+
 def citizen_strings() -> dict[str, str]:
     code_minutes = max(1, settings.RESUME_CODE_WINDOW_SECONDS // 60)
     return {
@@ -155,6 +169,10 @@ def citizen_strings() -> dict[str, str]:
         "ended_by_officer": _("The adviser ended the conversation."),
         "ended_unanswered": _("You left before an adviser answered."),
         "ended_generic": _("The conversation has ended."),
+        "start_wait": _(
+            "Many conversations were started from your network in the last few minutes. "
+            "Please wait a few minutes and try again. If you are in danger, call 112 now."
+        ),
         "resume_failed": _(
             "Your previous conversation is no longer available. You can start a new one."
         ),
@@ -187,6 +205,7 @@ def citizen_strings() -> dict[str, str]:
 def console_strings() -> dict[str, str]:
     return {
         **common_strings(),
+        **staff_session_strings(),
         "on_duty": _("On duty"),
         "off_duty": _("Off duty"),
         "take": _("Take"),
@@ -209,6 +228,10 @@ def console_strings() -> dict[str, str]:
         "left_message": _("Message left"),
         "citizen_typing": _("The citizen is typing…"),
         "ended": _("This conversation has ended."),
+        "citizen_left": _(
+            "The citizen left with the quick exit. The conversation has ended and cannot be "
+            "reopened by them."
+        ),
         "close_tab": _("Close tab"),
         "claimed_elsewhere": _("Another officer took this conversation first."),
         "note_added": _("Note added."),
@@ -251,6 +274,7 @@ def breakdown_labels() -> dict[str, str]:
 def supervisor_strings() -> dict[str, str]:
     return {
         **common_strings(),
+        **staff_session_strings(),
         "updated_at": _("Updated %(time)s"),
         "no_data": _("no data"),
         "p1_alert": _("Critical conversation waiting: %(category)s, %(language)s."),

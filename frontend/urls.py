@@ -10,6 +10,7 @@ app_name = "frontend"
 urlpatterns = [
     path("", views.citizen_page, name="citizen"),
     path("weather/", views.neutral_page, name="neutral"),
+    path("leave/", views.citizen_leave, name="leave"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("console/", views.console_page, name="console"),
     path("console/login/", two_factor.StaffLoginView.as_view(), name="login"),

@@ -6,6 +6,8 @@ CSRF token, and their language comes from ``?lang=`` or ``Accept-Language`` only
 
 from __future__ import annotations
 
+import contextlib
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, QueryDict
 from django.middleware.csrf import get_token
@@ -15,7 +17,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 
 from advice import http
 from advice.selectors import (
@@ -24,8 +27,11 @@ from advice.selectors import (
     staff_directory,
     units_all,
 )
+from advice.services.conversations import conversation_leave
+from advice.tokens import TOKEN_MAX_CHARS
 from cases.models import ReferralReason
 from chat.routing import CITIZEN_SOCKET_PATH, OFFICER_SOCKET_PATH, SUPERVISOR_SOCKET_PATH
+from core.errors import DomainError
 from core.vocabulary import Category
 from frontend import ui_text
 from knowledge_base.languages import normalise_language
@@ -67,6 +73,7 @@ def citizen_page(request: HttpRequest) -> HttpResponse:
             "config": {
                 "socket_path": CITIZEN_SOCKET_PATH,
                 "exit_url": reverse("frontend:neutral"),
+                "leave_url": reverse("frontend:leave"),
                 "help_url": reverse("knowledge_base:index"),
                 "chosen_language": language if chosen else "",
                 "language_names": ui_text.language_names(),
@@ -77,6 +84,22 @@ def citizen_page(request: HttpRequest) -> HttpResponse:
     response.headers["Cache-Control"] = "no-store"
     patch_vary_headers(response, ["Accept-Language"])
     return response
+
+
+@csrf_exempt
+@require_POST
+def citizen_leave(request: HttpRequest) -> HttpResponse:
+    """Quick exit's beacon: revoke the conversation of the token in the body and end it.
+
+    Exempt from CSRF because the only thing it accepts is the conversation's own token (a
+    forged request would have to know it). Answers 204 whether or not the token matched, so
+    it tells nobody which tokens exist.
+    """
+    token = request.POST.get("token", "")
+    if 0 < len(token) <= TOKEN_MAX_CHARS:
+        with contextlib.suppress(DomainError):
+            conversation_leave(token=token)
+    return HttpResponse(status=204)
 
 
 @require_safe

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from advice.models import Unit
+from advice.text import without_invisible_format
 from core.errors import DomainError, ErrorCode
 from knowledge_base import text
 from knowledge_base.bank_lines import STOP_TRANSFER_SLUG, bank_lines_html
@@ -195,7 +196,9 @@ def articles_suggest(
 
 def articles_search(*, query: str, language: str, limit: int = 10) -> list[ArticleView]:
     """Published articles matching ``query`` (words in any language), best first, shown in
-    ``language`` with fallback. An empty query lists articles in their usual order."""
+    ``language`` with fallback. An empty query lists articles in their usual order.
+    Invisible formatting characters in the query are ignored."""
+    query = without_invisible_format(query)
     if not query.strip():
         ids = list(Article.objects.filter(published=True).values_list("id", flat=True))
         return _views(ids, language)[: max(0, limit)]

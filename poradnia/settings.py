@@ -169,6 +169,16 @@ def _databases() -> dict[str, Any]:
 DATABASES = _databases()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The abuse limits (chat/limits.py) count in this cache: Redis when configured, so every
+# server process sees the same counts; otherwise this process's memory.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 
 def _channel_layers() -> dict[str, Any]:
     if REDIS_URL:
@@ -362,6 +372,18 @@ MESSAGE_MAX_CHARS = 4000
 # `manage.py apply_retention` (case records keep their own frozen transcript).
 RETENTION_DAYS = _env_int("RETENTION_DAYS", 180)
 FRAME_MAX_BYTES = 32 * 1024
+# Abuse limits per client address (docs/security.md, chat/limits.py).
+LIMIT_OPEN_SOCKETS = _env_int("LIMIT_OPEN_SOCKETS", 20)
+# Part of every limit's cache key: deployments sharing one Redis keep separate counts.
+LIMITS_NAMESPACE = os.environ.get("LIMITS_NAMESPACE", "poradnia")
+LIMIT_STARTS = _env_int("LIMIT_STARTS", 5)
+LIMIT_STARTS_WINDOW_SECONDS = _env_int("LIMIT_STARTS_WINDOW_SECONDS", 600)
+# Frames refused for the rate on one socket before it is closed with 1008.
+LIMIT_RATE_STRIKES = _env_int("LIMIT_RATE_STRIKES", 20)
+# A citizen socket that sends nothing for this long after connecting is closed.
+CITIZEN_FIRST_FRAME_SECONDS = float(os.environ.get("CITIZEN_FIRST_FRAME_SECONDS", "10"))
+# How often each server process checks that the logins behind its open staff sockets hold.
+STAFF_SESSION_CHECK_SECONDS = float(os.environ.get("STAFF_SESSION_CHECK_SECONDS", "2"))
 
 LOGGING = {
     "version": 1,

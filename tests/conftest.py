@@ -83,6 +83,12 @@ def _no_presence_task(settings: Any) -> None:
     settings.PRESENCE_BACKGROUND = False
 
 
+@pytest.fixture(autouse=True)
+def _fresh_limits(settings: Any) -> None:
+    """Each test counts abuse limits afresh (on locmem and on a shared Redis alike)."""
+    settings.LIMITS_NAMESPACE = f"test-{uuid.uuid4().hex}"
+
+
 @pytest.fixture
 def unit(db: None) -> Unit:
     return Unit.objects.create(

@@ -51,7 +51,7 @@ def test_image_is_python_311_and_runs_daphne_as_a_non_root_user():
     cmd = next(i for i in items if i["instruction"] == "CMD")
     assert items.index(cmd) > last_user
     command = " ".join(json.loads(cmd["value"]))
-    assert "daphne" in command
+    assert "poradnia.serve" in command  # Daphne (poradnia/serve.py)
     assert "poradnia.asgi:application" in command
 
 
@@ -73,3 +73,16 @@ def test_static_files_are_collected_and_no_secret_is_baked_in():
     envs = " ".join(i["value"] for i in parsed() if i["instruction"] == "ENV")
     assert "SECRET_KEY" not in envs
     assert "DATABASE_URL" not in envs
+
+
+def test_daphne_runs_with_the_tested_websocket_limits_in_the_image_and_make_run():
+    from tests.e2e.test_daphne_server import DAPHNE_LIMITS
+
+    cmd = next(i["value"] for i in reversed(parsed()) if i["instruction"] == "CMD")
+    command = " ".join(json.loads(cmd))
+    makefile = (ROOT / "Makefile").read_text().replace("\\\n\t", "")
+    run_target = makefile.split("\nrun:")[1].split("\n\n")[0]
+    assert "$(DAPHNE_LIMITS)" in run_target
+    limits = " ".join(DAPHNE_LIMITS)
+    assert limits in command
+    assert f"DAPHNE_LIMITS := {limits}" in makefile

@@ -14,7 +14,7 @@ from typing import Any, Literal, NotRequired, TypedDict
 
 from advice.models import Conversation, ConversationNote, Message
 from core.errors import AnyErrorCode
-from core.vocabulary import StateReason
+from core.vocabulary import SessionEndReason, StateReason
 
 # Any frame, as the transport handles it.
 Frame = Mapping[str, Any]
@@ -212,6 +212,17 @@ class AlertP1Frame(TypedDict):
 
 class RatingSavedFrame(TypedDict):
     type: Literal["rating.saved"]
+
+
+class SessionRevokedFrame(TypedDict):
+    type: Literal["session.revoked"]
+    reason: str
+
+
+class SessionEndedFrame(TypedDict):
+    type: Literal["session.ended"]
+    session: str
+    reason: str
 
 
 class PongFrame(TypedDict):
@@ -444,6 +455,16 @@ def supervisor_live(figures: Mapping[str, Any]) -> dict[str, Any]:
 
 def rating_saved() -> RatingSavedFrame:
     return {"type": "rating.saved"}
+
+
+def session_revoked(reason: SessionEndReason) -> SessionRevokedFrame:
+    """To a staff socket just before it is closed with 4401: why its login no longer holds."""
+    return {"type": "session.revoked", "reason": reason.value}
+
+
+def session_ended(*, session: str, reason: SessionEndReason) -> SessionEndedFrame:
+    """Server-internal: the staff session with digest ``session`` ended (e.g. logged out)."""
+    return {"type": "session.ended", "session": session, "reason": reason.value}
 
 
 def pong() -> PongFrame:

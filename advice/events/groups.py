@@ -17,3 +17,8 @@ def conversation_group(conversation_id: int, audience: str) -> str:
 def officer_group(user_id: int) -> str:
     """Group of every console socket of one officer."""
     return f"officer.{user_id}"
+
+
+def staff_group(user_id: int) -> str:
+    """Group of every staff socket (console and supervisor) of one user."""
+    return f"staff.{user_id}"

@@ -1,7 +1,10 @@
-"""Services for the conversation lifecycle: start, resume, claim, close, requeue, rating.
+"""Services for the conversation lifecycle: start, resume, claim, close, leave, requeue, rating.
 
 Every state change writes an audit event in the same transaction and publishes its frames
-only after commit (``advice.events.publish``).
+only after commit (``advice.events.publish``). A conversation that ends (closed by either
+side, abandoned after the resume timeout, or left by quick exit) has its token revoked in
+the same transaction: the stored hash is replaced by one no token matches, so the token can
+no longer resume the conversation or replay its messages.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from advice.services.leases import (
     lease_drop,
 )
 from advice.services.triage_apply import conversation_triage
-from advice.tokens import token_hash, token_new
+from advice.tokens import token_hash, token_hash_unusable, token_new
 from core.errors import DomainError, ErrorCode
 from core.vocabulary import AuditAction, Outcome, StateReason
 
@@ -141,6 +144,7 @@ def citizen_resume_expired(*, conversation_id: int, now: datetime | None = None)
             closed_at=now,
             ended_by="timeout",
             resume_due_at=None,
+            token_hash=token_hash_unusable(),
         )
         if updated != 1:
             return False
@@ -244,7 +248,10 @@ def conversation_close(
         conversation.closed_at = now
         conversation.ended_by = by
         conversation.outcome = outcome
-        conversation.save(update_fields=["status", "closed_at", "ended_by", "outcome"])
+        conversation.token_hash = token_hash_unusable()
+        conversation.save(
+            update_fields=["status", "closed_at", "ended_by", "outcome", "token_hash"]
+        )
         audit_record(
             action=(
                 AuditAction.CONVERSATION_ABANDONED
@@ -267,6 +274,57 @@ def conversation_close(
     return conversation
 
 
+def conversation_leave(
+    *, conversation_id: int | None = None, token: str | None = None
+) -> Conversation:
+    """The citizen left for good (quick exit): revoke the token and end the conversation.
+
+    The conversation is found by ``conversation_id`` (the socket attached to it) or by
+    ``token``. A waiting conversation becomes ``abandoned``, an active one ``closed`` with
+    the outcome ``citizen_left``; both send ``conversation.state`` with reason
+    ``citizen_left``. An ended conversation only loses its token. Raises ``invalid_token``
+    when the token matches nothing (already revoked, or never issued).
+    """
+    with transaction.atomic():
+        rows = Conversation.objects.select_for_update()
+        if conversation_id is not None:
+            conversation = rows.filter(pk=conversation_id).first()
+        elif isinstance(token, str) and token:
+            conversation = rows.filter(token_hash=token_hash(token)).first()
+        else:
+            conversation = None
+        if conversation is None:
+            raise DomainError(ErrorCode.INVALID_TOKEN, "Unknown conversation.")
+        conversation.token_hash = token_hash_unusable()
+        fields = ["token_hash"]
+        was_open = conversation.status in OPEN_STATUSES
+        was_waiting = conversation.status == ConversationStatus.WAITING
+        if was_open:
+            conversation.status = (
+                ConversationStatus.ABANDONED if was_waiting else ConversationStatus.CLOSED
+            )
+            conversation.closed_at = timezone.now()
+            conversation.ended_by = "citizen"
+            conversation.outcome = "" if was_waiting else Outcome.CITIZEN_LEFT
+            fields += ["status", "closed_at", "ended_by", "outcome"]
+        conversation.save(update_fields=fields)
+        if was_open:
+            audit_record(
+                action=(
+                    AuditAction.CONVERSATION_ABANDONED
+                    if was_waiting
+                    else AuditAction.CONVERSATION_CLOSED
+                ),
+                actor_kind="citizen",
+                conversation=conversation,
+                params={"reason": StateReason.CITIZEN_LEFT.value},
+            )
+            if was_waiting:
+                publish_queue_removed(conversation.pk, reason=StateReason.ABANDONED)
+            publish_state(conversation, reason=StateReason.CITIZEN_LEFT)
+    return conversation
+
+
 def conversation_requeue(*, conversation: Conversation, reason: StateReason) -> None:
     """Hand an active conversation back to the head of the queue (inside a transaction)."""
     officer_id = conversation.assigned_officer_id
@@ -284,8 +342,12 @@ def conversation_requeue(*, conversation: Conversation, reason: StateReason) -> 
     publish_queue_entry(conversation)
 
 
-def conversation_rate(*, token: str, score: object, comment: object = "") -> Conversation:
-    """Record the citizen's rating (1 to 5, optional comment) of an ended conversation."""
+def conversation_rate(*, conversation_id: int, score: object, comment: object = "") -> Conversation:
+    """Record the citizen's rating (1 to 5, optional comment) of an ended conversation.
+
+    The citizen rates from the socket that was attached to the conversation when it ended
+    (its token is revoked by then).
+    """
     if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
         raise DomainError(ErrorCode.INVALID_FIELD, "The rating must be a whole number from 1 to 5.")
     if not isinstance(comment, str) or len(comment) > 2000 or "\x00" in comment:
@@ -293,11 +355,9 @@ def conversation_rate(*, token: str, score: object, comment: object = "") -> Con
             ErrorCode.INVALID_FIELD, "The comment must be text of at most 2000 characters."
         )
     with transaction.atomic():
-        conversation = (
-            Conversation.objects.select_for_update().filter(token_hash=token_hash(token)).first()
-        )
+        conversation = Conversation.objects.select_for_update().filter(pk=conversation_id).first()
         if conversation is None:
-            raise DomainError(ErrorCode.INVALID_TOKEN, "Unknown conversation.")
+            raise DomainError(ErrorCode.NOT_FOUND, "No such conversation.")
         if conversation.status != ConversationStatus.CLOSED:
             raise DomainError(
                 ErrorCode.INVALID_TRANSITION, "A conversation can be rated once it has ended."

@@ -23,6 +23,7 @@ from advice.models import (
 )
 from advice.prechat import clean_language
 from advice.selectors import is_supervisor, money_moving
+from advice.text import without_invisible_format
 from core.errors import DomainError, ErrorCode
 from core.vocabulary import AuditAction, Category, StateReason, Urgency
 from triage.engine import assess
@@ -44,7 +45,7 @@ def conversation_triage(*, conversation: Conversation, publish: bool = True) -> 
         .values_list("text", flat=True)[:TRIAGE_MESSAGES]
     )
     result = assess(
-        texts=texts,
+        texts=[without_invisible_format(text) for text in texts],
         browser_language=conversation.browser_language,
         prechat=conversation.prechat,
         chosen_language=conversation.language if conversation.language_confirmed else "",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
@@ -15,9 +15,19 @@ from django.conf import settings
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from advice.events import frames
+from advice.events.groups import staff_group
 from advice.services.messages import PostResult
+from advice.staff_sessions import (
+    SessionBinding,
+    SocketRole,
+    revoked_sessions,
+    session_binding,
+    session_digest,
+)
 from chat import inbound
+from chat.session_watch import session_watch
 from core.errors import AnyErrorCode, DomainError, ErrorCode
+from core.vocabulary import SessionEndReason
 
 # A handler takes the parsed frame of its type (``chat.inbound``).
 FrameHandler = Callable[[Any], Awaitable[None]]
@@ -27,13 +37,15 @@ class FrameConsumer(AsyncWebsocketConsumer):
     """Subclasses map frame types to handlers in :meth:`frame_handlers`.
 
     Each socket may send ``RATE_BURST`` frames at once and ``RATE_PER_SECOND`` on average;
-    frames beyond that are refused with ``rate_limited`` (a token bucket).
+    frames beyond that are refused with ``rate_limited`` (a token bucket), and the
+    ``LIMIT_RATE_STRIKES``-th refusal closes the socket with 1008 (policy violation).
     """
 
     RATE_PER_SECOND = 10.0
     RATE_BURST = 30.0
     _tokens: float = RATE_BURST
     _tokens_at: float = 0.0
+    _strikes: int = 0
 
     def _allow_frame(self) -> bool:
         now = time.monotonic()
@@ -62,6 +74,10 @@ class FrameConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if not self._allow_frame():
+            self._strikes += 1
+            if self._strikes >= settings.LIMIT_RATE_STRIKES:
+                await self.close(code=1008)
+                return
             await self.send_error(ErrorCode.RATE_LIMITED, "Too many frames; slow down.")
             return
         if text_data is None:
@@ -104,6 +120,65 @@ class FrameConsumer(AsyncWebsocketConsumer):
         await self.send_frame(event["frame"])
 
 
+class StaffConsumer(FrameConsumer):
+    """A socket of a logged-in staff member: it lives only as long as that login holds.
+
+    On connect the socket is bound to its session (:meth:`bind_session`) and watched by the
+    process's :func:`~chat.session_watch.session_watch`; a logout elsewhere arrives at once
+    as ``session.ended`` through the user's staff group. Either way the socket gets
+    ``session.revoked`` with the reason and is closed with 4401.
+    """
+
+    socket_role: ClassVar[SocketRole] = SocketRole.OFFICER
+    binding: SessionBinding | None = None
+    revoked: bool = False
+
+    async def bind_session(self) -> bool:
+        """Bind an authenticated socket to its login; False (and closed) if it no longer holds."""
+        binding = await database_sync_to_async(session_binding)(
+            user=self.scope["user"], session=self.scope.get("session"), role=self.socket_role
+        )
+        if binding is None:
+            await self.end_session(SessionEndReason.LOGGED_OUT)
+            return False
+        revoked = await database_sync_to_async(revoked_sessions)([binding])
+        if binding in revoked:
+            await self.end_session(revoked[binding])
+            return False
+        self.binding = binding
+        group = staff_group(binding.user_id)
+        await self.channel_layer.group_add(group, self.channel_name)
+        self.groups.append(group)
+        session_watch().add(self.channel_name, binding, self.end_session)
+        return True
+
+    def unbind_session(self) -> None:
+        session_watch().discard(self.channel_name)
+
+    async def end_session(self, reason: SessionEndReason) -> None:
+        """Tell the console why its login ended and close the socket with 4401."""
+        if self.revoked:
+            return
+        self.revoked = True
+        await self.send_frame(frames.session_revoked(reason))
+        await self.close(code=4401)
+
+    async def session_frame(self, frame: Mapping[str, Any]) -> bool:
+        """Handle ``session.ended`` (True); any other frame is not this method's (False)."""
+        if frame.get("type") != "session.ended":
+            return False
+        binding = self.binding
+        if binding is not None and frame.get("session") == session_digest(binding.session_key):
+            self.unbind_session()
+            await self.end_session(SessionEndReason(frame["reason"]))
+        return True
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.revoked:
+            return
+        await super().receive(text_data=text_data, bytes_data=bytes_data)
+
+
 def second_factor_ok(scope: dict[str, Any]) -> bool:
     """Whether the socket's session passed the second factor (where staff need one).
 
@@ -115,7 +190,7 @@ def second_factor_ok(scope: dict[str, Any]) -> bool:
     return bool(session is not None and session.get(DEVICE_ID_SESSION_KEY))
 
 
-async def refuse_without_second_factor(consumer: FrameConsumer) -> bool:
+async def refuse_without_second_factor(consumer: StaffConsumer) -> bool:
     """Close a staff socket whose session has not passed the second factor; True if closed."""
     if await database_sync_to_async(second_factor_ok)(consumer.scope):
         return False

@@ -7,6 +7,7 @@ import time
 import weakref
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from advice import resume_words, selectors
@@ -17,7 +18,7 @@ from advice.models import SenderKind
 from advice.prechat import language_from_accept_header
 from advice.services import conversations, messages, resume_codes, triage_apply
 from advice.services.leases import SocketRef
-from chat import bridge, heartbeat, inbound
+from chat import bridge, heartbeat, inbound, limits
 from chat.consumers.base import FrameConsumer, FrameHandler
 from core.errors import DomainError, ErrorCode
 from core.vocabulary import StateReason
@@ -66,6 +67,9 @@ class CitizenConsumer(FrameConsumer):
     last_sent_seq: int = 0
     position_pending: bool = False
     closed: bool = False
+    limit_key: str = ""
+    counted: bool = False
+    silence_timer: asyncio.Task[None] | None = None
     frame_table = inbound.CITIZEN_FRAMES
 
     def frame_handlers(self) -> dict[str, FrameHandler]:
@@ -77,6 +81,7 @@ class CitizenConsumer(FrameConsumer):
             "conversation.leave_message": self.on_leave_message,
             "message.send": self.on_message,
             "conversation.end": self.on_end,
+            "conversation.leave": self.on_leave,
             "typing": self.on_typing,
             "rating.submit": self.on_rating,
             "conversation.set_language": self.on_set_language,
@@ -84,10 +89,36 @@ class CitizenConsumer(FrameConsumer):
         }
 
     async def connect(self) -> None:
+        self.limit_key = limits.address_key(limits.client_address(self.scope))
         await self.accept()
+        if not await limits.run(limits.socket_open, key=self.limit_key):
+            await self.send_error(
+                ErrorCode.RATE_LIMITED,
+                "Too many open connections from your network. Please wait and try again.",
+            )
+            await self.close(code=1008)
+            return
+        self.counted = True
+        self.silence_timer = asyncio.get_running_loop().create_task(self._close_if_silent())
+
+    async def _close_if_silent(self) -> None:
+        """A socket that never sends its first frame is dropped (slowloris)."""
+        await asyncio.sleep(settings.CITIZEN_FIRST_FRAME_SECONDS)
+        await self.close(code=1008)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.silence_timer is not None:
+            self.silence_timer.cancel()
+            self.silence_timer = None
+        await super().receive(text_data=text_data, bytes_data=bytes_data)
 
     async def disconnect(self, code: int) -> None:
         self.closed = True
+        if self.silence_timer is not None:
+            self.silence_timer.cancel()
+        if self.counted:
+            self.counted = False
+            await limits.run(limits.socket_closed, key=self.limit_key)
         conversation_id = self.conversation_id
         if conversation_id is None or self.lease is None:
             return
@@ -123,6 +154,12 @@ class CitizenConsumer(FrameConsumer):
             raise DomainError(
                 ErrorCode.ALREADY_STARTED, "This connection already has a conversation."
             )
+        if not await limits.run(limits.start_allowed, key=self.limit_key):
+            raise DomainError(
+                ErrorCode.RATE_LIMITED,
+                "Too many conversations were started from your network. "
+                "Please wait a few minutes and try again.",
+            )
         language = frame.language or ""
         prechat = frame.prechat or {}
         browser = frame.browser_language or ""
@@ -132,7 +169,6 @@ class CitizenConsumer(FrameConsumer):
         async def joined(started: conversations.StartedConversation) -> None:
             # The token frame goes first; the start's own events (suggestions) follow it.
             await self._join(started.conversation.pk)
-            self.token = started.token
             await self.send_frame(
                 frames.conversation_started(token=started.token, conversation=started.conversation)
             )
@@ -278,6 +314,11 @@ class CitizenConsumer(FrameConsumer):
             conversations.conversation_close, conversation_id=conversation_id, by="citizen"
         )
 
+    async def on_leave(self, frame: inbound.ConversationLeave) -> None:
+        conversation_id = self._require_conversation()
+        await bridge.call(conversations.conversation_leave, conversation_id=conversation_id)
+        await self.close(code=1000)
+
     async def on_typing(self, frame: inbound.CitizenTyping) -> None:
         conversation_id = self._require_conversation()
         await self.channel_layer.group_send(
@@ -286,10 +327,10 @@ class CitizenConsumer(FrameConsumer):
         )
 
     async def on_rating(self, frame: inbound.RatingSubmit) -> None:
-        self._require_conversation()
+        conversation_id = self._require_conversation()
         await bridge.call(
             conversations.conversation_rate,
-            token=self.token,
+            conversation_id=conversation_id,
             score=frame.score,
             comment=frame.comment or "",
         )

@@ -23,13 +23,13 @@ from advice.services import (
 )
 from advice.services.leases import SocketRef
 from chat import bridge, heartbeat, inbound
-from chat.consumers.base import FrameConsumer, FrameHandler, refuse_without_second_factor
+from chat.consumers.base import FrameHandler, StaffConsumer, refuse_without_second_factor
 from core.errors import DomainError, ErrorCode
 from core.vocabulary import JOINS_STAFF, LEAVES_STAFF, StateReason
 from knowledge_base import selectors as kb
 
 
-class OfficerConsumer(FrameConsumer):
+class OfficerConsumer(StaffConsumer):
     # A console serves several conversations at once: more frames than a citizen's page.
     RATE_PER_SECOND = 100.0
     RATE_BURST = 200.0
@@ -65,7 +65,7 @@ class OfficerConsumer(FrameConsumer):
             await self.send_error(ErrorCode.NOT_ALLOWED, "Log in to the console first.")
             await self.close(code=4401)
             return
-        if await refuse_without_second_factor(self):
+        if await refuse_without_second_factor(self) or not await self.bind_session():
             return
         try:
             profile = await bridge.call(
@@ -106,6 +106,7 @@ class OfficerConsumer(FrameConsumer):
         )
 
     async def disconnect(self, code: int) -> None:
+        self.unbind_session()
         officer_id = self.officer_id
         if officer_id is None or self.lease is None:
             return
@@ -286,6 +287,8 @@ class OfficerConsumer(FrameConsumer):
 
     async def chat_frame(self, event: dict[str, Any]) -> None:
         frame = event["frame"]
+        if await self.session_frame(frame):
+            return
         kind = frame.get("type")
         if kind == "message":
             conversation_id = frame["conversation_id"]

@@ -18,8 +18,9 @@ from channels.db import database_sync_to_async
 
 from advice.events import frames
 from advice.events.groups import SUPERVISOR_GROUP
+from advice.staff_sessions import SocketRole
 from chat import inbound
-from chat.consumers.base import FrameConsumer, FrameHandler, refuse_without_second_factor
+from chat.consumers.base import FrameHandler, StaffConsumer, refuse_without_second_factor
 from core.errors import ErrorCode
 from stats.access import StatsScope, stats_scope_for
 from stats.live import live_snapshot
@@ -64,7 +65,8 @@ def _snapshots() -> _SharedSnapshots:
     return found
 
 
-class SupervisorConsumer(FrameConsumer):
+class SupervisorConsumer(StaffConsumer):
+    socket_role = SocketRole.SUPERVISOR
     # At most one live frame per this many seconds per socket.
     update_interval: ClassVar[float] = 1.0
     # Changes arriving within this window after the first one are merged into one frame.
@@ -96,10 +98,13 @@ class SupervisorConsumer(FrameConsumer):
         self.stats_scope = stats_scope
         await self.channel_layer.group_add(SUPERVISOR_GROUP, self.channel_name)
         self.groups.append(SUPERVISOR_GROUP)
+        if not await self.bind_session():
+            return
         self._changed_at = asyncio.get_running_loop().time()
         await self._send_live()
 
     async def disconnect(self, code: int) -> None:
+        self.unbind_session()
         pending = getattr(self, "_pending", None)
         if pending is not None:
             pending.cancel()
@@ -110,9 +115,9 @@ class SupervisorConsumer(FrameConsumer):
 
     async def chat_frame(self, event: dict[str, Any]) -> None:
         """Group events: ``queue.changed`` schedules an update; other frames pass through."""
-        if self.stats_scope is None:
-            return
         frame = event["frame"]
+        if await self.session_frame(frame) or self.stats_scope is None:
+            return
         kind = frame.get("type")
         if kind != "queue.changed":
             await self.send_frame(frame)

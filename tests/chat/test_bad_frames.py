@@ -95,12 +95,13 @@ async def test_invalid_prechat_is_refused_and_nothing_is_created(sockets):
 
 async def test_a_flood_of_frames_is_rate_limited(sockets):
     citizen, _ = await start_citizen(sockets)
-    for _n in range(60):
+    # A burst of 30 passes; the next ones are refused (fewer than the refusals that close).
+    for _n in range(45):
         await citizen.send({"type": "ping"})
     frames = await citizen.collect(timeout=0.3)
     kinds = [f.get("code") or f["type"] for f in frames]
     assert "rate_limited" in kinds
-    assert kinds.count("pong") < 60
+    assert kinds.count("pong") < 45
 
 
 async def test_bad_officer_frames_get_errors(sockets, make_officer):

@@ -20,6 +20,16 @@ import websockets
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "e2e-demo-password"
+# The websocket limits production runs with (Dockerfile CMD, Makefile run target).
+MAX_MESSAGE_BYTES = 65536
+DAPHNE_LIMITS = [
+    "--websocket-max-message-size",
+    str(MAX_MESSAGE_BYTES),
+    "--websocket-max-frame-size",
+    str(MAX_MESSAGE_BYTES),
+    "--websocket_connect_timeout",
+    "10",
+]
 
 
 def free_port() -> int:
@@ -52,11 +62,12 @@ def server(tmp_path_factory):
         [
             sys.executable,
             "-m",
-            "daphne",
+            "poradnia.serve",
             "-b",
             "127.0.0.1",
             "-p",
             str(port),
+            *DAPHNE_LIMITS,
             "poradnia.asgi:application",
         ],
         env=env,
@@ -164,3 +175,29 @@ def test_pages_are_served_with_a_strict_content_security_policy(server):
         policy = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
+
+
+async def test_an_oversized_message_closes_the_socket_with_1009(server):
+    async with websockets.connect(
+        f"ws://{server}/ws/citizen/", origin=f"http://{server}", max_size=None
+    ) as citizen:
+        await citizen.send(json.dumps({"type": "ping", "pad": "x" * (MAX_MESSAGE_BYTES + 10)}))
+        with pytest.raises(websockets.ConnectionClosed):
+            await asyncio.wait_for(citizen.recv(), timeout=5)
+        assert citizen.close_code == 1009
+
+
+async def test_invalid_utf8_closes_the_socket_with_1007(server):
+    async with websockets.connect(f"ws://{server}/ws/citizen/", origin=f"http://{server}") as ws:
+        await ws.send(b'{"type": "ping", "x": "\xff\xfe"}', text=True)
+        with pytest.raises(websockets.ConnectionClosed):
+            await asyncio.wait_for(ws.recv(), timeout=5)
+        assert ws.close_code == 1007
+
+
+async def test_a_frame_within_the_limits_still_gets_an_error_frame_not_a_close(server):
+    async with websockets.connect(f"ws://{server}/ws/citizen/", origin=f"http://{server}") as ws:
+        await ws.send(json.dumps({"type": "ping", "pad": "x" * 40_000}))
+        assert (await until(ws, "error"))["code"] == "frame_too_large"
+        await ws.send(json.dumps({"type": "ping"}))
+        await until(ws, "pong")

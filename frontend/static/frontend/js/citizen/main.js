@@ -245,6 +245,16 @@ function onError(frame) {
     $("#leave-error").textContent = t("leave_write_first");
     return;
   }
+  if (frame.code === "rate_limited" && !chat.token && chat.startRequested) {
+    // Too many chats were started from this network: back to the form, in the page's language.
+    chat.startRequested = false;
+    showView("start");
+    const notice = t("start_wait");
+    const note = $("#emergency-note");
+    note.insertAdjacentElement("beforebegin", Object.assign(document.createElement("p"), { className: "notice", textContent: notice }));
+    announce(notice);
+    return;
+  }
   if (frame.code === "invalid_token") {
     chat.token = null;
     chat.outbox = [];
@@ -321,6 +331,9 @@ function showEnded(frame) {
   else if (frame.reason === "ended_by_officer") reason = t("ended_by_officer");
   $("#ended-reason").textContent = reason;
   $("#rating-form").hidden = frame.status !== "closed" || $("#rating-thanks").textContent !== "";
+  // The transcript is built from the messages this page holds; the token is revoked on the
+  // server now, so a reloaded page has none to offer.
+  for (const button of $$("#ended-view .download-transcript")) button.hidden = messages.entries().length === 0;
   showView("ended");
   if (!alreadyShown) {
     announce(reason);
@@ -388,6 +401,8 @@ function wireEnding() {
     $("#end-chat").focus();
   });
   $("#confirm-end-yes").addEventListener("click", () => {
+    // Ending revokes the conversation's token: the download offered beside this button is
+    // the last chance to keep a copy once the page is closed.
     confirmBox.hidden = true;
     socket.send({ type: "conversation.end" });
   });
@@ -417,7 +432,21 @@ function wireLanguageForm() {
   });
 }
 
-installQuickExit({ button: $("#quick-exit"), exitUrl: config.exit_url, beforeExit: () => socket.stop() });
+/**
+ * Quick exit ends the conversation on the server too, so its token can never reopen it:
+ * `conversation.leave` over the open socket, and a beacon that survives the navigation.
+ */
+function leaveForGood() {
+  if (chat.token) {
+    socket.send({ type: "conversation.leave" });
+    if (navigator.sendBeacon && config.leave_url) {
+      navigator.sendBeacon(config.leave_url, new URLSearchParams({ token: chat.token }));
+    }
+  }
+  socket.stop();
+}
+
+installQuickExit({ button: $("#quick-exit"), exitUrl: config.exit_url, beforeExit: leaveForGood });
 wireStart();
 wireComposer();
 wireEnding();

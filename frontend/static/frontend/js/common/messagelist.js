@@ -11,10 +11,12 @@ import { formatTime } from "./i18n.js";
 export class MessageList {
   /**
    * `mySender` is the sender kind whose messages are "mine" (`citizen` or `officer`);
-   * `senderLabel(frame)` names the author of a message for this audience.
+   * `senderLabel(frame)` names the author of a message for this audience; `shownText(text)`
+   * turns a message's text into what is displayed (staff: bidi controls made visible).
    */
-  constructor(listNode, { mySender, senderLabel, t }) {
+  constructor(listNode, { mySender, senderLabel, t, shownText = (text) => text }) {
     this.list = listNode;
+    this.shownText = shownText;
     this.mySender = mySender;
     this.senderLabel = senderLabel;
     this.t = t;
@@ -145,7 +147,7 @@ export class MessageList {
       article.append(body);
       item.append(article);
     } else {
-      item.append(el("p", { class: "body", dir: "auto" }, frame.text));
+      item.append(el("p", { class: "body", dir: "auto" }, this.shownText(frame.text)));
     }
     const reference = frame.payload && frame.payload.case_reference;
     if (reference) {

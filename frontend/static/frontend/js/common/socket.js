@@ -29,6 +29,8 @@ export class ReconnectingSocket {
     this.lastHeard = 0;
     this.stopped = false;
     this.state = "idle";
+    // Why a staff login ended (`session.revoked`, sent just before the 4401 close).
+    this.endReason = "";
     window.addEventListener("online", () => this.reconnectNow());
     // The browser knows the network is gone before TCP does: drop the socket at once so
     // the page shows it and queues what the person writes.
@@ -67,6 +69,9 @@ export class ReconnectingSocket {
       } catch {
         return;
       }
+      if (frame && frame.type === "session.revoked" && typeof frame.reason === "string") {
+        this.endReason = frame.reason;
+      }
       if (frame && typeof frame.type === "string") this.onFrame(frame);
     });
     ws.addEventListener("close", (event) => {
@@ -76,7 +81,7 @@ export class ReconnectingSocket {
       // 4401/4403: the server refused this user; retrying cannot help.
       if (event.code === 4401 || event.code === 4403) {
         this.stopped = true;
-        this.setState("closed", { code: event.code });
+        this.setState("closed", { code: event.code, reason: this.endReason });
         return;
       }
       this.scheduleRetry();
@@ -147,7 +152,7 @@ export class ReconnectingSocket {
 
 /** Shows a socket state in a `role="status"` element, in words (not colour alone). */
 export function showConnectionState(node, t, state, detail) {
-  const key = `${state}/${detail.online}/${detail.code}`;
+  const key = `${state}/${detail.online}/${detail.code}/${detail.reason}`;
   // A status region is read aloud on every change: repeat nothing already said.
   if (node.dataset.key === key) return;
   node.dataset.key = key;
@@ -156,6 +161,11 @@ export function showConnectionState(node, t, state, detail) {
   else if (state === "connecting") node.textContent = t("conn_connecting");
   else if (state === "offline" && detail.online === false) node.textContent = t("conn_offline_now");
   else if (state === "offline") node.textContent = t("conn_offline");
-  else if (state === "closed" && (detail.code === 4401 || detail.code === 4403)) node.textContent = t("conn_login");
+  else if (state === "closed" && detail.code === 4401 && detail.reason) {
+    // "session_logged_out", "session_expired", …: the page's strings name each reason.
+    const key = `session_${detail.reason}`;
+    const text = t(key);
+    node.textContent = text === key ? t("conn_login") : text;
+  } else if (state === "closed" && (detail.code === 4401 || detail.code === 4403)) node.textContent = t("conn_login");
   else if (state === "closed") node.textContent = t("conn_closed");
 }

@@ -3,6 +3,7 @@
 // from the socket except what the dispatcher hands to a Chat.
 
 import { announce } from "../common/announce.js";
+import { markBidiControls } from "../common/bidi.js";
 import { config } from "../common/config.js";
 import { $, el } from "../common/dom.js";
 import { formatTime, t } from "../common/i18n.js";
@@ -59,7 +60,7 @@ export class Chat {
     this.tabUnread = el("span", { class: "unread", hidden: true });
     this.tab.append(this.tabLabel, this.tabUnread);
     this.tab.addEventListener("click", () => this.manager.activate(this.id, false));
-    this.messages = new MessageList(this.panel.querySelector(".messages"), { mySender: "officer", senderLabel, t });
+    this.messages = new MessageList(this.panel.querySelector(".messages"), { mySender: "officer", senderLabel, t, shownText: markBidiControls });
     this.reply = this.panel.querySelector(".reply");
     this.noteInput = this.panel.querySelector(".note-input");
     this.articles = new ArticleTool(this.panel.querySelector(".articles"), {
@@ -259,7 +260,7 @@ export class Chat {
     const key = frame.client_id || `id-${frame.id}`;
     const existing = this.notes.get(key);
     const meta = el("p", { class: "meta" }, pending ? `${frame.author_name} · ${t("state_sending")}` : `${frame.author_name} · ${formatTime(new Date(frame.created_at))}`);
-    const item = el("li", { "data-note-id": frame.id || "" }, meta, el("p", { class: "text", dir: "auto" }, frame.text));
+    const item = el("li", { "data-note-id": frame.id || "" }, meta, el("p", { class: "text", dir: "auto" }, markBidiControls(frame.text)));
     if (existing) existing.replaceWith(item);
     else list.append(item);
     this.notes.set(key, item);

@@ -12,7 +12,7 @@ import { Chats } from "./chats.js";
 import { Queue } from "./queue.js";
 import { installShortcuts } from "./shortcuts.js";
 
-const ENDED_REASONS = new Set(["ended_by_citizen", "ended_by_officer"]);
+const ENDED_REASONS = new Set(["ended_by_citizen", "ended_by_officer", "citizen_left"]);
 const pendingClaims = new Set();
 let onDuty = $("#duty-toggle").getAttribute("aria-pressed") === "true";
 
@@ -147,7 +147,10 @@ function onConversationState(frame) {
   if (!chat || chat.ended) return;
   if (card.status === "closed" || card.status === "abandoned" || ENDED_REASONS.has(frame.reason)) {
     chat.update(card);
-    chat.end(frame.reason === "ended_by_officer" ? t("closed") : t("ended"));
+    let notice = t("ended");
+    if (frame.reason === "ended_by_officer") notice = t("closed");
+    else if (frame.reason === "citizen_left") notice = t("citizen_left");
+    chat.end(notice);
   } else if (!mine) {
     chat.end(t("transferred"));
   }

@@ -1,6 +1,7 @@
 // The live queue: cards in the server's order, waiting times ticking, one "Take" per card.
 // Messages left while nobody was on duty are listed apart, under "Messages left".
 
+import { markBidiControls } from "../common/bidi.js";
 import { $, el } from "../common/dom.js";
 import { formatDuration, formatNumber, t } from "../common/i18n.js";
 import { categoryLabel, languageLabel } from "./alerts.js";
@@ -130,7 +131,7 @@ export class Queue {
         entry.citizen_online === false ? el("span", { class: "badge away" }, `○ ${t("citizen_away_short")}`) : null,
       ),
       prechat.under_18 ? el("p", { class: "hint" }, `${t("prechat_under_18")}: ${t("yes")}`) : null,
-      entry.preview ? el("p", { class: "preview", dir: "auto" }, entry.preview) : null,
+      entry.preview ? el("p", { class: "preview", dir: "auto" }, markBidiControls(entry.preview)) : null,
       reasons.length
         ? el("ul", { class: "reasons", "aria-label": t("reasons") }, ...reasons.map((r) => el("li", {}, r)))
         : null,
