@@ -33,6 +33,7 @@ class ErrorCode(StrEnum):
     TEXT_INVALID = "text_invalid"
     RATE_LIMITED = "rate_limited"
     INVALID_TRANSITION = "invalid_transition"
+    BUSY = "busy"
 
 
 class CaseErrorCode(StrEnum):
@@ -65,6 +66,7 @@ _HTTP_STATUS: dict[str, int] = {
     ErrorCode.NOT_ALLOWED: 403,
     ErrorCode.NOT_ASSIGNED: 403,
     ErrorCode.RATE_LIMITED: 429,
+    ErrorCode.BUSY: 503,
     ErrorCode.ALREADY_CLAIMED: 409,
     ErrorCode.NOT_WAITING: 409,
     ErrorCode.INVALID_TRANSITION: 409,

@@ -267,6 +267,11 @@ MESSAGE_MAX_CHARS = 4000
 # `manage.py apply_retention` (case records keep their own frozen transcript).
 RETENTION_DAYS = _env_int("RETENTION_DAYS", 180)
 FRAME_MAX_BYTES = 32 * 1024
+# Database threads for message writes (``chat.dbpool``); SQLite always uses one.
+DB_THREADS = _env_int("DB_THREADS", 4)
+# Database calls one process may have in flight before chat messages get ``busy``
+# (``chat.admission``); the client sends them again with the same client_id.
+MAX_INFLIGHT_DB_CALLS = _env_int("MAX_INFLIGHT_DB_CALLS", 64)
 
 LOGGING = {
     "version": 1,

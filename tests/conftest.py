@@ -8,7 +8,7 @@ import json
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -22,6 +22,7 @@ from django.test import Client
 
 from advice.models import Unit
 from advice.services.staff import staff_create
+from chat import dbpool
 
 ORIGIN = (b"origin", b"http://localhost")
 
@@ -49,6 +50,14 @@ def _fresh_channel_layer() -> Any:
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_database_pool(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Close the message writers' pooled connections before the test database is dropped."""
+    yield
+    with django_db_blocker.unblock():
+        dbpool.shutdown()
 
 
 @pytest.fixture
