@@ -92,6 +92,12 @@ def main() -> int:
     parser.add_argument("--max-chats", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--poradnia-root",
+        type=Path,
+        default=ROOT,
+        help="serve Poradnia from this checkout (e.g. an export of an older commit)",
+    )
     args = parser.parse_args()
     if not 1 <= args.rounds <= 5 or args.duration > 120 or args.conversations > 2000:
         parser.error("rounds 1..5, duration ≤ 120 s, conversations ≤ 2000")
@@ -104,7 +110,7 @@ def main() -> int:
         log=logs / "bare.log",
         daphne_args=["-b", "127.0.0.1", "-p", str(bare_port), "bench.bare_chat:application"],
     )
-    full = start(env, full_port, log=logs / "poradnia.log")
+    full = start(env, full_port, cwd=args.poradnia_root, log=logs / "poradnia.log")
     rows: list[dict[str, Any]] = []
     try:
         for n in range(args.rounds):

@@ -30,7 +30,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 STAMP = re.compile(r"\bt=(\d+)\b")
-BUSY_ATTEMPTS = 10
+BUSY_ATTEMPTS = 40
 WAITING_TEXTS = (
     "Kliknąłem link z SMS-a o dopłacie do paczki i podałem dane karty. Co mam teraz zrobić?",
     "Někdo mi volal jako pracovník banky a chtěl, abych převedl peníze na bezpečný účet.",
