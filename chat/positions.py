@@ -30,6 +30,7 @@ from advice.events.groups import CITIZEN_QUEUE_GROUP
 from chat import bridge
 
 INTERVAL = 1.0
+LANE = "queue-positions"  # reads run on the database pool (``chat.dbpool``)
 log = logging.getLogger(__name__)
 Value = tuple[int, int | None, int]
 
@@ -70,7 +71,7 @@ class PositionTicker:
         """One read of the queue; a frame to each watched socket whose values changed."""
         self.reads_begun += 1
         this_read = self.reads_begun
-        estimates = await bridge.call(selectors.queue_estimates)
+        estimates = await bridge.call(selectors.queue_estimates, lane=LANE)
         for socket, watched_before in list(self.watchers.items()):
             estimate = estimates.get(socket.conversation_id or 0)
             if estimate is None:

@@ -88,6 +88,8 @@ class CitizenConsumer(FrameConsumer):
 
         await bridge.call(
             conversations.conversation_start,
+            # A new conversation contends with no one: any pool thread may store it.
+            lane=self.channel_name,
             before_events=joined,
             browser_language=browser,
             language=language,
