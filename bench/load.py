@@ -352,6 +352,8 @@ def summarise(
         "seq_gaps": observed.seq_gaps,
         "seq_backwards": observed.seq_backwards,
         "errors": dict(observed.errors),
+        "busy": observed.busy,
+        "busy_given_up": observed.busy_given_up,
         "foreign_frames": observed.foreign_frames,
         "sockets_dropped": observed.sockets_dropped,
         "seconds_over_100ms": sum(1 for ms in seconds.values() if ms > 100),
@@ -422,6 +424,11 @@ def format_report(result: dict[str, Any]) -> str:
     )
     if result["errors"]:
         lines.append(f"error frames: {result['errors']}")
+    if result.get("busy"):
+        lines.append(
+            f"busy refusals {result['busy']} (each resent with the same client_id; "
+            f"given up {result['busy_given_up']})"
+        )
     if result["foreign_frames"] or result["sockets_dropped"]:
         lines.append(
             f"foreign frames {result['foreign_frames']}, sockets dropped "

@@ -6,6 +6,10 @@ never waits for an answer before the next message, so a slow server cannot slow 
 down and hide its own latency). Officers go on duty and claim the run's new queue entries,
 spread evenly by one in-process dispatcher; optionally they reply to every k-th message.
 
+A frame refused with ``busy`` (the server's admission control) is sent again with the same
+``client_id`` after a growing, jittered delay (at most ``BUSY_ATTEMPTS`` times), as the
+browser clients do.
+
 Every message carries ``client_id = <run>.<conversation>.<k>`` and its send time
 (``t=<monotonic ns>``) in the text; receivers check them against what was sent.
 """
@@ -15,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import random
 import re
 import time
 from collections import Counter
@@ -25,6 +30,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 STAMP = re.compile(r"\bt=(\d+)\b")
+BUSY_ATTEMPTS = 40
 WAITING_TEXTS = (
     "Kliknąłem link z SMS-a o dopłacie do paczki i podałem dane karty. Co mam teraz zrobić?",
     "Někdo mi volal jako pracovník banky a chtěl, abych převedl peníze na bezpečný účet.",
@@ -72,6 +78,8 @@ class Observed:
     conversations_claimed: int = 0
     unclaimed: int = 0
     sockets_dropped: int = 0
+    busy: int = 0  # busy refusals received (each answered by a resend)
+    busy_given_up: int = 0
     first_live_send: list[int] = field(default_factory=list)  # per conversation
     last_live_send: list[int] = field(default_factory=list)
 
@@ -89,6 +97,44 @@ class Observed:
 
 async def _send(ws: ClientConnection, frame: dict[str, Any]) -> None:
     await ws.send(json.dumps(frame, ensure_ascii=False))
+
+
+class Resender:
+    """Frames sent but not acknowledged yet, resent after ``busy`` with backoff."""
+
+    def __init__(self, observed: Observed) -> None:
+        self.observed = observed
+        self.frames: dict[str, dict[str, Any]] = {}
+        self.attempts: dict[str, int] = {}
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    def sent(self, frame: dict[str, Any]) -> None:
+        self.frames[frame["client_id"]] = frame
+
+    def acked(self, client_id: str) -> None:
+        self.frames.pop(client_id, None)
+        self.attempts.pop(client_id, None)
+
+    def busy(self, ws: ClientConnection | None, client_id: str) -> None:
+        frame = self.frames.get(client_id)
+        if frame is None or ws is None:
+            return
+        self.observed.busy += 1
+        attempt = self.attempts.get(client_id, 0)
+        if attempt >= BUSY_ATTEMPTS:
+            self.observed.busy_given_up += 1
+            return
+        self.attempts[client_id] = attempt + 1
+        delay = min(2.0, 0.1 * 2**attempt) * (0.5 + random.random())
+
+        async def later() -> None:
+            await asyncio.sleep(delay)
+            with contextlib.suppress(ConnectionClosed):
+                await _send(ws, frame)
+
+        task = asyncio.get_running_loop().create_task(later())
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
 
 
 def open_socket(port: int, path: str, cookie: str | None = None) -> Any:
@@ -124,6 +170,7 @@ class Officer:
         self.last_seq: dict[int, int] = {}
         self.received: Counter[int] = Counter()
         self.reply_count = 0
+        self.resender = Resender(observed)
         self._on_duty = asyncio.Event()
         self._snapshot = asyncio.Event()
         self._reader: asyncio.Task[None] | None = None
@@ -180,6 +227,7 @@ class Officer:
                     await self._reply(conversation_id)
         elif kind == "ack":
             cid = frame.get("client_id", "")
+            self.resender.acked(cid)
             if cid in self.observed.reply_sent and not frame.get("duplicate"):
                 self.observed.reply_acked.add(cid)
         elif kind == "queue.entry":
@@ -192,6 +240,9 @@ class Officer:
             if frame.get("on_duty"):
                 self._on_duty.set()
         elif kind == "error":
+            if frame.get("code") == "busy":
+                self.resender.busy(self.ws, str(frame.get("ref", "")))
+                return
             self.observed.errors[f"officer:{frame.get('code')}"] += 1
 
     def _on_message(self, frame: dict[str, Any], received: int) -> None:
@@ -226,16 +277,15 @@ class Officer:
         cid = f"{self.run}.o{self.index}.{self.reply_count}"
         self.observed.reply_sent[cid] = now_ns()
         text = f"reply {conversation_id} t={now_ns()}"
+        frame = {
+            "type": "message.send",
+            "conversation_id": conversation_id,
+            "client_id": cid,
+            "text": text,
+        }
+        self.resender.sent(frame)
         with contextlib.suppress(ConnectionClosed):
-            await _send(
-                self.ws,
-                {
-                    "type": "message.send",
-                    "conversation_id": conversation_id,
-                    "client_id": cid,
-                    "text": text,
-                },
-            )
+            await _send(self.ws, frame)
 
 
 class Dispatcher:
@@ -291,6 +341,7 @@ class Citizen:
         self._joined = asyncio.Event()
         self._reader: asyncio.Task[None] | None = None
         self.seen_own: set[str] = set()
+        self.resender = Resender(observed)
 
     async def start(self) -> None:
         self.ws = await open_socket(self.port, "/ws/citizen/")
@@ -355,7 +406,9 @@ class Citizen:
         self.observed.sent[cid] = now_ns()
         if live:
             self.observed.live.add(cid)
-        await _send(self.ws, {"type": "message.send", "client_id": cid, "text": body})
+        frame = {"type": "message.send", "client_id": cid, "text": body}
+        self.resender.sent(frame)
+        await _send(self.ws, frame)
 
     async def _read(self) -> None:
         if self.ws is None:
@@ -374,6 +427,7 @@ class Citizen:
         kind = frame.get("type")
         if kind == "ack":
             cid = frame.get("client_id", "")
+            self.resender.acked(cid)
             if cid in observed.sent and not frame.get("duplicate"):
                 observed.acked.add(cid)
                 observed.ack_latency_ms.append((received - observed.sent[cid]) / 1e6)
@@ -397,4 +451,7 @@ class Citizen:
             if frame.get("reason") == "officer_joined":
                 self._joined.set()
         elif kind == "error":
+            if frame.get("code") == "busy":
+                self.resender.busy(self.ws, str(frame.get("ref", "")))
+                return
             observed.errors[f"citizen:{frame.get('code')}"] += 1

@@ -75,12 +75,14 @@ def start(
     gc_out: Path | None = None,
     freeze_after: float | None = None,
     wait: float = 30.0,
+    daphne_args: list[str] | None = None,
 ) -> Server:
     """Start Daphne on 127.0.0.1:``port`` and return once it accepts connections."""
     # Every simulated citizen connects from the one loopback address: the per-address abuse
     # limits (docs/security.md) would refuse all but the first few.
     env = {"LIMIT_OPEN_SOCKETS": "1000000", "LIMIT_STARTS": "1000000", **env}
-    daphne_args = ["-b", "127.0.0.1", "-p", str(port), "poradnia.asgi:application"]
+    if daphne_args is None:
+        daphne_args = ["-b", "127.0.0.1", "-p", str(port), "poradnia.asgi:application"]
     if gc_out is not None:
         command = [sys.executable, "-m", "bench.load_probe", "--out", str(gc_out)]
         if freeze_after is not None:

@@ -80,7 +80,7 @@ def _setup(officers: int, max_chats: int, *, direct_sessions: bool) -> dict[str,
         ).values_list("pk", flat=True)
         for conversation_id in list(leftovers):
             conversation_close(
-                conversation_id=conversation_id, by="officer", officer=user, outcome="bench"
+                conversation_id=conversation_id, by="officer", officer=user, outcome="other"
             )
         device = _second_factor(user)
         otp_keys[username] = device.key

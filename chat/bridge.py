@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Hashable
 from typing import Any, TypeVar
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from advice.events import outbox
+from chat import dbpool
+from chat.admission import gate
 
 T = TypeVar("T")
 _background: set[asyncio.Task[Any]] = set()
+_lanes = dbpool.Lanes()
 
 
 async def call(
@@ -20,6 +23,8 @@ async def call(
     /,
     *,
     before_events: Callable[[T], Awaitable[None]] | None = None,
+    lane: Hashable | None = None,
+    refusable: bool = False,
     **kwargs: Any,
 ) -> T:
     """Run ``service(**kwargs)`` in the database thread; send its committed events here.
@@ -28,6 +33,10 @@ async def call(
     saving the thread round trip that sending from inside the service would cost.
     ``before_events`` runs first with the result: a socket that must receive events about
     an object the service just created joins that object's group there.
+    With a ``lane`` (e.g. a conversation id) the call runs on the database pool
+    (``chat.dbpool``), one call per lane at a time, events included. ``refusable`` calls
+    raise ``busy`` while the process is at its bound of calls in flight
+    (``chat.admission``).
     """
 
     def run() -> tuple[T, list[outbox.Event]]:
@@ -35,15 +44,24 @@ async def call(
             result = service(**kwargs)
         return result, list(box)
 
-    result, events = await database_sync_to_async(run)()
-    if before_events is not None:
-        await before_events(result)
-    if events:
-        layer = get_channel_layer()
-        if layer is not None:
-            for group, event in events:
-                await layer.group_send(group, event)
-    return result
+    async def run_and_send() -> T:
+        if lane is None:
+            result, events = await database_sync_to_async(run)()
+        else:
+            result, events = await dbpool.run(run)
+        if before_events is not None:
+            await before_events(result)
+        if events:
+            layer = get_channel_layer()
+            if layer is not None:
+                for group, event in events:
+                    await layer.group_send(group, event)
+        return result
+
+    with gate.held(refusable=refusable):
+        if lane is None:
+            return await run_and_send()
+        return await _lanes(lane, run_and_send)
 
 
 def later(delay: float, coroutine_factory: Callable[[], Coroutine[Any, Any, Any]]) -> None:

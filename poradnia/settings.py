@@ -384,6 +384,11 @@ LIMIT_RATE_STRIKES = _env_int("LIMIT_RATE_STRIKES", 20)
 CITIZEN_FIRST_FRAME_SECONDS = float(os.environ.get("CITIZEN_FIRST_FRAME_SECONDS", "10"))
 # How often each server process checks that the logins behind its open staff sockets hold.
 STAFF_SESSION_CHECK_SECONDS = float(os.environ.get("STAFF_SESSION_CHECK_SECONDS", "2"))
+# Database threads for message writes (``chat.dbpool``); SQLite always uses one.
+DB_THREADS = _env_int("DB_THREADS", 4)
+# Database calls one process may have in flight before chat messages get ``busy``
+# (``chat.admission``); the client sends them again with the same client_id.
+MAX_INFLIGHT_DB_CALLS = _env_int("MAX_INFLIGHT_DB_CALLS", 64)
 
 LOGGING = {
     "version": 1,

@@ -8,7 +8,7 @@ import json
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -23,6 +23,7 @@ from django.test import Client
 from advice.db_guard import audit_delete_guard_lift
 from advice.models import Unit
 from advice.services.staff import staff_create
+from chat import dbpool
 
 ORIGIN = (b"origin", b"http://localhost")
 
@@ -87,6 +88,14 @@ def _no_presence_task(settings: Any) -> None:
 def _fresh_limits(settings: Any) -> None:
     """Each test counts abuse limits afresh (on locmem and on a shared Redis alike)."""
     settings.LIMITS_NAMESPACE = f"test-{uuid.uuid4().hex}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_database_pool(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Close the message writers' pooled connections before the test database is dropped."""
+    yield
+    with django_db_blocker.unblock():
+        dbpool.shutdown()
 
 
 @pytest.fixture

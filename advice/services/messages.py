@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -20,6 +21,7 @@ from advice.models import (
     OfficerProfile,
     SenderKind,
 )
+from advice.services import message_sql
 from advice.services.triage_apply import conversation_retriage_if_waiting
 from advice.text import clean_message_text
 from core.errors import DomainError, ErrorCode
@@ -46,6 +48,7 @@ def message_post(
     client_id: object,
     text: object,
     officer: AbstractBaseUser | None = None,
+    author_name: str | None = None,
     kind: MessageKind = MessageKind.TEXT,
     payload: dict[str, Any] | None = None,
 ) -> PostResult:
@@ -57,51 +60,38 @@ def message_post(
     in an active conversation assigned to them.
     The sequence number is taken under the conversation row's write lock, so numbers are
     gap-free and in commit order.
+    ``author_name`` is the officer's display name when the caller already knows it (a
+    console caches it on connect); without it the name is read here.
     """
     client_id = clean_client_id(client_id)
     text = clean_message_text(text)
     now = timezone.now()
-    conversations = Conversation.objects.filter(pk=conversation_id)
-    updates: dict[str, Any] = {"last_seq": F("last_seq") + 1}
-    author_name = ""
+    author_id: int | None = None
     if sender == SenderKind.OFFICER:
         if officer is None:
             raise DomainError(ErrorCode.NOT_ALLOWED, "An officer message needs its officer.")
-        conversations = conversations.filter(
-            status=ConversationStatus.ACTIVE, assigned_officer_id=officer.pk
-        )
-        updates["first_officer_message_at"] = Coalesce(F("first_officer_message_at"), Value(now))
-        author_name = (
-            OfficerProfile.objects.filter(user_id=officer.pk)
-            .values_list("display_name", flat=True)
-            .first()
-            or ""
-        )
-    else:
-        conversations = conversations.filter(
-            status__in=[ConversationStatus.WAITING, ConversationStatus.ACTIVE]
-        )
-        if sender == SenderKind.CITIZEN:
-            updates["citizen_last_seen_at"] = now
-    try:
-        with transaction.atomic():
-            if conversations.update(**updates) != 1:
-                raise _refusal(conversation_id, sender, client_id)
-            seq, status = Conversation.objects.filter(pk=conversation_id).values_list(
-                "last_seq", "status"
-            )[0]
-            message = Message.objects.create(
-                conversation_id=conversation_id,
-                seq=seq,
-                sender=sender,
-                author_id=officer.pk if officer is not None else None,
-                author_name=author_name,
-                kind=kind,
-                text=text,
-                payload=payload or {},
-                client_id=client_id,
+        author_id = officer.pk
+        if author_name is None:
+            author_name = (
+                OfficerProfile.objects.filter(user_id=officer.pk)
+                .values_list("display_name", flat=True)
+                .first()
+                or ""
             )
-            publish_message(message)
+    author_name = author_name or ""
+    store = _store_one_statement if message_sql.uses_single_statement() else _store_orm
+    try:
+        message, status = store(
+            conversation_id=conversation_id,
+            sender=sender,
+            author_id=author_id,
+            author_name=author_name,
+            kind=kind,
+            text=text,
+            payload=payload or {},
+            client_id=client_id,
+            now=now,
+        )
     except IntegrityError:
         return PostResult(message=_stored(conversation_id, sender, client_id), duplicate=True)
     except _AlreadyStored as stored:
@@ -109,6 +99,92 @@ def message_post(
     if sender == SenderKind.CITIZEN and status == ConversationStatus.WAITING:
         conversation_retriage_if_waiting(conversation_id=conversation_id)
     return PostResult(message=message, duplicate=False)
+
+
+def _store_one_statement(
+    *,
+    conversation_id: int,
+    sender: SenderKind,
+    author_id: int | None,
+    author_name: str,
+    kind: MessageKind,
+    text: str,
+    payload: dict[str, Any],
+    client_id: str,
+    now: datetime,
+) -> tuple[Message, str]:
+    """PostgreSQL: one statement; its own transaction unless the caller holds one."""
+    fields: dict[str, Any] = {
+        "conversation_id": conversation_id,
+        "sender": sender,
+        "author_id": author_id,
+        "author_name": author_name,
+        "kind": kind,
+        "text": text,
+        "payload": payload,
+        "client_id": client_id,
+    }
+    if transaction.get_autocommit():
+        # Outside a transaction the statement commits by itself: no BEGIN/COMMIT round trips.
+        row = message_sql.message_store(now=now, **fields)
+    else:
+        # Inside a caller's transaction: a savepoint, so a duplicate leaves it usable.
+        with transaction.atomic():
+            row = message_sql.message_store(now=now, **fields)
+    if row is None:
+        raise _refusal(conversation_id, sender, client_id)
+    message_id, seq, status = row
+    message = Message(pk=message_id, seq=seq, created_at=now, **fields)
+    # Committed already (or, inside a caller's transaction, sent when that commits).
+    publish_message(message)
+    return message, status
+
+
+def _store_orm(
+    *,
+    conversation_id: int,
+    sender: SenderKind,
+    author_id: int | None,
+    author_name: str,
+    kind: MessageKind,
+    text: str,
+    payload: dict[str, Any],
+    client_id: str,
+    now: datetime,
+) -> tuple[Message, str]:
+    """Other databases (SQLite): conditional UPDATE, re-read and INSERT in one transaction."""
+    conversations = Conversation.objects.filter(pk=conversation_id)
+    updates: dict[str, Any] = {"last_seq": F("last_seq") + 1}
+    if sender == SenderKind.OFFICER:
+        conversations = conversations.filter(
+            status=ConversationStatus.ACTIVE, assigned_officer_id=author_id
+        )
+        updates["first_officer_message_at"] = Coalesce(F("first_officer_message_at"), Value(now))
+    else:
+        conversations = conversations.filter(
+            status__in=[ConversationStatus.WAITING, ConversationStatus.ACTIVE]
+        )
+        if sender == SenderKind.CITIZEN:
+            updates["citizen_last_seen_at"] = now
+    with transaction.atomic():
+        if conversations.update(**updates) != 1:
+            raise _refusal(conversation_id, sender, client_id)
+        seq, status = Conversation.objects.filter(pk=conversation_id).values_list(
+            "last_seq", "status"
+        )[0]
+        message = Message.objects.create(
+            conversation_id=conversation_id,
+            seq=seq,
+            sender=sender,
+            author_id=author_id,
+            author_name=author_name,
+            kind=kind,
+            text=text,
+            payload=payload,
+            client_id=client_id,
+        )
+        publish_message(message)
+    return message, status
 
 
 class _AlreadyStored(Exception):

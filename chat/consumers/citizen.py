@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 import weakref
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -12,52 +13,16 @@ from django.utils import timezone
 
 from advice import resume_words, selectors
 from advice.events import frames
-from advice.events.groups import CITIZEN_QUEUE_GROUP, conversation_group
+from advice.events.groups import conversation_group
 from advice.events.outbox import frame_event
 from advice.models import SenderKind
 from advice.prechat import language_from_accept_header
 from advice.services import conversations, messages, resume_codes, triage_apply
 from advice.services.leases import SocketRef
-from chat import bridge, heartbeat, inbound, limits
+from chat import bridge, heartbeat, inbound, limits, positions
 from chat.consumers.base import FrameConsumer, FrameHandler
 from core.errors import DomainError, ErrorCode
 from core.vocabulary import StateReason
-
-POSITION_INTERVAL = 1.0
-
-
-class SharedEstimates:
-    """Queue estimates shared by every citizen socket of one server process (one event loop).
-
-    A queue change makes every waiting citizen ask for their position; one read of the queue,
-    begun after the change, answers everyone who asked before it began (instead of one read
-    per citizen, which grows with the square of the queue's length).
-    """
-
-    def __init__(self) -> None:
-        self.lock = asyncio.Lock()
-        self.read_at = float("-inf")
-        self.estimates: dict[int, selectors.QueueEstimate] = {}
-
-    async def get(self, *, asked_at: float) -> dict[int, selectors.QueueEstimate]:
-        async with self.lock:
-            if self.read_at < asked_at:
-                started = time.monotonic()
-                self.estimates = await bridge.call(selectors.queue_estimates)
-                self.read_at = started
-            return self.estimates
-
-
-_shared: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, SharedEstimates] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def shared_estimates() -> SharedEstimates:
-    loop = asyncio.get_running_loop()
-    if loop not in _shared:
-        _shared[loop] = SharedEstimates()
-    return _shared[loop]
 
 
 class CitizenConsumer(FrameConsumer):
@@ -65,7 +30,6 @@ class CitizenConsumer(FrameConsumer):
     lease: SocketRef | None = None
     token: str = ""
     last_sent_seq: int = 0
-    position_pending: bool = False
     closed: bool = False
     limit_key: str = ""
     counted: bool = False
@@ -119,6 +83,7 @@ class CitizenConsumer(FrameConsumer):
         if self.counted:
             self.counted = False
             await limits.run(limits.socket_closed, key=self.limit_key)
+        positions.ticker().unwatch(self)
         conversation_id = self.conversation_id
         if conversation_id is None or self.lease is None:
             return
@@ -137,17 +102,9 @@ class CitizenConsumer(FrameConsumer):
 
     async def _join(self, conversation_id: int) -> None:
         self.conversation_id = conversation_id
-        for group in (
-            conversation_group(conversation_id, "citizen"),
-            CITIZEN_QUEUE_GROUP,
-        ):
-            await self.channel_layer.group_add(group, self.channel_name)
-            self.groups.append(group)
-
-    async def _leave_queue_group(self) -> None:
-        if CITIZEN_QUEUE_GROUP in self.groups:
-            await self.channel_layer.group_discard(CITIZEN_QUEUE_GROUP, self.channel_name)
-            self.groups.remove(CITIZEN_QUEUE_GROUP)
+        group = conversation_group(conversation_id, "citizen")
+        await self.channel_layer.group_add(group, self.channel_name)
+        self.groups.append(group)
 
     async def on_start(self, frame: inbound.ConversationStart) -> None:
         if self.conversation_id is not None:
@@ -175,13 +132,15 @@ class CitizenConsumer(FrameConsumer):
 
         await bridge.call(
             conversations.conversation_start,
+            # A new conversation contends with no one: any pool thread may store it.
+            lane=self.channel_name,
             before_events=joined,
             browser_language=browser,
             language=language,
             prechat=prechat,
             socket=await heartbeat.socket_lease(self),
         )
-        await self._send_queue_position()
+        positions.ticker().watch(self)
 
     async def on_resume(self, frame: inbound.ConversationResume) -> None:
         if self.conversation_id is not None:
@@ -200,7 +159,7 @@ class CitizenConsumer(FrameConsumer):
         # sequence check in ``chat_frame`` drops the second copy.
         await self._join(conversation.pk)
         await self._replay(last_seq)
-        await self._send_queue_position()
+        positions.ticker().watch(self)
 
     async def on_resume_code(self, frame: inbound.ConversationResumeCode) -> None:
         if self.conversation_id is not None:
@@ -225,7 +184,7 @@ class CitizenConsumer(FrameConsumer):
             )
         )
         await self._replay(frame.last_seq or 0)
-        await self._send_queue_position()
+        positions.ticker().watch(self)
 
     async def on_issue_code(self, frame: inbound.ResumeCodeIssue) -> None:
         conversation_id = self._require_conversation()
@@ -267,40 +226,12 @@ class CitizenConsumer(FrameConsumer):
         )
         await self.send_frame(frames.replay_done(last_seq=self.last_sent_seq))
 
-    async def _send_queue_position(self, asked_at: float | None = None) -> None:
-        self.position_pending = False
-        conversation_id = self._require_conversation()
-        estimates = await shared_estimates().get(
-            asked_at=time.monotonic() if asked_at is None else asked_at
-        )
-        estimate = estimates.get(conversation_id)
-        if estimate is None:
-            await self._leave_queue_group()
-            return
-        await self.send_frame(
-            frames.queue_position(
-                position=estimate.position,
-                estimated_wait_seconds=estimate.estimated_wait_seconds,
-                officers_on_duty=estimate.officers_on_duty,
-            )
-        )
-
-    def _schedule_position(self) -> None:
-        """Recompute the position at most once per ``POSITION_INTERVAL`` seconds."""
-        if self.position_pending:
-            return
-        self.position_pending = True
-        asked_at = time.monotonic()
-        bridge.later(POSITION_INTERVAL, lambda: self._send_queue_position_if_open(asked_at))
-
-    async def _send_queue_position_if_open(self, asked_at: float) -> None:
-        if not self.closed and self.conversation_id is not None:
-            await self._send_queue_position(asked_at)
-
     async def on_message(self, frame: inbound.CitizenMessageSend) -> None:
         conversation_id = self._require_conversation()
         result = await bridge.call(
             messages.message_post,
+            lane=conversation_id,
+            refusable=True,
             conversation_id=conversation_id,
             sender=SenderKind.CITIZEN,
             client_id=frame.client_id,
@@ -350,8 +281,7 @@ class CitizenConsumer(FrameConsumer):
     async def chat_frame(self, event: dict[str, Any]) -> None:
         frame = event["frame"]
         if frame.get("type") == "queue.changed":
-            self._schedule_position()
-            return
+            return  # positions come from this process's ticker (``chat.positions``)
         if frame.get("type") == "message":
             if frame["seq"] <= self.last_sent_seq:
                 return

@@ -35,6 +35,8 @@ class OfficerConsumer(StaffConsumer):
     RATE_BURST = 200.0
     officer_id: int | None = None
     lease: SocketRef | None = None
+    # Read once on connect and stamped on every message this console sends.
+    display_name: str = ""
     languages: frozenset[str] = frozenset()
     unit_id: int | None = None
     frame_table = inbound.OFFICER_FRAMES
@@ -76,6 +78,7 @@ class OfficerConsumer(StaffConsumer):
             await self.close(code=4403)
             return
         self.officer_id = user.pk
+        self.display_name = profile.display_name
         self.languages = frozenset(profile.languages)
         self.unit_id = profile.unit_id
         await self._add_group(QUEUE_GROUP)
@@ -185,9 +188,12 @@ class OfficerConsumer(StaffConsumer):
         conversation_id = _required(frame.conversation_id)
         result = await bridge.call(
             messages.message_post,
+            lane=conversation_id,
+            refusable=True,
             conversation_id=conversation_id,
             sender=SenderKind.OFFICER,
             officer=self._user(),
+            author_name=self.display_name,
             client_id=frame.client_id,
             text=frame.text,
         )

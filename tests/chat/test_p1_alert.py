@@ -14,6 +14,8 @@ async def test_citizen_in_danger_alerts_officers_and_supervisors(sockets, make_o
     make = database_sync_to_async(make_officer)
     officer = await officer_online(sockets, await make("anna"))
     supervisor = await sockets("/ws/supervisor/", user=await make("marek", supervisor=True))
+    # Subscribed once its first figures arrive (the handshake alone does not say so).
+    await supervisor.receive_until("supervisor.live")
     await start_citizen(sockets, language="pl", prechat={"in_danger": True})
 
     alert = await officer.receive_until("alert.p1")

@@ -6,6 +6,7 @@ import { $, $$ } from "../common/dom.js";
 import { t } from "../common/i18n.js";
 import { newClientId } from "../common/ids.js";
 import { MessageList } from "../common/messagelist.js";
+import { BusyRetry } from "../common/retry.js";
 import { ReconnectingSocket, showConnectionState } from "../common/socket.js";
 import { readPrechat, watchDanger } from "./prechat.js";
 import { installQuickExit } from "./quickexit.js";
@@ -205,6 +206,7 @@ function onMessage(frame) {
 }
 
 function onAck(frame) {
+  busyRetry.accepted();
   messages.ack(frame);
   removeFromOutbox(frame.client_id, "citizen");
 }
@@ -226,6 +228,11 @@ function onError(frame) {
     if (frame.code === "rate_limited") {
       messages.setState(frame.ref, "queued");
       setTimeout(flushOutbox, 3000);
+      return;
+    }
+    if (frame.code === "busy") {
+      messages.setState(frame.ref, "queued");
+      busyRetry.refused();
       return;
     }
     const reasonKey = PERMANENT_ERRORS[frame.code];
@@ -285,6 +292,8 @@ function markOutboxQueued() {
 }
 
 /** Send every unacknowledged message again, with its original client_id. */
+const busyRetry = new BusyRetry(() => flushOutbox());
+
 function flushOutbox() {
   if (!chat.ready) return;
   for (const item of chat.outbox) {

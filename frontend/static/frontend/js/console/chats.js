@@ -9,6 +9,7 @@ import { $, el } from "../common/dom.js";
 import { formatTime, t } from "../common/i18n.js";
 import { newClientId } from "../common/ids.js";
 import { MessageList } from "../common/messagelist.js";
+import { BusyRetry } from "../common/retry.js";
 import { categoryLabel, languageLabel } from "./alerts.js";
 import { ArticleTool } from "./articles.js";
 import { expandShortcut, hasCanned, renderCanned } from "./canned.js";
@@ -32,6 +33,7 @@ export class Chat {
     this.ended = false;
     this.unread = 0;
     this.outbox = [];
+    this.busyRetry = new BusyRetry(() => this.flush());
     this.notes = new Map();
     this.lastTypingSent = 0;
     this.typingTimer = null;
@@ -197,6 +199,7 @@ export class Chat {
   }
 
   onAck(frame) {
+    this.busyRetry.accepted();
     this.messages.ack(frame);
     this.outbox = this.outbox.filter((item) => item.client_id !== frame.client_id);
   }
@@ -211,6 +214,11 @@ export class Chat {
       if (frame.code === "rate_limited") {
         this.messages.setState(frame.ref, "queued");
         setTimeout(() => this.flush(), 3000);
+        return true;
+      }
+      if (frame.code === "busy") {
+        this.messages.setState(frame.ref, "queued");
+        this.busyRetry.refused();
         return true;
       }
       this.messages.setState(frame.ref, "failed", frame.message);

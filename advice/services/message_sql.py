@@ -1,0 +1,95 @@
+"""The message write on PostgreSQL as one statement: number the message and store it.
+
+``message_post`` runs this on PostgreSQL instead of three ORM statements (conditional UPDATE,
+re-read, INSERT) inside BEGIN … COMMIT. One data-modifying CTE takes the conversation row's
+write lock, increments ``last_seq`` only if the sender may write, and inserts the message
+with that number; outside a transaction it is its own transaction (one round trip).
+
+Contract: returns ``(message_id, seq, status)`` when stored; ``None`` when the UPDATE matched
+no row (no such conversation, or the sender may not write now: nothing changed). A resend
+of a stored ``client_id`` violates ``msg_unique_client_id`` and raises ``IntegrityError``;
+the whole statement is then undone, so ``last_seq`` never skips a number.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+
+from advice.models import ConversationStatus, SenderKind
+
+_STORE = """
+WITH s AS (
+    UPDATE advice_conversation
+       SET last_seq = last_seq + 1{extra_set}
+     WHERE id = %(conversation_id)s AND {may_write}
+ RETURNING id, last_seq, status
+), m AS (
+    INSERT INTO advice_message
+           (conversation_id, seq, sender, author_id, author_name, kind, text, payload,
+            client_id, created_at)
+    SELECT s.id, s.last_seq, %(sender)s, %(author_id)s, %(author_name)s, %(kind)s, %(text)s,
+           %(payload)s::jsonb, %(client_id)s, %(now)s
+      FROM s
+ RETURNING id
+)
+SELECT m.id, s.last_seq, s.status FROM m, s
+"""
+
+_OFFICER = _STORE.format(
+    extra_set=(", first_officer_message_at = COALESCE(first_officer_message_at, %(now)s)"),
+    may_write="status = %(active)s AND assigned_officer_id = %(author_id)s",
+)
+_CITIZEN = _STORE.format(
+    extra_set=", citizen_last_seen_at = %(now)s",
+    may_write="status IN (%(waiting)s, %(active)s)",
+)
+_SYSTEM = _STORE.format(extra_set="", may_write="status IN (%(waiting)s, %(active)s)")
+
+
+def uses_single_statement() -> bool:
+    """Whether this database runs the one-statement write (PostgreSQL)."""
+    return connection.vendor == "postgresql"
+
+
+def message_store(
+    *,
+    conversation_id: int,
+    sender: SenderKind,
+    author_id: int | None,
+    author_name: str,
+    kind: str,
+    text: str,
+    payload: dict[str, Any],
+    client_id: str,
+    now: datetime,
+) -> tuple[int, int, str] | None:
+    """Number and store one message in one statement (see the module's contract)."""
+    if sender == SenderKind.OFFICER:
+        sql = _OFFICER
+    elif sender == SenderKind.CITIZEN:
+        sql = _CITIZEN
+    else:
+        sql = _SYSTEM
+    params: dict[str, Any] = {
+        "conversation_id": conversation_id,
+        "sender": str(sender),
+        "author_id": author_id,
+        "author_name": author_name,
+        "kind": kind,
+        "text": text,
+        "payload": json.dumps(payload),
+        "client_id": client_id,
+        "now": now,
+        "waiting": str(ConversationStatus.WAITING),
+        "active": str(ConversationStatus.ACTIVE),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return int(row[0]), int(row[1]), str(row[2])

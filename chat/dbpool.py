@@ -1,0 +1,100 @@
+"""Database threads for consumers: a small pool on PostgreSQL, the one thread elsewhere.
+
+Channels runs every ``database_sync_to_async`` call of a process on one thread, so every
+frame's queries wait behind every other frame's. On PostgreSQL the conversation row's write
+lock already keeps message numbers gap-free, so message writes may run on a few threads at
+once (``settings.DB_THREADS``, each thread with its own connection, old connections closed
+around every call as ``database_sync_to_async`` does). SQLite keeps the single thread: it
+has one writer anyway.
+
+Writes of one conversation still run one after another within a process (a *lane* per
+conversation): their events then leave in the order of their sequence numbers, which the
+receiving sockets rely on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable, Hashable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.db import connections
+
+T = TypeVar("T")
+_pool: ThreadPoolExecutor | None = None
+
+
+def pool_size() -> int:
+    """Threads for pooled calls; 1 (the shared thread) unless the database is PostgreSQL."""
+    if connections["default"].vendor != "postgresql":
+        return 1
+    return max(1, int(settings.DB_THREADS))
+
+
+def _executor() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=pool_size(), thread_name_prefix="db")
+    return _pool
+
+
+async def run(function: Callable[[], T]) -> T:
+    """Run ``function`` on a pool thread (PostgreSQL) or on Channels' database thread."""
+    if pool_size() == 1:
+        return await database_sync_to_async(function)()
+    pooled: Callable[[], T] = database_sync_to_async(
+        function, thread_sensitive=False, executor=_executor()
+    )
+    return await pooled()  # type: ignore[misc]
+
+
+def shutdown() -> None:
+    """Close every pool thread's database connection and stop the threads.
+
+    Each thread keeps its connection between calls (``CONN_MAX_AGE``); a process that must
+    leave no session behind (a test run dropping its database) calls this first.
+    """
+    global _pool
+    pool, _pool = _pool, None
+    if pool is None:
+        return
+    workers = pool._max_workers
+    barrier = threading.Barrier(workers)
+
+    def close() -> None:
+        # The barrier holds each task until all are running: one per thread.
+        barrier.wait(timeout=10)
+        connections.close_all()
+
+    for future in [pool.submit(close) for _ in range(workers)]:
+        future.result(timeout=30)
+    pool.shutdown(wait=True)
+
+
+class Lanes:
+    """One asyncio lock per key, kept only while someone holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[Hashable, tuple[asyncio.Lock, int]] = {}
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+    async def __call__(self, key: Hashable, work: Callable[[], Awaitable[T]]) -> T:
+        lock, users = self._locks.get(key, (None, 0))
+        if lock is None:
+            lock = asyncio.Lock()
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                return await work()
+        finally:
+            lock_now, users_now = self._locks[key]
+            if users_now <= 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock_now, users_now - 1)

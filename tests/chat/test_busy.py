@@ -1,0 +1,31 @@
+"""A server process at its bound of database work refuses messages with busy; a resend
+with the same client_id is stored once."""
+
+from __future__ import annotations
+
+import pytest
+from channels.db import database_sync_to_async
+
+from advice.models import Message
+from tests.conftest import start_citizen
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def test_a_busy_refusal_stores_nothing_and_the_resend_is_stored_once(sockets, settings):
+    citizen, _ = await start_citizen(sockets, language="en")
+    settings.MAX_INFLIGHT_DB_CALLS = 0
+    frame = {"type": "message.send", "client_id": "m1", "text": "Someone took my money"}
+    await citizen.send(frame)
+    refused = await citizen.receive_until("error")
+    assert (refused["code"], refused["ref"]) == ("busy", "m1")
+    assert not await database_sync_to_async(Message.objects.exists)()
+
+    settings.MAX_INFLIGHT_DB_CALLS = 64
+    await citizen.send(frame)
+    ack = await citizen.receive_until("ack")
+    assert (ack["client_id"], ack["seq"], ack["duplicate"]) == ("m1", 1, False)
+    await citizen.send(frame)
+    again = await citizen.receive_until("ack")
+    assert (again["seq"], again["duplicate"]) == (1, True)
+    assert await database_sync_to_async(Message.objects.count)() == 1
