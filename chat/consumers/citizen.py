@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
-import weakref
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
