@@ -9,7 +9,6 @@ import pytest
 from channels.db import database_sync_to_async
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from advice.models import AuditEvent, Conversation
 from advice.services.conversations import citizen_resume_expired
@@ -56,8 +55,9 @@ async def test_a_token_cannot_resume_after_the_resume_timeout_abandons_it(socket
     citizen, token = await start_citizen(sockets, language="pl")
     await citizen.close()
     conversation = await Conversation.objects.aget()
+    assert conversation.resume_due_at is not None
     assert await database_sync_to_async(citizen_resume_expired)(
-        conversation_id=conversation.pk, since=timezone.now()
+        conversation_id=conversation.pk, now=conversation.resume_due_at
     )
     await resume_is_refused(sockets, token)
 
