@@ -56,6 +56,10 @@ def server_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         # every test starts with an empty queue (see ``wait_for_empty_queue``).
         "CITIZEN_RESUME_SECONDS": "2",
         "CITIZEN_CODE_RESUME_SECONDS": "3",
+        # Every test's browser connects from 127.0.0.1: the per-address limits on starts and
+        # open sockets (docs/security.md) would refuse the session's later tests.
+        "LIMIT_STARTS": "1000",
+        "LIMIT_OPEN_SOCKETS": "1000",
     }
     for name in ("DATABASE_URL", "REDIS_URL", "TEST_DB_SUFFIX", "STATIC_ROOT"):
         env.pop(name, None)
