@@ -17,3 +17,8 @@ def conversation_group(conversation_id: int, audience: str) -> str:
 def officer_group(user_id: int) -> str:
     """Group of every console socket of one officer."""
     return f"officer.{user_id}"
+
+
+def unit_group(unit_id: int) -> str:
+    """Group of every console socket of one unit's staff (referrals to the unit, its P1s)."""
+    return f"unit.{unit_id}"
