@@ -133,9 +133,7 @@ async def test_consoles_see_the_accepted_conversation_only_in_the_receiving_unit
 ):
     anna = await database_sync_to_async(make_officer)("anna")
     bartek = await database_sync_to_async(make_officer)("bartek")
-    petr = await database_sync_to_async(make_officer)(
-        "petr", languages=["cs"], in_unit=other_unit
-    )
+    petr = await database_sync_to_async(make_officer)("petr", languages=["cs"], in_unit=other_unit)
     sender = await officer_online(sockets, anna)
     colleague = await officer_online(sockets, bartek)
     receiver = await officer_online(sockets, petr)
