@@ -24,6 +24,7 @@ from advice.selectors import (
     staff_directory,
     units_all,
 )
+from advice.services.watch import conversations_watchable
 from cases.models import ReferralReason
 from chat.routing import CITIZEN_SOCKET_PATH, OFFICER_SOCKET_PATH, SUPERVISOR_SOCKET_PATH
 from core.vocabulary import Category
@@ -97,6 +98,7 @@ def console_page(request: HttpRequest) -> HttpResponse:
         "csrf_token": get_token(request),
         "escalate_url": _id_template("cases:escalate"),
         "refer_url": _id_template("cases:refer_conversation"),
+        "inbox_url": reverse("cases:inbox"),
         "categories": ui_text.category_short_labels(),
         "urgencies": ui_text.urgency_labels(),
         "outcomes": ui_text.outcome_labels(),
@@ -185,6 +187,7 @@ def supervisor_page(request: HttpRequest) -> HttpResponse:
     context = {
         "strings": ui_text.supervisor_strings(),
         "config": config,
+        "watchable": conversations_watchable(user=request.user),  # type: ignore[arg-type]
         "charts": charts,
         "export_url": f"{reverse('statistics:export')}?{query}",
         "period": {name: request.GET.get(name, "") for name in ("from", "to", "granularity")},

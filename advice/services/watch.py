@@ -1,5 +1,8 @@
 """A supervisor watching a conversation read-only, and whispering to its officer.
 
+``conversations_watchable`` lists what the dashboard offers to watch (a read, kept beside
+the scope rule it shares).
+
 Scope: an admin watches any conversation; a supervisor those of their unit, those still in
 the shared queue (no unit) and those their unit referred to another one. Every watch is
 audited (``conversation.viewed`` with ``params.watch``); the assigned officer is told (after
@@ -98,3 +101,20 @@ def whisper_send(
         text=text,
         whisper=True,
     )
+
+
+WATCH_LIST_LIMIT = 50
+
+
+def conversations_watchable(*, user: AbstractBaseUser) -> list[Conversation]:
+    """Open conversations a supervisor may watch, active first, then waiting (oldest first)."""
+    rows = (
+        Conversation.objects.filter(
+            watch_scope(user),
+            status__in=(ConversationStatus.ACTIVE, ConversationStatus.WAITING),
+        )
+        .distinct()
+        .select_related("unit")
+        .order_by("status", "queued_at")[:WATCH_LIST_LIMIT]
+    )
+    return list(rows)
