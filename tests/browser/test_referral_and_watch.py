@@ -17,6 +17,7 @@ from tests.browser.conftest import (
     ROOT,
     go_on_duty,
     login,
+    run_axe,
     save_screenshot,
     send_citizen,
     start_chat,
@@ -72,7 +73,8 @@ def test_accepted_referral_goes_to_the_receiving_queue_and_the_sender_sees_it_li
     new_page, base_url, staff
 ):
     sender = console(new_page, base_url, staff["sender"]["username"])
-    receiver = console(new_page, base_url, staff["receiver"]["username"])
+    # Axe is injected as a script: only these pages bypass the CSP.
+    receiver = console(new_page, base_url, staff["receiver"]["username"], bypass_csp=True)
     citizen = new_page(locale="cs-CZ")
     start_chat(
         citizen,
@@ -94,6 +96,7 @@ def test_accepted_referral_goes_to_the_receiving_queue_and_the_sender_sees_it_li
     assert re.search(r"Urgency\s+P[1-4] (critical|urgent|standard|information)", facts)
     assert staff["sender"]["name"] in facts
     save_screenshot(inbox, "referral-inbox")
+    assert run_axe(inbox) == []
     with inbox.expect_navigation():
         item.get_by_role("button", name=re.compile("Accept")).click()
 
@@ -104,6 +107,7 @@ def test_accepted_referral_goes_to_the_receiving_queue_and_the_sender_sees_it_li
     notice.wait_for()
     assert "OVA accepted your referral" in notice.inner_text()
     sender.locator(".ended-note", has_text="partner unit accepted").wait_for()
+    save_screenshot(sender, "console-referral-decided")
     sender.wait_for_timeout(500)
     assert sender.locator(".queue-card", has_text="referral alpha").count() == 0
 
@@ -189,7 +193,7 @@ def test_transfer_to_an_officer_who_lost_the_claim_shows_the_history(new_page, b
 
 
 def test_supervisor_watches_and_whispers_and_the_officer_sees_both(new_page, base_url, staff):
-    officer = console(new_page, base_url, staff["sender"]["username"])
+    officer = console(new_page, base_url, staff["sender"]["username"], bypass_csp=True)
     citizen = new_page(locale="pl-PL")
     start_chat(citizen, base_url)
     send_citizen(citizen, "Ktoś przejął moje konto na Facebooku, watch epsilon")
@@ -197,7 +201,7 @@ def test_supervisor_watches_and_whispers_and_the_officer_sees_both(new_page, bas
     tab_id = officer.locator(".chat-tab").last.get_attribute("id") or ""
     conversation_id = tab_id.removeprefix("tab-c")
 
-    chief = new_page(**DESK)
+    chief = new_page(**DESK, bypass_csp=True)
     login(chief, base_url, staff["chief"]["username"])
     chief.goto(base_url + "/supervisor/")
     with chief.expect_navigation():
@@ -221,6 +225,8 @@ def test_supervisor_watches_and_whispers_and_the_officer_sees_both(new_page, bas
     chief.locator("#watch-notes li.whisper", has_text="zeta whisper").wait_for()
     save_screenshot(officer, "console-watched")
     save_screenshot(chief, "supervisor-watch")
+    assert run_axe(chief) == []
+    assert run_axe(officer) == []
     assert "zeta whisper" not in citizen.inner_text("body")
 
     chief.close()

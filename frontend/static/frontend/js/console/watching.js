@@ -16,7 +16,7 @@ export function showWatching(chat, frame) {
     line = el("p", { class: "watching notice", role: "status" });
     chat.panel.querySelector(".chat-header").append(line);
   }
-  line.textContent = `👁 ${t("supervisor_watching", { name: frame.supervisor_name })}`;
+  line.textContent = t("supervisor_watching", { name: frame.supervisor_name });
   announce(line.textContent);
 }
 

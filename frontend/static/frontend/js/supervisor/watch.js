@@ -24,12 +24,13 @@ const messages = new MessageList($("#watch-messages"), { mySender: "supervisor",
 function showCard(card) {
   const urgency = (config.urgencies && config.urgencies[card.urgency]) || card.urgency;
   const prechat = card.prechat || {};
-  $("#watch-badges").replaceChildren(
+  const badges = [
     el("span", { class: `badge urgency-${card.urgency}` }, urgency),
     el("span", { class: "badge" }, categoryLabel(card.category)),
     el("span", { class: "badge", lang: card.language || null }, languageLabel(card.language)),
-    prechat.under_18 ? el("span", { class: "badge" }, `${t("prechat_under_18")}: ${t("yes")}`) : null,
-  );
+  ];
+  if (prechat.under_18) badges.push(el("span", { class: "badge" }, `${t("prechat_under_18")}: ${t("yes")}`));
+  $("#watch-badges").replaceChildren(...badges);
   const ended = card.status === "closed" || card.status === "abandoned";
   $("#watch-ended").hidden = !ended;
   $("#watch-ended").textContent = ended ? t("ended") : "";
