@@ -309,6 +309,8 @@ class ConversationNote(models.Model):
     text = models.TextField()
     client_id = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A supervisor's private note to the conversation's officer (still staff only).
+    whisper = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["conversation", "created_at", "pk"]

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from advice.models import (
     Conversation,
+    ConversationNote,
     ConversationStatus,
     Message,
     OfficerProfile,
@@ -67,6 +68,11 @@ def messages_after(*, conversation_id: int, after_seq: int, limit: int = 500) ->
             :limit
         ]
     )
+
+
+def conversation_notes(*, conversation_id: int) -> list[ConversationNote]:
+    """The internal notes (and whispers) of a conversation, oldest first."""
+    return list(ConversationNote.objects.filter(conversation_id=conversation_id))
 
 
 def officer_profile(*, user: AbstractBaseUser) -> OfficerProfile | None:

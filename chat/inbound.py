@@ -238,6 +238,18 @@ class OfficerTyping(ClientFrame):
     conversation_id: int | None = None
 
 
+# --- Supervisor ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WhisperSend(ClientFrame):
+    TYPE = "whisper.send"
+    REQUIRED = ("conversation_id", "client_id", "text")
+    conversation_id: int | None = None
+    client_id: str | None = _str(64)
+    text: str | None = _text()
+
+
 FrameTable = Mapping[str, type[ClientFrame]]
 
 
@@ -275,7 +287,7 @@ OFFICER_FRAMES: FrameTable = _table(
     OfficerTyping,
     Ping,
 )
-SUPERVISOR_FRAMES: FrameTable = _table(Ping)
+SUPERVISOR_FRAMES: FrameTable = _table(ConversationOpen, WhisperSend, Ping)
 # Every frame type a client may send, on any endpoint (to tell "not yours" from "unknown").
 CLIENT_FRAME_TYPES = frozenset({*CITIZEN_FRAMES, *OFFICER_FRAMES, *SUPERVISOR_FRAMES})
 

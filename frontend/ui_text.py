@@ -257,6 +257,15 @@ def console_strings() -> dict[str, str]:
         "no": _("no"),
         "canned_unknown": _("No canned reply is called “%(shortcut)s”."),
         "cases": _("Case"),
+        "referral_case": _("Case %(reference)s"),
+        "referral_accepted": _("%(unit)s accepted your referral: %(what)s."),
+        "referral_declined": _("%(unit)s declined your referral: %(what)s."),
+        "referral_reason": _("Reason: %(reason)s"),
+        "referred_away": _(
+            "The partner unit accepted the referral; the conversation waits in its queue."
+        ),
+        "supervisor_watching": _("%(name)s (supervisor) is watching this conversation."),
+        "whisper_from": _("Private note from %(name)s (supervisor)"),
     }
 
 
@@ -295,4 +304,17 @@ def supervisor_strings() -> dict[str, str]:
         "offline": _("offline"),
         "waiting_for": _("waiting %(duration)s"),
         "conversation": _("Conversation %(id)s"),
+    }
+
+
+def watch_strings() -> dict[str, str]:
+    """The supervisor's read-only conversation page."""
+    return {
+        **common_strings(),
+        "note_added": _("Note added."),
+        "whisper_sent": _("Private note sent to the officer."),
+        "whisper_label": _("Private note from %(name)s (supervisor)"),
+        "ended": _("This conversation has ended."),
+        "prechat_under_18": _("Under 18"),
+        "yes": _("yes"),
     }

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from frontend import two_factor, views
+from frontend import two_factor, views, watch_views
 
 app_name = "frontend"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("console/two-factor/qr.svg", two_factor.enrol_qr, name="two_factor_qr"),
     path("console/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("supervisor/", views.supervisor_page, name="supervisor"),
+    path("supervisor/watch/<int:conversation_id>/", watch_views.watch_page, name="watch"),
 ]

@@ -28,6 +28,7 @@ from advice.selectors import (
     units_all,
 )
 from advice.services.conversations import conversation_leave
+from advice.services.watch import conversations_watchable
 from advice.tokens import TOKEN_MAX_CHARS
 from cases.models import ReferralReason
 from chat.routing import CITIZEN_SOCKET_PATH, OFFICER_SOCKET_PATH, SUPERVISOR_SOCKET_PATH
@@ -123,6 +124,7 @@ def console_page(request: HttpRequest) -> HttpResponse:
         "csrf_token": get_token(request),
         "escalate_url": _id_template("cases:escalate"),
         "refer_url": _id_template("cases:refer_conversation"),
+        "inbox_url": reverse("cases:inbox"),
         "categories": ui_text.category_short_labels(),
         "urgencies": ui_text.urgency_labels(),
         "outcomes": ui_text.outcome_labels(),
@@ -211,6 +213,7 @@ def supervisor_page(request: HttpRequest) -> HttpResponse:
     context = {
         "strings": ui_text.supervisor_strings(),
         "config": config,
+        "watchable": conversations_watchable(user=request.user),  # type: ignore[arg-type]
         "charts": charts,
         "export_url": f"{reverse('statistics:export')}?{query}",
         "period": {name: request.GET.get(name, "") for name in ("from", "to", "granularity")},

@@ -39,6 +39,8 @@ class Card(TypedDict):
     claimed_at: str | None
     assigned_officer_id: int | None
     unit_id: int | None
+    # A unit accepted its referral: while waiting, it is that unit's only.
+    referred: bool
     last_seq: int
     citizen_online: bool
     left_message: bool
@@ -164,6 +166,7 @@ class NoteFrame(TypedDict):
     text: str
     client_id: str
     created_at: str | None
+    whisper: bool
 
 
 class QueuePositionFrame(TypedDict):
@@ -208,6 +211,25 @@ class AlertP1Frame(TypedDict):
     language: str
     category: str
     reasons: list[str]
+    # Set when the alert is for a referral to the officer's unit that waits for a decision.
+    referral_id: NotRequired[int]
+
+
+class ReferralDecidedFrame(TypedDict):
+    type: Literal["referral.decided"]
+    referral_id: int
+    decision: str
+    unit: str
+    reason: str
+    conversation_id: int | None
+    case_reference: str | None
+
+
+class SupervisorWatchingFrame(TypedDict):
+    type: Literal["supervisor.watching"]
+    conversation_id: int
+    supervisor_name: str
+    watching: bool
 
 
 class RatingSavedFrame(TypedDict):
@@ -314,6 +336,7 @@ def card(conversation: Conversation, *, preview: str = "") -> Card:
         "claimed_at": _iso(conversation.claimed_at),
         "assigned_officer_id": conversation.assigned_officer_id,
         "unit_id": conversation.unit_id,
+        "referred": conversation.referred_at is not None,
         "last_seq": conversation.last_seq,
         "citizen_online": conversation.citizen_open_sockets > 0,
         "left_message": conversation.left_message,
@@ -386,6 +409,7 @@ def note(note: ConversationNote) -> NoteFrame:
         "text": note.text,
         "client_id": note.client_id,
         "created_at": _iso(note.created_at),
+        "whisper": note.whisper,
     }
 
 
@@ -438,13 +462,49 @@ def canned_replies(*, language: str, replies: list[dict[str, Any]]) -> CannedRep
     return {"type": "canned.replies", "language": language, "replies": replies}
 
 
-def alert_p1(conversation: Conversation) -> AlertP1Frame:
-    return {
+def alert_p1(conversation: Conversation, *, referral_id: int | None = None) -> AlertP1Frame:
+    frame: AlertP1Frame = {
         "type": "alert.p1",
         "conversation_id": conversation.pk,
         "language": conversation.language,
         "category": conversation.category,
         "reasons": conversation.triage_reasons,
+    }
+    if referral_id is not None:
+        frame["referral_id"] = referral_id
+    return frame
+
+
+def referral_decided(
+    *,
+    referral_id: int,
+    decision: str,
+    unit: str,
+    reason: str,
+    conversation_id: int | None,
+    case_reference: str | None,
+) -> ReferralDecidedFrame:
+    """To the officer who referred: the receiving ``unit`` (its code) accepted or declined."""
+    return {
+        "type": "referral.decided",
+        "referral_id": referral_id,
+        "decision": decision,
+        "unit": unit,
+        "reason": reason,
+        "conversation_id": conversation_id,
+        "case_reference": case_reference,
+    }
+
+
+def supervisor_watching(
+    *, conversation_id: int, supervisor_name: str, watching: bool
+) -> SupervisorWatchingFrame:
+    """To the assigned officer: a supervisor opened (or left) the conversation read-only."""
+    return {
+        "type": "supervisor.watching",
+        "conversation_id": conversation_id,
+        "supervisor_name": supervisor_name,
+        "watching": watching,
     }
 
 

@@ -22,3 +22,8 @@ def officer_group(user_id: int) -> str:
 def staff_group(user_id: int) -> str:
     """Group of every staff socket (console and supervisor) of one user."""
     return f"staff.{user_id}"
+
+
+def unit_group(unit_id: int) -> str:
+    """Group of every console socket of one unit's staff (referrals to the unit, its P1s)."""
+    return f"unit.{unit_id}"

@@ -15,6 +15,7 @@ from advice.events.groups import (
     SUPERVISOR_GROUP,
     conversation_group,
     officer_group,
+    unit_group,
 )
 from advice.events.outbox import publish
 from advice.models import Conversation, ConversationNote, Message
@@ -103,6 +104,31 @@ def publish_p1_alert(conversation: Conversation) -> None:
     alert = frames.alert_p1(conversation)
     publish(QUEUE_GROUP, alert)
     publish(SUPERVISOR_GROUP, alert)
+
+
+def publish_unit_p1_alert(
+    conversation: Conversation, *, unit_id: int, referral_id: int | None = None
+) -> None:
+    """A P1 conversation referred to ``unit_id``: alert that unit's consoles (with
+    ``referral_id`` while the referral waits for their decision)."""
+    publish(unit_group(unit_id), frames.alert_p1(conversation, referral_id=referral_id))
+
+
+def publish_referral_decided(*, officer_id: int, frame: frames.ReferralDecidedFrame) -> None:
+    """Tell every console of the referring officer what the receiving unit decided."""
+    publish(officer_group(officer_id), frame)
+
+
+def publish_supervisor_watching(
+    *, officer_id: int, conversation_id: int, supervisor_name: str, watching: bool = True
+) -> None:
+    """Tell the assigned officer's consoles that a supervisor watches the conversation."""
+    publish(
+        officer_group(officer_id),
+        frames.supervisor_watching(
+            conversation_id=conversation_id, supervisor_name=supervisor_name, watching=watching
+        ),
+    )
 
 
 def publish_language_ask(conversation: Conversation, candidates: Sequence[tuple[str, str]]) -> None:

@@ -26,6 +26,7 @@ from advice.events.publish import (
     publish_state,
 )
 from advice.models import Conversation, ConversationStatus, OfficerProfile
+from advice.queue_policy import claimable_by
 from advice.selectors import is_supervisor
 from advice.services.leases import (
     SocketRef,
@@ -164,7 +165,8 @@ def conversation_claim(*, conversation_id: int, officer: AbstractBaseUser) -> Co
 
     Raises ``already_claimed`` for the losers, ``not_waiting`` when the conversation has
     ended, ``off_duty`` and ``too_many_chats`` when the officer may not take another
-    conversation now.
+    conversation now, ``not_allowed`` when another unit accepted its referral
+    (``advice.queue_policy.claimable_by``).
     """
     now = timezone.now()
     with transaction.atomic():
@@ -182,7 +184,7 @@ def conversation_claim(*, conversation_id: int, officer: AbstractBaseUser) -> Co
                 f"You already have {active} conversations (your limit).",
             )
         won = Conversation.objects.filter(
-            pk=conversation_id, status=ConversationStatus.WAITING
+            claimable_by(profile.unit_id), pk=conversation_id, status=ConversationStatus.WAITING
         ).update(
             status=ConversationStatus.ACTIVE,
             assigned_officer_id=officer.pk,
@@ -202,6 +204,10 @@ def conversation_claim(*, conversation_id: int, officer: AbstractBaseUser) -> Co
                 raise DomainError(
                     ErrorCode.ALREADY_CLAIMED,
                     "Another officer has already taken this conversation.",
+                )
+            if status == ConversationStatus.WAITING:
+                raise DomainError(
+                    ErrorCode.NOT_ALLOWED, "This conversation was referred to another unit."
                 )
             raise DomainError(ErrorCode.NOT_WAITING, "This conversation is no longer waiting.")
         conversation = Conversation.objects.get(pk=conversation_id)
@@ -326,11 +332,16 @@ def conversation_leave(
 
 
 def conversation_requeue(*, conversation: Conversation, reason: StateReason) -> None:
-    """Hand an active conversation back to the head of the queue (inside a transaction)."""
+    """Put a conversation back into the queue (inside a transaction).
+
+    Handed back (any reason but ``referred``): to the head of the queue. Referred: the caller
+    has set the receiving unit and ``referred_at``; the queue policy puts it at the head of
+    its urgency for that unit only, so it is not marked as handed back.
+    """
     officer_id = conversation.assigned_officer_id
     conversation.status = ConversationStatus.WAITING
     conversation.assigned_officer = None
-    conversation.requeued_at = timezone.now()
+    conversation.requeued_at = None if reason == StateReason.REFERRED else timezone.now()
     conversation.save(update_fields=["status", "assigned_officer", "requeued_at"])
     audit_record(
         action=AuditAction.CONVERSATION_REQUEUED,

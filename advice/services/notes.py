@@ -16,9 +16,18 @@ from core.vocabulary import AuditAction
 
 
 def note_add(
-    *, conversation_id: int, officer: AbstractBaseUser, client_id: object, text: object
+    *,
+    conversation_id: int,
+    officer: AbstractBaseUser,
+    client_id: object,
+    text: object,
+    whisper: bool = False,
 ) -> ConversationNote:
-    """Add a note (idempotent per ``client_id``) to a conversation the officer may read."""
+    """Add a note (idempotent per ``client_id``) to a conversation the officer may read.
+
+    ``whisper`` marks a supervisor's private note to the officer (``advice.services.watch``
+    checks who may whisper).
+    """
     client_id = clean_client_id(client_id)
     text = clean_message_text(text)
     existing = ConversationNote.objects.filter(
@@ -40,6 +49,7 @@ def note_add(
                 author_name=profile.display_name,
                 text=text,
                 client_id=client_id,
+                whisper=whisper,
             )
             audit_record(
                 action=AuditAction.CONVERSATION_NOTE_ADDED,
@@ -47,6 +57,7 @@ def note_add(
                 conversation=conversation,
                 object_type="note",
                 object_id=note.pk,
+                params={"whisper": True} if whisper else None,
             )
             publish_note(note)
     except IntegrityError:

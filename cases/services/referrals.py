@@ -2,7 +2,8 @@
 
 The receiving unit sees a pending referral in its inbox; accepting makes it the owner
 (a case's ``unit`` changes; a live conversation gets the new ``unit``, ``referred_at`` and
-goes back to the head of the queue). Every step writes an audit event.
+waits in that unit's queue, ``cases.services.referral_routing``). Every step writes an audit
+event; the referring officer hears the decision live.
 """
 
 from __future__ import annotations
@@ -14,13 +15,17 @@ from django.utils import timezone
 from advice.audit import audit_record
 from advice.models import Conversation, ConversationStatus, Unit
 from advice.selectors import is_supervisor
-from advice.services.conversations import conversation_requeue
 from cases.errors import CaseError, CaseErrorCode
 from cases.models import Case, CaseStatus, Referral, ReferralReason, ReferralStatus
 from cases.selectors import staff_unit_id
 from cases.services.common import case_audit, case_lock_for_change, participant_add
+from cases.services.referral_routing import (
+    referral_conversation_route,
+    referral_created_announce,
+    referral_decision_announce,
+)
 from core.errors import DomainError, ErrorCode
-from core.vocabulary import AuditAction, StateReason
+from core.vocabulary import AuditAction
 
 SUMMARY_MAX_CHARS = 1000
 REASON_MAX_CHARS = 500
@@ -133,6 +138,7 @@ def referral_conversation_create(
             object_id=referral.pk,
             params={"to_unit": to_unit.code, "reason": reason},
         )
+        referral_created_announce(referral=referral, conversation=conversation)
     return referral
 
 
@@ -155,7 +161,7 @@ def _lock_pending_for_receiver(referral_id: int, user: AbstractBaseUser) -> Refe
 
 def referral_accept(*, referral_id: int, user: AbstractBaseUser) -> Referral:
     """The receiving unit takes over: a case moves to it (the accepting officer is assigned);
-    a live conversation gets the new unit, ``referred_at`` and is requeued."""
+    a live conversation waits in the receiving unit's queue only."""
     now = timezone.now()
     with transaction.atomic():
         referral = _lock_pending_for_receiver(referral_id, user)
@@ -180,15 +186,13 @@ def referral_accept(*, referral_id: int, user: AbstractBaseUser) -> Referral:
                 raise DomainError(
                     ErrorCode.CONVERSATION_ENDED, "The conversation has ended; decline instead."
                 )
-            conversation.unit_id = referral.to_unit_id
-            conversation.referred_at = now
-            conversation.save(update_fields=["unit", "referred_at"])
-            conversation_requeue(conversation=conversation, reason=StateReason.REFERRED)
+            referral_conversation_route(referral=referral, conversation=conversation, now=now)
         referral.status = ReferralStatus.ACCEPTED
         referral.decided_by_id = user.pk
         referral.decided_at = now
         referral.save(update_fields=["status", "decided_by", "decided_at"])
         _audit_decision(referral, user, "accepted")
+        referral_decision_announce(referral)
     return referral
 
 
@@ -204,6 +208,7 @@ def referral_decline(*, referral_id: int, user: AbstractBaseUser, reason: object
         referral.decided_at = timezone.now()
         referral.decision_reason = reason
         referral.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        referral_decision_announce(referral)
     return referral
 
 

@@ -21,6 +21,7 @@ from cases.forms import (
     ReferralForm,
     TransitionForm,
 )
+from cases.inbox import pending_rows
 from cases.models import (
     Case,
     CaseStatus,
@@ -162,7 +163,7 @@ def referral_inbox(request: HttpRequest) -> HttpResponse:
         request,
         "cases/inbox.html",
         {
-            "pending": [r for r in incoming if r.status == "pending"],
+            "pending": pending_rows([r for r in incoming if r.status == "pending"]),
             "decided": [r for r in incoming if r.status != "pending"],
             "outgoing": outgoing,
             "decline_form": DeclineForm(),

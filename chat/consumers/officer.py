@@ -8,10 +8,10 @@ from django.conf import settings
 
 from advice import selectors
 from advice.events import frames
-from advice.events.groups import QUEUE_GROUP, conversation_group, officer_group
+from advice.events.groups import QUEUE_GROUP, conversation_group, officer_group, unit_group
 from advice.events.outbox import frame_event
 from advice.models import SenderKind
-from advice.queue_policy import route_entry, routed_queue
+from advice.queue_policy import route_entry, routed_queue, visible_to
 from advice.services import (
     access,
     articles,
@@ -83,6 +83,7 @@ class OfficerConsumer(StaffConsumer):
         self.unit_id = profile.unit_id
         await self._add_group(QUEUE_GROUP)
         await self._add_group(officer_group(user.pk))
+        await self._add_group(unit_group(profile.unit_id))
         snapshot = await bridge.call(selectors.console_snapshot, user=user)
         for conversation_id in (c.pk for c in snapshot.active):
             await self._add_group(conversation_group(conversation_id, "staff"))
@@ -296,13 +297,22 @@ class OfficerConsumer(StaffConsumer):
         if await self.session_frame(frame):
             return
         kind = frame.get("type")
+        if kind == "conversation.state":
+            # Marked like queue cards: a console puts a waiting one back into its queue
+            # only if it is not reserved for another unit.
+            card = route_entry(frame["conversation"], self.languages, self.unit_id)
+            frame = {**frame, "conversation": card}
         if kind == "message":
             conversation_id = frame["conversation_id"]
             if frame["seq"] <= self.last_sent.get(conversation_id, 0):
                 return
             self.last_sent[conversation_id] = frame["seq"]
         elif kind == "queue.entry":
-            frame = {**frame, "entry": route_entry(frame["entry"], self.languages, self.unit_id)}
+            entry = frame["entry"]
+            if not visible_to(entry, self.unit_id):
+                frame = frames.queue_removed(entry["id"], reason=StateReason.REFERRED)
+            else:
+                frame = {**frame, "entry": route_entry(entry, self.languages, self.unit_id)}
         elif kind == "conversation.state" and frame.get("reason") in JOINS_STAFF:
             await self._add_group(conversation_group(frame["conversation"]["id"], "staff"))
         elif kind == "conversation.state" and frame.get("reason") in LEAVES_STAFF:

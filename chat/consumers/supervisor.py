@@ -1,4 +1,5 @@
-"""Supervisor websocket: live queue and staffing figures pushed to supervisors and admins.
+"""Supervisor websocket: live queue and staffing figures pushed to supervisors and admins,
+and conversations watched read-only (``chat.consumers.watch``).
 
 On connect the socket gets a ``supervisor.live`` snapshot. Every ``queue.changed`` event
 published to the supervisors' group schedules a new snapshot, coalesced: changes that
@@ -20,7 +21,8 @@ from advice.events import frames
 from advice.events.groups import SUPERVISOR_GROUP
 from advice.staff_sessions import SocketRole
 from chat import inbound
-from chat.consumers.base import FrameHandler, StaffConsumer, refuse_without_second_factor
+from chat.consumers.base import FrameHandler, refuse_without_second_factor
+from chat.consumers.watch import WatchingConsumer
 from core.errors import ErrorCode
 from stats.access import StatsScope, stats_scope_for
 from stats.live import live_snapshot
@@ -65,7 +67,7 @@ def _snapshots() -> _SharedSnapshots:
     return found
 
 
-class SupervisorConsumer(StaffConsumer):
+class SupervisorConsumer(WatchingConsumer):
     socket_role = SocketRole.SUPERVISOR
     # At most one live frame per this many seconds per socket.
     update_interval: ClassVar[float] = 1.0
@@ -76,7 +78,11 @@ class SupervisorConsumer(StaffConsumer):
     frame_table = inbound.SUPERVISOR_FRAMES
 
     def frame_handlers(self) -> dict[str, FrameHandler]:
-        return {"ping": self.on_ping}
+        return {
+            "conversation.open": self.on_watch_open,
+            "whisper.send": self.on_whisper,
+            "ping": self.on_ping,
+        }
 
     async def connect(self) -> None:
         self._pending: asyncio.Task[None] | None = None
@@ -109,6 +115,8 @@ class SupervisorConsumer(StaffConsumer):
         if pending is not None:
             pending.cancel()
             self._pending = None
+        if self.stats_scope is not None:
+            await self.watch_ended()
 
     async def on_ping(self, frame: inbound.Ping) -> None:
         await self.send_frame(frames.pong())
@@ -119,7 +127,7 @@ class SupervisorConsumer(StaffConsumer):
         if await self.session_frame(frame) or self.stats_scope is None:
             return
         kind = frame.get("type")
-        if kind != "queue.changed":
+        if kind != "queue.changed" and self.watch_frame_is_new(frame):
             await self.send_frame(frame)
         if kind in ("queue.changed", "alert.p1"):
             self._schedule()

@@ -48,6 +48,15 @@ def test_handed_back_conversation_goes_to_the_head(settings):
     assert [c.pk for c in queue_waiting()] == [requeued.pk, p1.pk]
 
 
+def test_a_conversation_accepted_on_referral_goes_first_among_its_urgency(settings):
+    settings.QUEUE_AGING_SECONDS = 3600
+    p2 = waiting("P2", 1)
+    p3_old = waiting("P3", 5)
+    referred_p3 = waiting("P3", 0.5, referred_at=timezone.now())
+    p1 = waiting("P1", 0.2)
+    assert [c.pk for c in queue_waiting()] == [p1.pk, p2.pk, referred_p3.pk, p3_old.pk]
+
+
 def test_nobody_on_duty_gives_no_estimate(make_officer):
     make_officer(on_duty=False)
     conversation = waiting("P3", 0)

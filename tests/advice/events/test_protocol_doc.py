@@ -54,6 +54,10 @@ def test_the_officer_frames_are_the_documented_ones() -> None:
     assert table_first_column(section("Officer → server")) == set(inbound.OFFICER_FRAMES)
 
 
+def test_the_supervisor_frames_are_the_documented_ones() -> None:
+    assert table_first_column(section("Supervisor → server")) == set(inbound.SUPERVISOR_FRAMES)
+
+
 def test_every_error_code_is_documented_and_nothing_else() -> None:
     assert table_first_column(section("Error codes")) == {code.value for code in ErrorCode}
 

@@ -13,6 +13,7 @@ import { BusyRetry } from "../common/retry.js";
 import { categoryLabel, languageLabel } from "./alerts.js";
 import { ArticleTool } from "./articles.js";
 import { expandShortcut, hasCanned, renderCanned } from "./canned.js";
+import { markWhisper } from "./watching.js";
 
 const TYPING_SEND_EVERY_MS = 3000;
 const TYPING_SHOW_MS = 5000;
@@ -269,6 +270,7 @@ export class Chat {
     const existing = this.notes.get(key);
     const meta = el("p", { class: "meta" }, pending ? `${frame.author_name} · ${t("state_sending")}` : `${frame.author_name} · ${formatTime(new Date(frame.created_at))}`);
     const item = el("li", { "data-note-id": frame.id || "" }, meta, el("p", { class: "text", dir: "auto" }, markBidiControls(frame.text)));
+    if (frame.whisper) markWhisper(item, frame);
     if (existing) existing.replaceWith(item);
     else list.append(item);
     this.notes.set(key, item);

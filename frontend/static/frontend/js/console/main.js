@@ -10,7 +10,9 @@ import { clearP1Alert, showP1Alert } from "./alerts.js";
 import { storeCanned } from "./canned.js";
 import { Chats } from "./chats.js";
 import { Queue } from "./queue.js";
+import { openReferralInbox, showReferralDecision } from "./referrals.js";
 import { installShortcuts } from "./shortcuts.js";
+import { showWatching } from "./watching.js";
 
 const ENDED_REASONS = new Set(["ended_by_citizen", "ended_by_officer", "citizen_left"]);
 const pendingClaims = new Set();
@@ -65,8 +67,17 @@ function dispatch(frame) {
       showP1Alert(frame, (id) => {
         if (queue.has(id)) queue.focusCard(id);
         else if (chats.get(id)) chats.activate(id, true);
+        else if (frame.referral_id) openReferralInbox();
       });
       break;
+    case "referral.decided":
+      showReferralDecision(frame);
+      break;
+    case "supervisor.watching": {
+      const chat = chats.get(frame.conversation_id);
+      if (chat) showWatching(chat, frame);
+      break;
+    }
     case "conversation.state":
       onConversationState(frame);
       break;
@@ -126,15 +137,23 @@ function onConversationState(frame) {
   const mine = card.assigned_officer_id === config.officer_id;
   let chat = chats.get(card.id);
   if (card.status === "waiting") {
-    queue.upsert(card);
-    if (chat && !chat.ended) chat.end(t("transferred"));
+    // Accepted on referral by another unit: it waits in their queue, not in this one.
+    if (card.referred && !card.for_my_unit) queue.remove(card.id);
+    else queue.upsert(card);
+    if (chat && !chat.ended) chat.end(frame.reason === "referred" ? t("referred_away") : t("transferred"));
     return;
   }
   queue.remove(card.id);
   if (card.status === "active" && mine) {
     chat = chats.ensure(card);
     chat.update(card);
-    if (frame.reason === "assigned" && !chat.opened && !pendingClaims.has(card.id)) openConversation(chat);
+    // Assigned to me (a transfer, or another console of mine claimed it): load it as a fresh
+    // open does, even after this console lost the claim race for it.
+    if (frame.reason === "assigned" && !chat.opened) {
+      pendingClaims.delete(card.id);
+      status("");
+      openConversation(chat);
+    }
     if (frame.reason === "opened") {
       chat.opened = true;
       if (pendingClaims.delete(card.id)) {

@@ -23,8 +23,9 @@ export class Queue {
 
   /**
    * A card that appeared or changed. A changed card keeps its place (the server's order); a
-   * new one goes where the server would put it: P1 first, then referred to my unit, then my
-   * languages, then the rest; within each, handed-back first, then urgency, then wait.
+   * new one goes where the server would put it (advice/queue_policy.py): P1 first, then
+   * referred to my unit or in my languages, then the rest; within each, handed-back first,
+   * then urgency, referred to my unit first within an urgency, then wait.
    */
   upsert(entry) {
     if (entry.status && entry.status !== "waiting") {
@@ -45,10 +46,10 @@ export class Queue {
   key(e) {
     return [
       e.urgency === "P1" ? 0 : 1,
-      e.for_my_unit ? 0 : 1,
-      e.preferred === false ? 1 : 0,
+      e.for_my_unit || e.preferred !== false ? 0 : 1,
       e.requeued ? 0 : 1,
       Number(String(e.urgency || "P3").slice(1)),
+      e.for_my_unit ? 0 : 1,
       Date.parse(e.queued_at) || 0,
     ];
   }

@@ -1,0 +1,92 @@
+"""A supervisor's socket watching conversations read-only (``docs/protocol.md``, Supervisor →
+server): replay on open, live frames of the conversation after that, whispers to its officer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from advice import selectors
+from advice.events import frames
+from advice.events.groups import conversation_group
+from advice.services import watch
+from chat import bridge, inbound
+from chat.consumers.base import StaffConsumer
+from core.vocabulary import StateReason
+
+REPLAY_BATCH = 500
+
+
+class WatchingConsumer(StaffConsumer):
+    """Adds ``conversation.open`` and ``whisper.send`` to a staff socket of a supervisor."""
+
+    _watched: dict[int, int]
+
+    def watched(self) -> dict[int, int]:
+        """Conversation id → the highest ``seq`` this socket has sent of it."""
+        if not hasattr(self, "_watched"):
+            self._watched = {}
+        return self._watched
+
+    async def on_watch_open(self, frame: inbound.ConversationOpen) -> None:
+        assert frame.conversation_id is not None  # noqa: S101 - REQUIRED by the parser
+        conversation_id = frame.conversation_id
+        conversation = await bridge.call(
+            watch.conversation_watch, conversation_id=conversation_id, user=self.scope["user"]
+        )
+        group = conversation_group(conversation_id, "staff")
+        if group not in self.groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups.append(group)
+        watched = self.watched()
+        watched[conversation_id] = frame.last_seq or 0
+        while True:
+            batch = await bridge.call(
+                selectors.messages_after,
+                conversation_id=conversation_id,
+                after_seq=watched[conversation_id],
+            )
+            for message in batch:
+                await self.send_frame(frames.message(message, for_staff=True))
+                watched[conversation_id] = message.seq
+            if len(batch) < REPLAY_BATCH:
+                break
+        notes = await bridge.call(selectors.conversation_notes, conversation_id=conversation_id)
+        for note in notes:
+            await self.send_frame(frames.note(note))
+        await self.send_frame(
+            frames.conversation_state_staff(conversation, reason=StateReason.OPENED)
+        )
+        await self.send_frame(
+            frames.replay_done(last_seq=watched[conversation_id], conversation_id=conversation_id)
+        )
+
+    async def on_whisper(self, frame: inbound.WhisperSend) -> None:
+        assert frame.conversation_id is not None  # noqa: S101 - REQUIRED by the parser
+        await bridge.call(
+            watch.whisper_send,
+            conversation_id=frame.conversation_id,
+            user=self.scope["user"],
+            client_id=frame.client_id,
+            text=frame.text,
+        )
+
+    async def watch_ended(self) -> None:
+        """The socket closes: tell the officers of the watched conversations."""
+        watched = self.watched()
+        if watched:
+            await bridge.call(
+                watch.conversation_unwatch, conversation_ids=list(watched), user=self.scope["user"]
+            )
+
+    def watch_frame_is_new(self, frame: dict[str, Any]) -> bool:
+        """False for a ``message`` this socket already sent (replay and live overlap)."""
+        if frame.get("type") != "message":
+            return True
+        watched = self.watched()
+        conversation_id = frame.get("conversation_id")
+        if conversation_id not in watched:
+            return True
+        if frame["seq"] <= watched[conversation_id]:
+            return False
+        watched[conversation_id] = frame["seq"]
+        return True
