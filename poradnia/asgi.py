@@ -1,5 +1,6 @@
-"""ASGI entry point: HTTP through Django, websockets through the Channels security stack
-(exact origins and audited refusals: :mod:`poradnia.ws_security`)."""
+"""ASGI entry point: probes first (:mod:`poradnia.probes`), HTTP through Django,
+websockets through the Channels security stack (exact origins and audited refusals:
+:mod:`poradnia.ws_security`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from chat.routing import websocket_urlpatterns  # noqa: E402
+from poradnia.probes import ProbeRouter  # noqa: E402
 from poradnia.ws_security import ExactOriginValidator  # noqa: E402
 
 # Everything imported so far lives as long as the process: move it out of the garbage
@@ -23,9 +25,13 @@ from poradnia.ws_security import ExactOriginValidator  # noqa: E402
 gc.collect()
 gc.freeze()
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": ExactOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
-    }
+application = ProbeRouter(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": ExactOriginValidator(
+                AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            ),
+        }
+    )
 )

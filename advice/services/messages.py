@@ -22,6 +22,7 @@ from advice.models import (
 )
 from advice.services.triage_apply import conversation_retriage_if_waiting
 from advice.text import clean_message_text
+from core import metrics
 from core.errors import DomainError, ErrorCode
 
 
@@ -101,6 +102,7 @@ def message_post(
                 payload=payload or {},
                 client_id=client_id,
             )
+            transaction.on_commit(metrics.MESSAGES_STORED.labels(sender=sender).inc)
             publish_message(message)
     except IntegrityError:
         return PostResult(message=_stored(conversation_id, sender, client_id), duplicate=True)
