@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 from asgiref.testing import ApplicationCommunicator
+from channels.db import database_sync_to_async
+from django.db import connections
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,6 +55,9 @@ async def http_get(
     start = await communicator.receive_output(10)
     body = await communicator.receive_output(10)
     await communicator.wait(1)
+    # The probes used the database thread's connection: close it, so that PostgreSQL can
+    # drop the test database at the end.
+    await database_sync_to_async(connections.close_all)()
     return Response(
         status=start["status"],
         headers={k.decode(): v.decode() for k, v in start.get("headers", [])},

@@ -50,6 +50,15 @@ def nginx_block(selector: str) -> str:
     return match.group(1)
 
 
+def nginx_server_level() -> list[str]:
+    """Statements of the (first) server block outside its locations."""
+    text = "\n".join(line.split("#", 1)[0] for line in NGINX.read_text().splitlines())
+    server = text[text.index("server {") :]
+    server = re.sub(r"location[^{]*\{[^{}]*\}", "", server)
+    server = server[: server.index("}")]
+    return [s.strip() for s in server.replace("server {", "").split(";") if s.strip()]
+
+
 def seconds(value: str) -> float:
     match = re.fullmatch(r"(\d+)(ms|s|m)?", value)
     assert match, value
@@ -158,13 +167,20 @@ def test_nginx_balances_over_every_daphne_and_upgrades_websockets():
     assert {name for name, _port in servers} == set(web_services())
     assert {port for _name, port in servers} == {"8000"}
     assert "resolve" in upstream
-    websockets = nginx_block("location /ws/")
-    assert "proxy_pass http://poradnia" in websockets
-    assert "proxy_set_header Upgrade $http_upgrade" in websockets
-    assert "proxy_set_header Connection $connection_upgrade" in websockets
-    statements = nginx_statements()
-    assert "proxy_http_version 1.1" in statements
-    assert "server_tokens off" in statements
+    assert "proxy_pass http://poradnia" in nginx_block("location /ws/")
+    assert "proxy_pass http://poradnia" in nginx_block("location / ")
+    server = nginx_server_level()
+    assert "proxy_http_version 1.1" in server
+    assert "proxy_set_header Upgrade $http_upgrade" in server
+    assert "proxy_set_header Connection $connection_upgrade" in server
+    assert "server_tokens off" in nginx_statements()
+
+
+def test_every_location_inherits_the_proxy_headers():
+    # nginx passes the server's proxy_set_header on only to locations that set none.
+    text = "\n".join(line.split("#", 1)[0] for line in NGINX.read_text().splitlines())
+    for body in re.findall(r"location[^{]*\{([^{}]*)\}", text):
+        assert "proxy_set_header" not in body
 
 
 def test_nginx_keeps_idle_sockets_longer_than_daphne_pings_them():
@@ -177,10 +193,11 @@ def test_nginx_keeps_idle_sockets_longer_than_daphne_pings_them():
 
 def test_nginx_hides_metrics_and_sets_the_client_address_daphne_reads():
     assert "return 404" in nginx_block("location = /metrics")
-    statements = nginx_statements()
+    server = nginx_server_level()
     # Set, never appended: Daphne takes the address from X-Real-IP (--proxy-headers-host).
-    assert "proxy_set_header X-Real-IP $remote_addr" in statements
-    assert not any("$proxy_add_x_forwarded_for" in s for s in statements)
+    assert "proxy_set_header X-Real-IP $remote_addr" in server
+    assert "proxy_set_header Host $host" in server
+    assert not any("$proxy_add_x_forwarded_for" in s for s in nginx_statements())
     assert "X-Real-IP" in runtime_command()
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import pytest
 from channels.db import database_sync_to_async
+from channels.layers import channel_layers, get_channel_layer
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.utils import OperationalError
 
 from poradnia import probes
+from tests.conftest import require_service
 from tests.deploy.conftest import http_get
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -117,3 +120,40 @@ async def test_other_paths_still_reach_django():
     response = await http_get("/help/", headers={"host": "localhost"})
     assert response.status == 200
     assert b"<html" in response.body.lower()
+
+
+@pytest.fixture(
+    params=[
+        "channels_redis.core.RedisChannelLayer",
+        "channels_redis.pubsub.RedisPubSubChannelLayer",
+    ]
+)
+async def redis_layer(request, settings):
+    require_service("Redis", 6379)
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": request.param,
+            "CONFIG": {
+                "hosts": [{"address": "redis://127.0.0.1:6379/3", "max_connections": 20}],
+                "prefix": f"test-{uuid.uuid4().hex[:8]}",
+                **({"capacity": 1} if request.param.endswith("core.RedisChannelLayer") else {}),
+            },
+        }
+    }
+    channel_layers.backends.clear()
+    layer = get_channel_layer()
+    yield layer
+    await layer.flush()
+    if hasattr(layer, "close_pools"):
+        await layer.close_pools()
+
+
+async def test_readyz_is_ok_on_both_redis_layers_even_when_the_probe_channel_is_full(
+    redis_layer,
+):
+    # With a capacity of one, the core layer's second send finds the channel full: the
+    # layer answered, so the service is ready.
+    for _ in range(3):
+        response = await http_get("/readyz")
+        assert response.status == 200
+        assert response.json()["checks"]["channel_layer"] == "ok"
