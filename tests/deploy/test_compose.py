@@ -36,27 +36,34 @@ def by_image(prefix: str) -> dict[str, Any]:
     return service
 
 
+def nginx_text() -> str:
+    """The configuration without comments."""
+    return "\n".join(line.split("#", 1)[0] for line in NGINX.read_text().splitlines())
+
+
 def nginx_statements() -> list[str]:
-    """The configuration without comments, one statement per item."""
-    text = "\n".join(line.split("#", 1)[0] for line in NGINX.read_text().splitlines())
-    return [s.strip() for s in re.split(r"[;{}]", text) if s.strip()]
+    """Every statement of the configuration, one per item."""
+    return [s.strip() for s in re.split(r"[;{}]", nginx_text()) if s.strip()]
 
 
-def nginx_block(selector: str) -> str:
+def nginx_server(listen: str) -> str:
+    """The text of the server block that has ``listen <listen>``."""
+    [server] = [c for c in nginx_text().split("server {")[1:] if f"listen {listen}" in c]
+    return server
+
+
+def nginx_block(selector: str, within: str | None = None) -> str:
     """The body of the first block whose header is ``selector`` (no nested blocks inside)."""
-    text = "\n".join(line.split("#", 1)[0] for line in NGINX.read_text().splitlines())
-    match = re.search(re.escape(selector) + r"\s*\{([^{}]*)\}", text)
+    match = re.search(re.escape(selector) + r"\s*\{([^{}]*)\}", within or nginx_text())
     assert match, selector
     return match.group(1)
 
 
-def nginx_server_level() -> list[str]:
-    """Statements of the (first) server block outside its locations."""
-    text = "\n".join(line.split("#", 1)[0] for line in NGINX.read_text().splitlines())
-    server = text[text.index("server {") :]
-    server = re.sub(r"location[^{]*\{[^{}]*\}", "", server)
+def nginx_server_level(listen: str = "443 ssl") -> list[str]:
+    """Statements of a server block outside its locations."""
+    server = re.sub(r"location[^{]*\{[^{}]*\}", "", nginx_server(listen))
     server = server[: server.index("}")]
-    return [s.strip() for s in server.replace("server {", "").split(";") if s.strip()]
+    return [s.strip() for s in server.split(";") if s.strip()]
 
 
 def seconds(value: str) -> float:
@@ -79,6 +86,8 @@ def test_the_proxy_is_nginx_with_its_configuration_mounted():
     assert proxy["image"].startswith("nginx:")
     assert proxy["ports"]
     assert "./deploy/nginx.conf:/etc/nginx/nginx.conf:ro" in proxy["volumes"]
+    assert "./deploy/tls:/etc/nginx/tls:ro" in proxy["volumes"]
+    assert {port.split(":")[-1] for port in proxy["ports"]} == {"80", "443"}
     assert "healthcheck" in proxy
 
 
@@ -167,8 +176,9 @@ def test_nginx_balances_over_every_daphne_and_upgrades_websockets():
     assert {name for name, _port in servers} == set(web_services())
     assert {port for _name, port in servers} == {"8000"}
     assert "resolve" in upstream
-    assert "proxy_pass http://poradnia" in nginx_block("location /ws/")
-    assert "proxy_pass http://poradnia" in nginx_block("location / ")
+    tls = nginx_server("443 ssl")
+    assert "proxy_pass http://poradnia" in nginx_block("location /ws/", tls)
+    assert "proxy_pass http://poradnia" in nginx_block("location / ", tls)
     server = nginx_server_level()
     assert "proxy_http_version 1.1" in server
     assert "proxy_set_header Upgrade $http_upgrade" in server
@@ -178,13 +188,23 @@ def test_nginx_balances_over_every_daphne_and_upgrades_websockets():
 
 def test_every_location_inherits_the_proxy_headers():
     # nginx passes the server's proxy_set_header on only to locations that set none.
-    text = "\n".join(line.split("#", 1)[0] for line in NGINX.read_text().splitlines())
-    for body in re.findall(r"location[^{]*\{([^{}]*)\}", text):
+    for body in re.findall(r"location[^{]*\{([^{}]*)\}", nginx_text()):
         assert "proxy_set_header" not in body
 
 
+def test_nginx_serves_https_and_plain_http_only_redirects_or_answers_liveness():
+    tls = nginx_server_level()
+    assert "http2 on" in tls
+    assert "ssl_protocols TLSv1.2 TLSv1.3" in tls
+    plain = nginx_server("80")
+    assert "return 301 https://$host$request_uri" in nginx_block("location / ", plain)
+    assert "proxy_pass http://poradnia" in nginx_block("location = /healthz", plain)
+    locations = re.findall(r"location\s+([^{]*?)\s*\{", plain)
+    assert sorted(locations) == ["/", "= /healthz"]
+
+
 def test_nginx_keeps_idle_sockets_longer_than_daphne_pings_them():
-    websockets = nginx_block("location /ws/")
+    websockets = nginx_block("location /ws/", nginx_server("443 ssl"))
     [read_timeout] = re.findall(r"proxy_read_timeout\s+([^;\s]+)", websockets)
     command = runtime_command()
     ping_interval = float(command[command.index("--ping-interval") + 1])
@@ -192,8 +212,9 @@ def test_nginx_keeps_idle_sockets_longer_than_daphne_pings_them():
 
 
 def test_nginx_hides_metrics_and_sets_the_client_address_daphne_reads():
-    assert "return 404" in nginx_block("location = /metrics")
+    assert "return 404" in nginx_block("location = /metrics", nginx_server("443 ssl"))
     server = nginx_server_level()
+    assert "proxy_set_header X-Forwarded-Proto https" in server
     # Set, never appended: Daphne takes the address from X-Real-IP (--proxy-headers-host).
     assert "proxy_set_header X-Real-IP $remote_addr" in server
     assert "proxy_set_header Host $host" in server
@@ -202,9 +223,13 @@ def test_nginx_hides_metrics_and_sets_the_client_address_daphne_reads():
 
 
 def test_every_file_nginx_refers_to_is_mounted_into_the_proxy():
-    mounts = [v.split(":")[1] for v in services()["proxy"]["volumes"]]
+    mounts = dict(reversed(v.split(":")[:2]) for v in services()["proxy"]["volumes"])
+    tls_readme = (ROOT / "deploy" / "tls" / "README.md").read_text()
     for statement in nginx_statements():
         directive, *args = statement.split()
         if directive in ("include", "ssl_certificate", "ssl_certificate_key", "root"):
             for path in args:
-                assert any(path.startswith(m) for m in mounts), statement
+                [mount] = [m for m in mounts if path.startswith(m + "/")]
+                # Certificates are the operator's: the mounted folder says which files.
+                assert (ROOT / mounts[mount]).is_dir(), statement
+                assert f"`{path.rsplit('/', 1)[1]}`" in tls_readme, statement
