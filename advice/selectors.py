@@ -48,6 +48,18 @@ def queue_position(*, conversation_id: int) -> int | None:
     return None
 
 
+def queue_length_by_urgency() -> dict[str, int]:
+    """Waiting conversations per urgency level, every level present: one aggregated query."""
+    counted = dict(
+        Conversation.objects.filter(status=ConversationStatus.WAITING)
+        .order_by()
+        .values("urgency")
+        .annotate(waiting=Count("pk"))
+        .values_list("urgency", "waiting")
+    )
+    return {urgency: counted.get(urgency, 0) for urgency in Urgency.values}
+
+
 def conversation_previews(conversation_ids: Sequence[int]) -> dict[int, str]:
     """Last citizen message (first 140 characters) per conversation, for queue cards."""
     previews: dict[int, str] = {}

@@ -12,6 +12,7 @@ from channels.layers import get_channel_layer
 from advice.events import outbox
 from chat import dbpool
 from chat.admission import gate
+from core import metrics
 
 T = TypeVar("T")
 _background: set[asyncio.Task[Any]] = set()
@@ -40,7 +41,7 @@ async def call(
     """
 
     def run() -> tuple[T, list[outbox.Event]]:
-        with outbox.collecting() as box:
+        with outbox.collecting() as box, metrics.database_time(service):
             result = service(**kwargs)
         return result, list(box)
 
@@ -55,7 +56,8 @@ async def call(
             layer = get_channel_layer()
             if layer is not None:
                 for group, event in events:
-                    await layer.group_send(group, event)
+                    with metrics.LAYER_SEND_ERRORS.count_exceptions():
+                        await layer.group_send(group, event)
         return result
 
     with gate.held(refusable=refusable):

@@ -8,6 +8,7 @@ in-memory channel layer, with a generated secret kept under ``var/``. Setting
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -398,3 +399,16 @@ LOGGING = {
 }
 # Every QUEUE_AGING_SECONDS of waiting raises a conversation one urgency level (not into P1).
 QUEUE_AGING_SECONDS = float(os.environ.get("QUEUE_AGING_SECONDS", "600"))
+
+# /metrics answers a request carrying "Authorization: Bearer <METRICS_TOKEN>" or coming from
+# one of these networks (by default loopback and private ranges: the Prometheus of the
+# internal network, scraping each process directly); anyone else gets 404.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_NETWORKS = [
+    ipaddress.ip_network(network.strip(), strict=False)
+    for network in os.environ.get(
+        "METRICS_ALLOWED_NETWORKS",
+        "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7",
+    ).split(",")
+    if network.strip()
+]

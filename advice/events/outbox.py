@@ -17,6 +17,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from core import metrics
+
 Event = tuple[str, dict[str, Any]]
 # The channel-layer event type every consumer handles by sending its frame on
 # (handler ``chat_frame``).
@@ -42,7 +44,8 @@ def _deliver(group: str, event: dict[str, Any]) -> None:
         return
     layer = get_channel_layer()
     if layer is not None:
-        async_to_sync(layer.group_send)(group, event)
+        with metrics.LAYER_SEND_ERRORS.count_exceptions():
+            async_to_sync(layer.group_send)(group, event)
 
 
 @contextmanager

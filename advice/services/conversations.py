@@ -36,6 +36,7 @@ from advice.services.leases import (
 )
 from advice.services.triage_apply import conversation_triage
 from advice.tokens import token_hash, token_hash_unusable, token_new
+from core import metrics
 from core.errors import DomainError, ErrorCode
 from core.vocabulary import AuditAction, Outcome, StateReason
 
@@ -220,6 +221,7 @@ def conversation_claim(*, conversation_id: int, officer: AbstractBaseUser) -> Co
         publish_queue_removed(conversation_id, reason=StateReason.CLAIMED)
         publish_state(conversation, reason=StateReason.OFFICER_JOINED)
         publish_assigned(conversation, officer_id=officer.pk)
+    metrics.CLAIM_WAIT.observe((now - conversation.queued_at).total_seconds())
     return conversation
 
 

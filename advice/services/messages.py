@@ -24,6 +24,7 @@ from advice.models import (
 from advice.services import message_sql
 from advice.services.triage_apply import conversation_retriage_if_waiting
 from advice.text import clean_message_text
+from core import metrics
 from core.errors import DomainError, ErrorCode
 
 
@@ -96,6 +97,7 @@ def message_post(
         return PostResult(message=_stored(conversation_id, sender, client_id), duplicate=True)
     except _AlreadyStored as stored:
         return PostResult(message=stored.message, duplicate=True)
+    transaction.on_commit(metrics.MESSAGES_STORED.labels(sender=sender).inc)
     if sender == SenderKind.CITIZEN and status == ConversationStatus.WAITING:
         conversation_retriage_if_waiting(conversation_id=conversation_id)
     return PostResult(message=message, duplicate=False)

@@ -26,6 +26,7 @@ from advice.staff_sessions import (
 )
 from chat import inbound
 from chat.session_watch import session_watch
+from core import metrics
 from core.errors import AnyErrorCode, DomainError, ErrorCode
 from core.vocabulary import SessionEndReason
 
@@ -62,6 +63,17 @@ class FrameConsumer(AsyncWebsocketConsumer):
 
     def frame_handlers(self) -> dict[str, FrameHandler]:
         raise NotImplementedError
+
+    async def accept(self, subprotocol: str | None = None, headers: Any = None) -> None:
+        await super().accept(subprotocol, headers)
+        metrics.socket_opened(self)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # Also when the consumer crashed or was cancelled, not only after a disconnect.
+            metrics.socket_closed(self)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels closes stale database connections before every handler through the
