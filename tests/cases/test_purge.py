@@ -21,7 +21,7 @@ from advice.models import AuditEvent, Conversation, Message, ProcessHeartbeat, S
 from advice.services.conversations import conversation_close, conversation_start
 from advice.services.messages import message_post
 from advice.services.resume_codes import resume_code_new, resume_code_store
-from cases.models import Case, CaseNote, FinancialLoss, Indicator, TranscriptEntry
+from cases.models import CaseNote, FinancialLoss, Indicator, TranscriptEntry
 from cases.services.cases import LossInput, case_legal_hold_set, case_loss_add, case_note_add
 from cases.services.purge import purge_due, purge_expired
 from core.errors import DomainError
@@ -43,7 +43,8 @@ def ended_conversation(*, closed_at: datetime, code: bool = False) -> Conversati
 
 
 def erasure_records() -> list[dict]:
-    return list(AuditEvent.objects.filter(action="retention.purged").values_list("params", flat=True))
+    records = AuditEvent.objects.filter(action="retention.purged")
+    return list(records.values_list("params", flat=True))
 
 
 def test_a_conversation_is_erased_30_days_after_closing_by_default():
