@@ -12,6 +12,8 @@ from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -220,3 +222,24 @@ def test_the_command_prints_what_is_due_then_erases_it_once(settings):
     call_command("purge_expired", stdout=out)
     assert "conversations: 0 erased" in out.getvalue()
     assert len(erasure_records()) == 1
+
+
+def test_a_supervisor_sets_the_legal_hold_in_the_admin(make_case, supervisor, officer):
+    case = make_case()
+    client = Client()
+    client.force_login(supervisor)
+    url = reverse("admin:cases_case_change", args=[case.pk])
+    assert client.get(url).status_code == 200
+
+    response = client.post(url, {"legal_hold": "on"})
+
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.legal_hold
+    event = AuditEvent.objects.get(action="case.legal_hold_set")
+    assert (event.actor_id, event.params["hold"]) == (supervisor.pk, True)
+    officer_client = Client()
+    officer_client.force_login(officer)
+    officer_client.post(url, {"legal_hold": ""})
+    case.refresh_from_db()
+    assert case.legal_hold
