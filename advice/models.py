@@ -26,6 +26,11 @@ class Unit(models.Model):
     citizen_contact = models.TextField(
         blank=True, help_text="How citizens reach this unit in person (address, hours, phone)."
     )
+    # The unit's case retention policy: a case is reviewed (and erased unless on legal hold)
+    # this many days after it was opened.
+    case_retention_days = models.PositiveIntegerField(
+        default=730, help_text="Days after escalation until a case is reviewed for erasure."
+    )
 
     class Meta:
         ordering = ["code"]

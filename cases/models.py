@@ -63,6 +63,11 @@ class Case(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Retention: past ``review_at`` (set at escalation from ``Unit.case_retention_days``) a
+    # case not on legal hold is erased down to its metadata; ``erased_at`` says when.
+    review_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    legal_hold = models.BooleanField(default=False)
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

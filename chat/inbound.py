@@ -120,6 +120,11 @@ class ConversationLeave(ClientFrame):
 
 
 @dataclass(frozen=True)
+class ConversationErase(ClientFrame):
+    TYPE = "conversation.erase"
+
+
+@dataclass(frozen=True)
 class RatingSubmit(ClientFrame):
     TYPE = "rating.submit"
     REQUIRED = ("score",)
@@ -268,6 +273,7 @@ CITIZEN_FRAMES: FrameTable = _table(
     CitizenTyping,
     ConversationEnd,
     ConversationLeave,
+    ConversationErase,
     RatingSubmit,
     Ping,
 )

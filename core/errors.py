@@ -36,6 +36,7 @@ class ErrorCode(StrEnum):
     INVALID_CODE = "invalid_code"
     TOO_MANY_ATTEMPTS = "too_many_attempts"
     BUSY = "busy"
+    CONVERSATION_ESCALATED = "conversation_escalated"
 
 
 class CaseErrorCode(StrEnum):
@@ -74,6 +75,7 @@ _HTTP_STATUS: dict[str, int] = {
     ErrorCode.NOT_WAITING: 409,
     ErrorCode.INVALID_TRANSITION: 409,
     ErrorCode.CONVERSATION_ENDED: 409,
+    ErrorCode.CONVERSATION_ESCALATED: 409,
     CaseErrorCode.ALREADY_ESCALATED: 409,
     CaseErrorCode.CASE_CLOSED: 409,
     CaseErrorCode.REFERRAL_PENDING: 409,

@@ -75,6 +75,7 @@ class StateReason(StrEnum):
     ENDED_BY_OFFICER = "ended_by_officer"
     MESSAGE_LEFT = "message_left"  # the citizen left a message and will come back with a code
     CITIZEN_LEFT = "citizen_left"  # quick exit: the citizen left and the token is revoked
+    CITIZEN_ERASED = "citizen_erased"  # the citizen erased the conversation: nothing remains
     # queue.removed only
     CLAIMED = "claimed"
     ABANDONED = "abandoned"
@@ -89,6 +90,7 @@ LEAVES_STAFF = frozenset(
         StateReason.ENDED_BY_OFFICER,
         StateReason.ENDED_BY_CITIZEN,
         StateReason.CITIZEN_LEFT,
+        StateReason.CITIZEN_ERASED,
         StateReason.TRANSFERRED,
         StateReason.REFERRED,
         StateReason.OFFICER_DISCONNECTED,
@@ -153,6 +155,9 @@ class AuditAction(StrEnum):
     CASE_REFERRAL_ACCEPTED = "case.referral_accepted"
     CASE_REFERRAL_DECLINED = "case.referral_declined"
     CASE_EXPORTED = "case.exported"
+    CASE_ERASED = "case.erased"
+    CASE_LEGAL_HOLD_SET = "case.legal_hold_set"
+    RETENTION_PURGED = "retention.purged"
 
 
 class StaffGroup(StrEnum):

@@ -183,6 +183,14 @@ def citizen_strings() -> dict[str, str]:
         "transcript_saved_at": _("Saved at %(time)s"),
         "transcript_filename": _("conversation"),
         "confirm_end": _("Do you want to end the conversation?"),
+        "confirm_erase": _(
+            "Erase this conversation? Everything you and the adviser wrote will be deleted "
+            "for good and the conversation will end. This cannot be undone."
+        ),
+        "erased": _("Your conversation has been erased. Nothing you wrote is kept."),
+        "error_escalated": _(
+            "This conversation is now a police case, so it can no longer be erased here."
+        ),
         "rating_thanks": _("Thank you for your feedback."),
         "new_message_from": _("New message from %(name)s: %(text)s"),
         "language_changed": _("Language changed to %(language)s."),
@@ -231,6 +239,9 @@ def console_strings() -> dict[str, str]:
         "citizen_left": _(
             "The citizen left with the quick exit. The conversation has ended and cannot be "
             "reopened by them."
+        ),
+        "citizen_erased": _(
+            "The citizen erased this conversation. Its messages and notes have been deleted."
         ),
         "close_tab": _("Close tab"),
         "claimed_elsewhere": _("Another officer took this conversation first."),

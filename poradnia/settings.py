@@ -371,7 +371,7 @@ RESUME_CODE_WINDOW_SECONDS = _env_int("RESUME_CODE_WINDOW_SECONDS", 600)
 MESSAGE_MAX_CHARS = 4000
 # Days after a conversation ends before its messages, notes and free text are erased by
 # `manage.py apply_retention` (case records keep their own frozen transcript).
-RETENTION_DAYS = _env_int("RETENTION_DAYS", 180)
+RETENTION_DAYS = _env_int("RETENTION_DAYS", 30)
 FRAME_MAX_BYTES = 32 * 1024
 # Abuse limits per client address (docs/security.md, chat/limits.py).
 LIMIT_OPEN_SOCKETS = _env_int("LIMIT_OPEN_SOCKETS", 20)

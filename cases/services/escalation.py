@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -107,6 +107,7 @@ def case_escalate(*, conversation_id: int, officer: AbstractBaseUser) -> Case:
             assigned_officer_id=officer.pk,
             created_by_id=officer.pk,
             language=conversation.language,
+            review_at=now + timedelta(days=unit.case_retention_days),
         )
         CaseConversation.objects.create(
             case=case, conversation=conversation, linked_by_id=officer.pk

@@ -14,7 +14,7 @@ from advice.events.groups import conversation_group
 from advice.events.outbox import frame_event
 from advice.models import SenderKind
 from advice.prechat import language_from_accept_header
-from advice.services import conversations, messages, resume_codes, triage_apply
+from advice.services import conversations, erase, messages, resume_codes, triage_apply
 from advice.services.leases import SocketRef
 from chat import bridge, heartbeat, inbound, limits, positions
 from chat.consumers.base import FrameConsumer, FrameHandler
@@ -43,6 +43,7 @@ class CitizenConsumer(FrameConsumer):
             "message.send": self.on_message,
             "conversation.end": self.on_end,
             "conversation.leave": self.on_leave,
+            "conversation.erase": self.on_erase,
             "typing": self.on_typing,
             "rating.submit": self.on_rating,
             "conversation.set_language": self.on_set_language,
@@ -246,6 +247,12 @@ class CitizenConsumer(FrameConsumer):
         conversation_id = self._require_conversation()
         await bridge.call(conversations.conversation_leave, conversation_id=conversation_id)
         await self.close(code=1000)
+
+    async def on_erase(self, frame: inbound.ConversationErase) -> None:
+        conversation_id = self._require_conversation()
+        # The confirmation is the ``conversation.state`` (citizen_erased) the service
+        # publishes to this socket's group after the commit.
+        await bridge.call(erase.conversation_erase, conversation_id=conversation_id)
 
     async def on_typing(self, frame: inbound.CitizenTyping) -> None:
         conversation_id = self._require_conversation()

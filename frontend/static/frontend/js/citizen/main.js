@@ -168,6 +168,10 @@ function applyStatus(frame) {
 }
 
 function onState(frame) {
+  if (frame.reason === "citizen_erased") {
+    onErased();
+    return;
+  }
   const wasEnded = chat.status === "closed" || chat.status === "abandoned";
   const previousOfficer = chat.officerName;
   applyStatus(frame);
@@ -262,6 +266,12 @@ function onError(frame) {
     announce(notice);
     return;
   }
+  if (frame.code === "conversation_escalated") {
+    $("#erase-error").textContent = t("error_escalated");
+    $("#confirm-erase").hidden = true;
+    announce(t("error_escalated"));
+    return;
+  }
   if (frame.code === "invalid_token") {
     chat.token = null;
     chat.outbox = [];
@@ -328,6 +338,24 @@ function showTyping() {
 function hideTyping() {
   clearTimeout(chat.typingTimer);
   $("#typing").hidden = true;
+}
+
+/** The conversation was erased at the citizen's request: nothing of it stays in this tab. */
+function onErased() {
+  chat.token = null;
+  chat.outbox = [];
+  chat.status = "closed";
+  wipe();
+  socket.stop();
+  messages.clear();
+  hideTyping();
+  $("#confirm-erase").hidden = true;
+  $("#ended-reason").textContent = t("erased");
+  $("#rating-form").hidden = true;
+  for (const button of $$("#ended-view .download-transcript")) button.hidden = true;
+  showView("ended");
+  announce(t("erased"));
+  $("#ended-heading").focus();
 }
 
 function showEnded(frame) {
@@ -414,6 +442,22 @@ function wireEnding() {
     // the last chance to keep a copy once the page is closed.
     confirmBox.hidden = true;
     socket.send({ type: "conversation.end" });
+  });
+  const eraseBox = $("#confirm-erase");
+  $("#erase-chat").addEventListener("click", () => {
+    $("#erase-error").textContent = "";
+    $("#confirm-erase-text").textContent = t("confirm_erase");
+    confirmBox.hidden = true;
+    eraseBox.hidden = false;
+    $("#confirm-erase-no").focus();
+  });
+  $("#confirm-erase-no").addEventListener("click", () => {
+    eraseBox.hidden = true;
+    $("#erase-chat").focus();
+  });
+  $("#confirm-erase-yes").addEventListener("click", () => {
+    eraseBox.hidden = true;
+    socket.send({ type: "conversation.erase" });
   });
   for (const button of $$(".download-transcript")) {
     button.addEventListener("click", () => downloadTranscript(messages.entries(), senderLabel));

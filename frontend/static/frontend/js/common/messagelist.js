@@ -160,6 +160,13 @@ export class MessageList {
     return item;
   }
 
+  /** Remove every message (the conversation was erased). */
+  clear() {
+    this.list.replaceChildren();
+    this.bySeq.clear();
+    this.pending.clear();
+  }
+
   /** Every shown message in order, as frames (for the transcript). */
   entries() {
     const out = [];

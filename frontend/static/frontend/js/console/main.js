@@ -14,7 +14,7 @@ import { openReferralInbox, showReferralDecision } from "./referrals.js";
 import { installShortcuts } from "./shortcuts.js";
 import { showWatching } from "./watching.js";
 
-const ENDED_REASONS = new Set(["ended_by_citizen", "ended_by_officer", "citizen_left"]);
+const ENDED_REASONS = new Set(["ended_by_citizen", "ended_by_officer", "citizen_left", "citizen_erased"]);
 const pendingClaims = new Set();
 let onDuty = $("#duty-toggle").getAttribute("aria-pressed") === "true";
 
@@ -169,6 +169,11 @@ function onConversationState(frame) {
     let notice = t("ended");
     if (frame.reason === "ended_by_officer") notice = t("closed");
     else if (frame.reason === "citizen_left") notice = t("citizen_left");
+    else if (frame.reason === "citizen_erased") {
+      // Nothing of it may stay on screen either.
+      notice = t("citizen_erased");
+      chat.messages.clear();
+    }
     chat.end(notice);
   } else if (!mine) {
     chat.end(t("transferred"));
