@@ -3,16 +3,34 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from redis.exceptions import RedisError
 
 from advice.events import outbox
 
 T = TypeVar("T")
 _background: set[asyncio.Task[Any]] = set()
+log = logging.getLogger(__name__)
+
+# What a channel layer (or the Redis cache) raises while Redis is unreachable: redis-py's
+# own errors, and the socket errors (``ConnectionError``, ``TimeoutError``) underneath them.
+LAYER_ERRORS: tuple[type[BaseException], ...] = (OSError, RedisError)
+
+
+class LayerFailures:
+    """How many channel-layer operations of this process failed (Redis unreachable)."""
+
+    count = 0
+
+    @classmethod
+    def record(cls, what: str, error: BaseException) -> None:
+        cls.count += 1
+        log.warning("channel layer unavailable (%s): %r", what, error)
 
 
 async def call(
@@ -28,6 +46,10 @@ async def call(
     saving the thread round trip that sending from inside the service would cost.
     ``before_events`` runs first with the result: a socket that must receive events about
     an object the service just created joins that object's group there.
+
+    The database is the store: an event that cannot be sent (Redis unreachable) is logged,
+    counted in :class:`LayerFailures` and dropped, and the result is still returned, so the
+    sender gets its acknowledgement; recipients catch up by sequence when they resume.
     """
 
     def run() -> tuple[T, list[outbox.Event]]:
@@ -42,7 +64,10 @@ async def call(
         layer = get_channel_layer()
         if layer is not None:
             for group, event in events:
-                await layer.group_send(group, event)
+                try:
+                    await layer.group_send(group, event)
+                except LAYER_ERRORS as error:
+                    LayerFailures.record(f"group_send {group}", error)
     return result
 
 

@@ -35,6 +35,7 @@ class ErrorCode(StrEnum):
     INVALID_TRANSITION = "invalid_transition"
     INVALID_CODE = "invalid_code"
     TOO_MANY_ATTEMPTS = "too_many_attempts"
+    TEMPORARILY_UNAVAILABLE = "temporarily_unavailable"
 
 
 class CaseErrorCode(StrEnum):
@@ -68,6 +69,7 @@ _HTTP_STATUS: dict[str, int] = {
     ErrorCode.NOT_ASSIGNED: 403,
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.TOO_MANY_ATTEMPTS: 429,
+    ErrorCode.TEMPORARILY_UNAVAILABLE: 503,
     ErrorCode.ALREADY_CLAIMED: 409,
     ErrorCode.NOT_WAITING: 409,
     ErrorCode.INVALID_TRANSITION: 409,

@@ -141,8 +141,9 @@ class CitizenConsumer(FrameConsumer):
             conversation_group(conversation_id, "citizen"),
             CITIZEN_QUEUE_GROUP,
         ):
-            await self.channel_layer.group_add(group, self.channel_name)
-            self.groups.append(group)
+            if group not in self.groups:
+                await self.channel_layer.group_add(group, self.channel_name)
+                self.groups.append(group)
 
     async def _leave_queue_group(self) -> None:
         if CITIZEN_QUEUE_GROUP in self.groups:
@@ -160,6 +161,11 @@ class CitizenConsumer(FrameConsumer):
                 "Too many conversations were started from your network. "
                 "Please wait a few minutes and try again.",
             )
+        # Join the waiting citizens' group before anything is stored: while Redis is
+        # unreachable the start is refused here (``temporarily_unavailable``), not half-made.
+        if CITIZEN_QUEUE_GROUP not in self.groups:
+            await self.channel_layer.group_add(CITIZEN_QUEUE_GROUP, self.channel_name)
+            self.groups.append(CITIZEN_QUEUE_GROUP)
         language = frame.language or ""
         prechat = frame.prechat or {}
         browser = frame.browser_language or ""
