@@ -25,7 +25,11 @@ const TYPING_SEND_EVERY_MS = 3000;
 const TYPING_SHOW_MS = 5000;
 
 const saved = loadChat();
+// Pauses before resending a message the server could not store (`temporarily_unavailable`).
+const UNAVAILABLE_BACKOFF_SECONDS = [1, 2, 5, 10, 20, 30];
+
 const chat = {
+  unavailableTries: 0,
   token: saved ? saved.token : null,
   code: saved && typeof saved.code === "string" ? saved.code : "",
   resumeCode: "",
@@ -174,6 +178,10 @@ function onState(frame) {
   let notice = "";
   if (frame.reason === "officer_joined") {
     notice = frame.officer_name ? t("officer_joined", { name: frame.officer_name }) : t("officer_joined_anon");
+  } else if (frame.reason === "officer_reconnecting") {
+    notice = t("officer_reconnecting");
+  } else if (frame.reason === "officer_returned") {
+    notice = t("officer_returned");
   } else if (frame.reason === "officer_disconnected") {
     notice = t("officer_left");
   } else if (frame.reason === "transferred") {
@@ -205,6 +213,7 @@ function onMessage(frame) {
 }
 
 function onAck(frame) {
+  chat.unavailableTries = 0;
   messages.ack(frame);
   removeFromOutbox(frame.client_id, "citizen");
 }
@@ -226,6 +235,15 @@ function onError(frame) {
     if (frame.code === "rate_limited") {
       messages.setState(frame.ref, "queued");
       setTimeout(flushOutbox, 3000);
+      return;
+    }
+    if (frame.code === "temporarily_unavailable") {
+      // Nothing was stored: resend with the same client_id after a growing pause, as after
+      // a dropped connection (the server stores it once however often it arrives).
+      messages.setState(frame.ref, "queued");
+      const delay = UNAVAILABLE_BACKOFF_SECONDS[Math.min(chat.unavailableTries, UNAVAILABLE_BACKOFF_SECONDS.length - 1)];
+      chat.unavailableTries += 1;
+      setTimeout(flushOutbox, delay * (0.8 + Math.random() * 0.4) * 1000);
       return;
     }
     const reasonKey = PERMANENT_ERRORS[frame.code];
