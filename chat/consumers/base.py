@@ -153,7 +153,8 @@ class FrameConsumer(AsyncWebsocketConsumer):
         except LAYER_ERRORS as error:
             # The frame needed Redis before anything was stored: the client may retry it.
             LayerFailures.record(frame.TYPE, error)
-            await self.send_frame(_unavailable_frame(ref=ref))
+            if frame.TYPE != "typing":  # a lost typing hint is not worth a retry
+                await self.send_frame(_unavailable_frame(ref=ref))
 
     async def send_frame(self, frame: Mapping[str, Any]) -> None:
         await self.send(text_data=json.dumps(frame, ensure_ascii=False))

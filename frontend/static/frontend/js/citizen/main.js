@@ -283,6 +283,11 @@ function onError(frame) {
     note.insertAdjacentElement("beforebegin", Object.assign(document.createElement("p"), { className: "notice", textContent: t("resume_failed") }));
     return;
   }
+  if (frame.code === "temporarily_unavailable") {
+    // A start or resume the server could not do yet: reconnect with backoff and ask again.
+    socket.drop();
+    return;
+  }
   if (["not_started", "already_started", "unknown_type", "not_allowed"].includes(frame.code)) return;
   const text = t("error_generic", { message: frame.message });
   if (!$("#chat-view").hidden) messages.addNotice(text);
