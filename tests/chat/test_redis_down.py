@@ -7,6 +7,7 @@ The test starts its own ``redis-server`` on a free port; the shared one is never
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import subprocess
 import time
@@ -61,6 +62,8 @@ class PrivateRedis:
 @pytest.fixture
 def private_redis(settings) -> Iterator[PrivateRedis]:
     if shutil.which("redis-server") is None:
+        if os.environ.get("REQUIRE_SERVICES"):
+            pytest.fail("redis-server is required (REQUIRE_SERVICES is set) but not installed.")
         pytest.skip("redis-server is not installed")
     redis = PrivateRedis()
     redis.start()
