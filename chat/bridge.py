@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Coroutine, Hashable
 from typing import Any, TypeVar
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from redis.exceptions import RedisError
 
 from advice.events import outbox
 from chat import dbpool
@@ -17,6 +19,22 @@ from core import metrics
 T = TypeVar("T")
 _background: set[asyncio.Task[Any]] = set()
 _lanes = dbpool.Lanes()
+log = logging.getLogger(__name__)
+
+# What a channel layer (or the Redis cache) raises while Redis is unreachable: redis-py's
+# own errors, and the socket errors (``ConnectionError``, ``TimeoutError``) underneath them.
+LAYER_ERRORS: tuple[type[BaseException], ...] = (OSError, RedisError)
+
+
+class LayerFailures:
+    """How many channel-layer operations of this process failed (Redis unreachable)."""
+
+    count = 0
+
+    @classmethod
+    def record(cls, what: str, error: BaseException) -> None:
+        cls.count += 1
+        log.warning("channel layer unavailable (%s): %r", what, error)
 
 
 async def call(
@@ -38,6 +56,10 @@ async def call(
     (``chat.dbpool``), one call per lane at a time, events included. ``refusable`` calls
     raise ``busy`` while the process is at its bound of calls in flight
     (``chat.admission``).
+
+    The database is the store: an event that cannot be sent (Redis unreachable) is logged,
+    counted in :class:`LayerFailures` and dropped, and the result is still returned, so the
+    sender gets its acknowledgement; recipients catch up by sequence when they resume.
     """
 
     def run() -> tuple[T, list[outbox.Event]]:
@@ -56,8 +78,11 @@ async def call(
             layer = get_channel_layer()
             if layer is not None:
                 for group, event in events:
-                    with metrics.LAYER_SEND_ERRORS.count_exceptions():
-                        await layer.group_send(group, event)
+                    try:
+                        with metrics.LAYER_SEND_ERRORS.count_exceptions():
+                            await layer.group_send(group, event)
+                    except LAYER_ERRORS as error:
+                        LayerFailures.record(f"group_send {group}", error)
         return result
 
     with gate.held(refusable=refusable):

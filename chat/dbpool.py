@@ -23,9 +23,32 @@ from typing import TypeVar
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.signals import connection_created
 
 T = TypeVar("T")
 _pool: ThreadPoolExecutor | None = None
+THREAD_PREFIX = "db"
+
+
+def _bounded_waits(sender: object, connection: BaseDatabaseWrapper, **_kwargs: object) -> None:
+    """A pool thread's PostgreSQL session waits at most ``DB_LOCK_TIMEOUT_MS`` for a lock and
+    ``DB_STATEMENT_TIMEOUT_MS`` for a statement: a locked or slow database turns a message
+    write into ``temporarily_unavailable`` instead of a send that hangs (``docs/security.md``).
+    Set once per connection, so the one-statement write stays one round trip."""
+    if connection.vendor != "postgresql":
+        return
+    if not threading.current_thread().name.startswith(f"{THREAD_PREFIX}_"):
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('lock_timeout', %s, false),"
+            " set_config('statement_timeout', %s, false)",
+            [f"{settings.DB_LOCK_TIMEOUT_MS}ms", f"{settings.DB_STATEMENT_TIMEOUT_MS}ms"],
+        )
+
+
+connection_created.connect(_bounded_waits, dispatch_uid="poradnia_pool_bounded_waits")
 
 
 def pool_size() -> int:
@@ -38,7 +61,7 @@ def pool_size() -> int:
 def _executor() -> ThreadPoolExecutor:
     global _pool
     if _pool is None:
-        _pool = ThreadPoolExecutor(max_workers=pool_size(), thread_name_prefix="db")
+        _pool = ThreadPoolExecutor(max_workers=pool_size(), thread_name_prefix=THREAD_PREFIX)
     return _pool
 
 

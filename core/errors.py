@@ -37,6 +37,7 @@ class ErrorCode(StrEnum):
     TOO_MANY_ATTEMPTS = "too_many_attempts"
     BUSY = "busy"
     CONVERSATION_ESCALATED = "conversation_escalated"
+    TEMPORARILY_UNAVAILABLE = "temporarily_unavailable"
 
 
 class CaseErrorCode(StrEnum):
@@ -71,6 +72,7 @@ _HTTP_STATUS: dict[str, int] = {
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.TOO_MANY_ATTEMPTS: 429,
     ErrorCode.BUSY: 503,
+    ErrorCode.TEMPORARILY_UNAVAILABLE: 503,
     ErrorCode.ALREADY_CLAIMED: 409,
     ErrorCode.NOT_WAITING: 409,
     ErrorCode.INVALID_TRANSITION: 409,

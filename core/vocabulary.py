@@ -68,6 +68,8 @@ class StateReason(StrEnum):
     CITIZEN_CONNECTED = "citizen_connected"
     CITIZEN_DISCONNECTED = "citizen_disconnected"
     OFFICER_JOINED = "officer_joined"
+    OFFICER_RECONNECTING = "officer_reconnecting"  # the officer's last console closed
+    OFFICER_RETURNED = "officer_returned"  # a console of theirs is back within the grace
     OFFICER_DISCONNECTED = "officer_disconnected"  # grace period over: back in the queue
     TRANSFERRED = "transferred"
     REFERRED = "referred"

@@ -155,6 +155,10 @@ def citizen_strings() -> dict[str, str]:
         "queue_on_duty": _("Advisers on duty: %(count)s."),
         "officer_joined": _("%(name)s has joined the conversation."),
         "officer_joined_anon": _("An adviser has joined the conversation."),
+        "officer_reconnecting": _(
+            "Your adviser's connection dropped. They are reconnecting – please stay here."
+        ),
+        "officer_returned": _("Your adviser is back."),
         "officer_left": _(
             "Your adviser was disconnected. You are back at the front of the queue; "
             "the next free adviser will continue."

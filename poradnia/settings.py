@@ -349,6 +349,12 @@ STORAGES = {
     },
 }
 
+# Bounded waits on the message path (PostgreSQL): a send that waits longer for a lock, or
+# runs longer, is rolled back and refused with ``temporarily_unavailable`` (the client resends
+# it). SQLite waits for its file lock up to the connection's ``timeout`` above instead.
+DB_LOCK_TIMEOUT_MS = _env_int("DB_LOCK_TIMEOUT_MS", 2000)
+DB_STATEMENT_TIMEOUT_MS = _env_int("DB_STATEMENT_TIMEOUT_MS", 5000)
+
 # Conversation lifecycle.
 OFFICER_GRACE_SECONDS = float(os.environ.get("OFFICER_GRACE_SECONDS", "120"))
 CITIZEN_RESUME_SECONDS = float(os.environ.get("CITIZEN_RESUME_SECONDS", "900"))

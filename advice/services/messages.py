@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -97,6 +98,13 @@ def message_post(
         return PostResult(message=_stored(conversation_id, sender, client_id), duplicate=True)
     except _AlreadyStored as stored:
         return PostResult(message=stored.message, duplicate=True)
+    except OperationalError as error:
+        # Lock or statement timeout (PostgreSQL), "database is locked" (SQLite), a lost
+        # connection: the transaction was rolled back, so a resend stores the message once.
+        raise DomainError(
+            ErrorCode.TEMPORARILY_UNAVAILABLE,
+            "The message could not be stored just now; it will be sent again.",
+        ) from error
     transaction.on_commit(metrics.MESSAGES_STORED.labels(sender=sender).inc)
     if sender == SenderKind.CITIZEN and status == ConversationStatus.WAITING:
         conversation_retriage_if_waiting(conversation_id=conversation_id)
@@ -169,6 +177,7 @@ def _store_orm(
         if sender == SenderKind.CITIZEN:
             updates["citizen_last_seen_at"] = now
     with transaction.atomic():
+        _bound_waits()
         if conversations.update(**updates) != 1:
             raise _refusal(conversation_id, sender, client_id)
         seq, status = Conversation.objects.filter(pk=conversation_id).values_list(
@@ -187,6 +196,18 @@ def _store_orm(
         )
         publish_message(message)
     return message, status
+
+
+def _bound_waits() -> None:
+    """Limit this transaction's lock waits and statements (PostgreSQL; ``docs/security.md``)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('lock_timeout', %s, true),"
+            " set_config('statement_timeout', %s, true)",
+            [f"{settings.DB_LOCK_TIMEOUT_MS}ms", f"{settings.DB_STATEMENT_TIMEOUT_MS}ms"],
+        )
 
 
 class _AlreadyStored(Exception):

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from advice.audit import audit_record
-from advice.events.publish import publish_queue_changed
+from advice.events.publish import publish_queue_changed, publish_state
 from advice.models import Conversation, ConversationStatus, OfficerProfile
 from advice.services.conversations import conversation_requeue
 from advice.services.leases import (
@@ -34,7 +34,10 @@ def officer_connected(*, officer: AbstractBaseUser, socket: SocketRef) -> Office
         profile = OfficerProfile.objects.select_for_update().filter(user_id=officer.pk).first()
         if profile is None:
             raise DomainError(ErrorCode.NOT_ALLOWED, "This account is not an officer's.")
+        returning = profile.open_sockets <= 0 and profile.grace_due_at is not None
         lease_officer_socket(officer_id=officer.pk, socket=socket, now=now)
+        if returning:
+            officers_publish_presence([officer.pk], reason=StateReason.OFFICER_RETURNED)
     return OfficerProfile.objects.select_related("unit").get(user_id=officer.pk)
 
 
@@ -50,7 +53,22 @@ def officer_disconnected(*, officer_id: int, socket: SocketRef) -> datetime | No
         if not lease_drop(socket=socket):
             return None
         gone = officers_recount([officer_id], now=now)
+        officers_publish_presence(gone, reason=StateReason.OFFICER_RECONNECTING)
     return now + timedelta(seconds=settings.OFFICER_GRACE_SECONDS) if gone else None
+
+
+def officers_publish_presence(officer_ids: list[int], *, reason: StateReason) -> None:
+    """Tell the citizens of these officers' active chats that their officer's consoles are
+    all gone (``officer_reconnecting``, the grace period runs) or back (``officer_returned``).
+
+    Call inside the transaction that changed the officers' presence.
+    """
+    if not officer_ids:
+        return
+    for conversation in Conversation.objects.filter(
+        assigned_officer_id__in=officer_ids, status=ConversationStatus.ACTIVE
+    ).order_by("pk"):
+        publish_state(conversation, reason=reason)
 
 
 def officer_grace_expired(*, officer_id: int, now: datetime | None = None) -> list[int]:

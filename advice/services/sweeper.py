@@ -32,7 +32,7 @@ from advice.models import (
 )
 from advice.services.conversations import citizen_resume_expired
 from advice.services.leases import locked, process_leases_expire
-from advice.services.presence import officer_grace_expired
+from advice.services.presence import officer_grace_expired, officers_publish_presence
 from core.vocabulary import StateReason
 
 # Items taken per step and sweep; the rest wait for the next sweep, seconds later.
@@ -84,6 +84,7 @@ def _orphans_expire(process_id: str, *, now: datetime, result: SweepResult) -> N
     with transaction.atomic():
         officers, conversations = process_leases_expire(process_id=process_id, now=now)
         result.officers_offline += officers
+        officers_publish_presence(officers, reason=StateReason.OFFICER_RECONNECTING)
         _publish_citizens_gone(conversations)
 
 
@@ -106,5 +107,6 @@ def _process_expire(
             return False  # renewed meanwhile, or another process is sweeping it
         officers, conversations = process_leases_expire(process_id=process_id, now=now)
         result.officers_offline += officers
+        officers_publish_presence(officers, reason=StateReason.OFFICER_RECONNECTING)
         _publish_citizens_gone(conversations)
     return True

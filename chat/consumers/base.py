@@ -9,7 +9,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, ClassVar
 
 from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
+from channels.db import aclose_old_connections, database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -25,6 +26,7 @@ from advice.staff_sessions import (
     session_digest,
 )
 from chat import inbound
+from chat.bridge import LAYER_ERRORS, LayerFailures
 from chat.session_watch import session_watch
 from core import metrics
 from core.errors import AnyErrorCode, DomainError, ErrorCode
@@ -61,19 +63,37 @@ class FrameConsumer(AsyncWebsocketConsumer):
     # The frames this endpoint accepts (``chat.inbound``); each has a handler below.
     frame_table: inbound.FrameTable = {}
 
+    accepted: bool = False
+
     def frame_handlers(self) -> dict[str, FrameHandler]:
         raise NotImplementedError
 
-    async def accept(self, subprotocol: str | None = None, headers: Any = None) -> None:
-        await super().accept(subprotocol, headers)
-        metrics.socket_opened(self)
-
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Run the consumer; a handshake while Redis is unreachable is refused, not crashed.
+
+        Channels subscribes the socket's own channel before the first message is read; when
+        that fails the socket is accepted only to say why (``temporarily_unavailable``) and
+        closed with 1013 (try again later).
+        """
         try:
             await super().__call__(scope, receive, send)
+        except LAYER_ERRORS as error:
+            if self.accepted:
+                raise
+            LayerFailures.record("new_channel", error)
+            message = await receive()
+            if message.get("type") != "websocket.connect":
+                return
+            self.base_send = send
+            await self.refuse_unavailable()
         finally:
             # Also when the consumer crashed or was cancelled, not only after a disconnect.
             metrics.socket_closed(self)
+
+    async def accept(self, subprotocol: str | None = None, headers: Any = None) -> None:
+        self.accepted = True
+        await super().accept(subprotocol=subprotocol, headers=headers)
+        metrics.socket_opened(self)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels closes stale database connections before every handler through the
@@ -82,7 +102,32 @@ class FrameConsumer(AsyncWebsocketConsumer):
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
+        try:
+            await handler(message)
+        except LAYER_ERRORS as error:
+            # Redis (channel layer or cache) unreachable outside a frame's handler.
+            LayerFailures.record(message["type"], error)
+            if message["type"] == "websocket.connect":
+                await self.refuse_unavailable()
+
+    async def refuse_unavailable(self) -> None:
+        """Refuse a handshake that needs Redis while it is unreachable: error frame, 1013."""
+        if not self.accepted:
+            await self.accept()
+        await self.send_frame(_unavailable_frame())
+        await self.close(code=1013)
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        # Channels' own version stops at the first failing ``group_discard``, so the
+        # socket's lease would never be dropped while Redis is unreachable.
+        for group in self.groups:
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except LAYER_ERRORS as error:
+                LayerFailures.record(f"group_discard {group}", error)
+        await self.disconnect(message["code"])
+        await aclose_old_connections()
+        raise StopConsumer
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if not self._allow_frame():
@@ -105,10 +150,16 @@ class FrameConsumer(AsyncWebsocketConsumer):
             ref = None if quiet else inbound.client_ref(text_data)
             await self.send_error(error.code, error.message, ref=ref)
             return
+        ref = getattr(frame, "client_id", None)
         try:
             await self.frame_handlers()[frame.TYPE](frame)
         except DomainError as error:
-            await self.send_error(error.code, error.message, ref=getattr(frame, "client_id", None))
+            await self.send_error(error.code, error.message, ref=ref)
+        except LAYER_ERRORS as error:
+            # The frame needed Redis before anything was stored: the client may retry it.
+            LayerFailures.record(frame.TYPE, error)
+            if frame.TYPE != "typing":  # a lost typing hint is not worth a retry
+                await self.send_frame(_unavailable_frame(ref=ref))
 
     async def send_frame(self, frame: Mapping[str, Any]) -> None:
         await self.send(text_data=json.dumps(frame, ensure_ascii=False))
@@ -130,6 +181,14 @@ class FrameConsumer(AsyncWebsocketConsumer):
     async def chat_frame(self, event: dict[str, Any]) -> None:
         """A frame published to a group this socket is in."""
         await self.send_frame(event["frame"])
+
+
+def _unavailable_frame(*, ref: str | None = None) -> frames.ErrorFrame:
+    return frames.error(
+        ErrorCode.TEMPORARILY_UNAVAILABLE,
+        "The service is briefly unavailable; please try again in a moment.",
+        ref=ref,
+    )
 
 
 class StaffConsumer(FrameConsumer):

@@ -21,6 +21,9 @@ from chat.consumers.base import FrameConsumer, FrameHandler
 from core.errors import DomainError, ErrorCode
 from core.vocabulary import StateReason
 
+# A group nobody sends to: joining and leaving it checks that the channel layer answers.
+LAYER_PROBE_GROUP = "layer.probe"
+
 
 class CitizenConsumer(FrameConsumer):
     conversation_id: int | None = None
@@ -115,6 +118,10 @@ class CitizenConsumer(FrameConsumer):
                 "Too many conversations were started from your network. "
                 "Please wait a few minutes and try again.",
             )
+        # Touch the channel layer before anything is stored: while Redis is unreachable the
+        # start is refused here (``temporarily_unavailable``), not half-made.
+        await self.channel_layer.group_add(LAYER_PROBE_GROUP, self.channel_name)
+        await self.channel_layer.group_discard(LAYER_PROBE_GROUP, self.channel_name)
         language = frame.language or ""
         prechat = frame.prechat or {}
         browser = frame.browser_language or ""

@@ -26,7 +26,11 @@ const TYPING_SEND_EVERY_MS = 3000;
 const TYPING_SHOW_MS = 5000;
 
 const saved = loadChat();
+// Pauses before resending a message the server could not store (`temporarily_unavailable`).
+const UNAVAILABLE_BACKOFF_SECONDS = [1, 2, 5, 10, 20, 30];
+
 const chat = {
+  unavailableTries: 0,
   token: saved ? saved.token : null,
   code: saved && typeof saved.code === "string" ? saved.code : "",
   resumeCode: "",
@@ -179,6 +183,10 @@ function onState(frame) {
   let notice = "";
   if (frame.reason === "officer_joined") {
     notice = frame.officer_name ? t("officer_joined", { name: frame.officer_name }) : t("officer_joined_anon");
+  } else if (frame.reason === "officer_reconnecting") {
+    notice = t("officer_reconnecting");
+  } else if (frame.reason === "officer_returned") {
+    notice = t("officer_returned");
   } else if (frame.reason === "officer_disconnected") {
     notice = t("officer_left");
   } else if (frame.reason === "transferred") {
@@ -211,6 +219,7 @@ function onMessage(frame) {
 
 function onAck(frame) {
   busyRetry.accepted();
+  chat.unavailableTries = 0;
   messages.ack(frame);
   removeFromOutbox(frame.client_id, "citizen");
 }
@@ -234,7 +243,9 @@ function onError(frame) {
       setTimeout(flushOutbox, 3000);
       return;
     }
-    if (frame.code === "busy") {
+    if (frame.code === "busy" || frame.code === "temporarily_unavailable") {
+      // Nothing was stored: resend with the same client_id after a growing pause (the
+      // server stores it once however often it arrives).
       messages.setState(frame.ref, "queued");
       busyRetry.refused();
       return;
@@ -280,6 +291,11 @@ function onError(frame) {
     showView("start");
     const note = $("#emergency-note");
     note.insertAdjacentElement("beforebegin", Object.assign(document.createElement("p"), { className: "notice", textContent: t("resume_failed") }));
+    return;
+  }
+  if (frame.code === "temporarily_unavailable") {
+    // A start or resume the server could not do yet: reconnect with backoff and ask again.
+    socket.drop();
     return;
   }
   if (["not_started", "already_started", "unknown_type", "not_allowed"].includes(frame.code)) return;
