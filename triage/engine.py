@@ -26,6 +26,7 @@ from typing import Any
 from triage.data_files import CATEGORIES, rules
 from triage.language import SUPPORTED, LanguageGuess, detect_language
 from triage.matcher import Match, Matcher
+from triage.normalize import normalize_messages
 
 DEFAULT_URGENCY = "P3"
 MAX_CATEGORY_REASONS = 3
@@ -33,6 +34,10 @@ MAX_CATEGORY_REASONS = 3
 CUE_REPEAT_MAX = 2
 _QUOTE_MAX = 40
 FIGURE_OF_SPEECH = "figure_of_speech"
+_TRANSLIT_REASONS = {
+    "uk": "written in Latin letters, read as Ukrainian",
+    "ru": "written in Latin letters, read as Russian",
+}
 _PRECHAT_REASONS = {
     "prechat:in_danger": "pre-chat: says they are in danger",
     "prechat:happening_now": "pre-chat: says it is happening now",
@@ -186,6 +191,8 @@ def assess(
     ``in_danger`` and ``under_18``. The urgency reasons come first in ``reasons``.
     """
     answers = prechat or {}
+    normalized = normalize_messages(texts, language_hint=chosen_language or browser_language)
+    texts = normalized.texts
     guess = detect_language(texts, browser_language=browser_language)
     # Cues of the likely languages only (plus English, the common second language): a word
     # of one language is often an innocent word of another ("offer" is a victim in Norwegian).
@@ -218,6 +225,8 @@ def assess(
     reasons = [*urgency_reasons, *discounted, *category_reasons]
     if guess.reason:
         reasons.append(guess.reason)
+    if normalized.translit:
+        reasons.append(_TRANSLIT_REASONS[normalized.translit])
     return Assessment(
         language=guess.language,
         language_confident=guess.confident,
