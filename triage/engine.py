@@ -23,10 +23,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from triage.combine import combine
 from triage.data_files import CATEGORIES, rules
+from triage.features import featurize
 from triage.language import SUPPORTED, LanguageGuess, detect_language
 from triage.matcher import Match, Matcher
-from triage.normalize import normalize_messages
+from triage.model import default_model
+from triage.normalize import NormalizedMessages, normalize_messages
 
 DEFAULT_URGENCY = "P3"
 MAX_CATEGORY_REASONS = 3
@@ -53,6 +56,10 @@ class Assessment:
     urgency: str  # "P1".."P4"
     reasons: list[str] = field(default_factory=list)  # English, for officers
     language_candidates: list[str] = field(default_factory=list)  # best first
+    # Below P1, the model sees a real chance of risk to life or safety: the card is marked
+    # for officers and the citizen is asked whether they are safe right now.
+    possible_risk: bool = False
+    risk_probability: float = 0.0  # the model's P1 probability (0 without a model)
 
 
 @lru_cache(maxsize=1)
@@ -105,7 +112,7 @@ def _prechat_tags(prechat: Mapping[str, Any]) -> list[str]:
 
 def _category(
     matches: list[tuple[int, Match]], tags: dict[str, list[str]], prechat_category: str
-) -> tuple[str, list[str]]:
+) -> tuple[str, float, list[str]]:
     """The winning category and the reasons that speak for it.
 
     Several languages often hold the same word ("sms", "link"): one place in a message adds
@@ -136,7 +143,7 @@ def _category(
             table.prechat_category_weight
         )
     if not scores or max(scores.values()) < table.min_category_score:
-        return "other", []
+        return "other", 0.0, []
     rank = {code: position for position, code in enumerate(table.category_priority)}
     category = min(scores, key=lambda code: (-scores[code], rank[code]))
     best = sorted(
@@ -146,7 +153,7 @@ def _category(
     reasons += [f"{_describe(m)} → {category}" for m in best[:MAX_CATEGORY_REASONS]]
     if prechat_category == category:
         reasons.append(f"pre-chat: chose '{category}'")
-    return category, reasons
+    return category, scores[category], reasons
 
 
 def _urgency(
@@ -176,22 +183,29 @@ def _urgency(
     return best, [reason for level, reason in found if level == best]
 
 
-def assess(
+@dataclass(frozen=True)
+class RuleAssessment:
+    """What the rules alone conclude (the explainable, high-precision half of triage)."""
+
+    guess: LanguageGuess
+    category: str
+    category_score: float  # the winning category's summed weight (0 for "other" by default)
+    category_reasons: list[str]
+    urgency: str
+    urgency_reasons: list[str]
+    discounted: list[str]  # figures of speech set aside
+    notes: list[str]  # language doubts, transliteration
+
+
+def assess_rules(
+    normalized: NormalizedMessages,
     *,
-    texts: Sequence[str],
     browser_language: str = "",
     prechat: Mapping[str, Any] | None = None,
     chosen_language: str = "",
-) -> Assessment:
-    """Triage a waiting conversation from its first citizen messages and pre-chat answers.
-
-    Pure and deterministic (no database, no randomness); data files are loaded once per
-    process. ``chosen_language`` (the citizen's pick or an officer's correction) always wins;
-    ``prechat`` may hold ``what_happened`` (a category) and the booleans ``happening_now``,
-    ``in_danger`` and ``under_18``. The urgency reasons come first in ``reasons``.
-    """
+) -> RuleAssessment:
+    """The rules' triage of normalised messages (``triage.normalize.normalize_messages``)."""
     answers = prechat or {}
-    normalized = normalize_messages(texts, language_hint=chosen_language or browser_language)
     texts = normalized.texts
     guess = detect_language(texts, browser_language=browser_language)
     # Cues of the likely languages only (plus English, the common second language): a word
@@ -220,18 +234,69 @@ def assess(
         tags.setdefault(tag, []).append(_PRECHAT_REASONS[tag])
     what = answers.get("what_happened")
     prechat_category = what if isinstance(what, str) and what in CATEGORIES else ""
-    category, category_reasons = _category(every, tags, prechat_category)
+    category, score, category_reasons = _category(every, tags, prechat_category)
     urgency, urgency_reasons = _urgency(matches, tags, category)
-    reasons = [*urgency_reasons, *discounted, *category_reasons]
+    notes = []
     if guess.reason:
-        reasons.append(guess.reason)
+        notes.append(guess.reason)
     if normalized.translit:
-        reasons.append(_TRANSLIT_REASONS[normalized.translit])
+        notes.append(_TRANSLIT_REASONS[normalized.translit])
+    return RuleAssessment(
+        guess, category, score, category_reasons, urgency, urgency_reasons, discounted, notes
+    )
+
+
+def assess(
+    *,
+    texts: Sequence[str],
+    browser_language: str = "",
+    prechat: Mapping[str, Any] | None = None,
+    chosen_language: str = "",
+) -> Assessment:
+    """Triage a waiting conversation from its first citizen messages and pre-chat answers.
+
+    Pure and deterministic (no database, no randomness); data files and the model artefact
+    are loaded once per process. ``chosen_language`` (the citizen's pick or an officer's
+    correction) always wins; ``prechat`` may hold ``what_happened`` (a category) and the
+    booleans ``happening_now``, ``in_danger`` and ``under_18``. The urgency reasons come
+    first in ``reasons``.
+
+    The messages are normalised first (``triage.normalize``); the rules decide alone when
+    no model artefact is installed, otherwise rules and model are combined
+    (``triage.combine``): P1 when the rules say so or the model's P1 probability reaches
+    the threshold chosen on validation, ``possible_risk`` in the band below it.
+    """
+    normalized = normalize_messages(texts, language_hint=chosen_language or browser_language)
+    ruled = assess_rules(
+        normalized,
+        browser_language=browser_language,
+        prechat=prechat,
+        chosen_language=chosen_language,
+    )
+    loaded = default_model()
+    if loaded is None:
+        return Assessment(
+            language=ruled.guess.language,
+            language_confident=ruled.guess.confident,
+            category=ruled.category,
+            urgency=ruled.urgency,
+            reasons=[
+                *ruled.urgency_reasons,
+                *ruled.discounted,
+                *ruled.category_reasons,
+                *ruled.notes,
+            ],
+            language_candidates=list(ruled.guess.candidates),
+        )
+    predicted = loaded.predict(featurize(normalized.texts))
+    decided = combine(ruled, predicted, loaded.params, loaded)
     return Assessment(
-        language=guess.language,
-        language_confident=guess.confident,
-        category=category,
-        urgency=urgency,
-        reasons=reasons,
-        language_candidates=list(guess.candidates),
+        language=ruled.guess.language,
+        language_confident=ruled.guess.confident,
+        category=decided.category,
+        urgency=decided.urgency,
+        reasons=decided.reasons,
+        language_candidates=list(ruled.guess.candidates),
+        possible_risk=decided.possible_risk,
+        risk_probability=round(predicted.p1, 3),
     )

@@ -1,0 +1,106 @@
+"""Rules and model together: the final category, urgency, possible-risk mark and reasons.
+
+Contract (docs/triage.md, "Rules and model"):
+
+- **P1** when the rules say P1 (explainable, high-precision cues) **or** the model's P1
+  probability reaches ``p1_threshold``. Nothing the model says lowers a rule's P1.
+- **Possible risk** when the result is not P1 but the P1 probability is at least
+  ``risk_band``: the card is marked and the citizen asked whether they are safe right now.
+- **Urgency below P1**: the rules' P2 or P4 when they are listed in ``trust_rule_urgency``
+  (explicit evidence: money sent minutes ago, a plain question), else the model's most
+  likely of P2..P4.
+- **Category**: the model's probabilities, with ``category_rule_weight`` added to the
+  rules' category when the rules found real evidence for it (score ≥
+  ``rule_category_min_score``); the highest wins.
+
+Pure: the same rules' result and prediction always give the same decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from triage.model import Params, Prediction, TriageModel
+
+if TYPE_CHECKING:
+    from triage.engine import RuleAssessment
+
+BELOW_P1 = ("P2", "P3", "P4")
+_URGENCY_WORDS = {
+    "P1": "risk to life or safety",
+    "P2": "harm still unfolding, reversible within hours",
+    "P3": "harm done, needs advice and a report",
+    "P4": "a question or prevention, nothing lost",
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    category: str
+    urgency: str
+    possible_risk: bool
+    reasons: list[str]
+
+
+def choose_category(ruled: RuleAssessment, prediction: Prediction, params: Params) -> str:
+    scores = dict(prediction.category)
+    if ruled.category != "other" and ruled.category_score >= params.rule_category_min_score:
+        scores[ruled.category] = scores.get(ruled.category, 0.0) + params.category_rule_weight
+    # Ties (rare with floating point) go to the rules' category, then to the vocabulary order.
+    return max(scores, key=lambda code: (scores[code], code == ruled.category))
+
+
+def choose_urgency(ruled: RuleAssessment, prediction: Prediction, params: Params) -> str:
+    if ruled.urgency == "P1" or prediction.p1 >= params.p1_threshold:
+        return "P1"
+    if ruled.urgency in params.trust_rule_urgency:
+        return ruled.urgency
+    return max(BELOW_P1, key=lambda level: prediction.urgency.get(level, 0.0))
+
+
+def _moved_by(phrases: list[str]) -> str:
+    return ", ".join(f'"{phrase}"' for phrase in phrases) if phrases else "the message as a whole"
+
+
+def combine(
+    ruled: RuleAssessment, prediction: Prediction, params: Params, model: TriageModel
+) -> Decision:
+    """The decision and the officers' reasons: urgency first, then category, then notes."""
+    category = choose_category(ruled, prediction, params)
+    urgency = choose_urgency(ruled, prediction, params)
+    possible_risk = urgency != "P1" and prediction.p1 >= params.risk_band
+    reasons: list[str] = []
+    model_p1 = prediction.p1 >= params.p1_threshold
+    if urgency == ruled.urgency:
+        reasons.extend(ruled.urgency_reasons)
+    if urgency == "P1" and model_p1:
+        phrases = model.explain(prediction, "p1", "P1")
+        reasons.append(
+            f"the model reads {_URGENCY_WORDS['P1']} in {_moved_by(phrases)} "
+            f"(probability {prediction.p1:.2f}) → P1"
+        )
+    elif urgency != ruled.urgency:
+        phrases = model.explain(prediction, "urgency", urgency)
+        reasons.append(
+            f"the model reads {_URGENCY_WORDS[urgency]} in {_moved_by(phrases)} "
+            f"(probability {prediction.urgency[urgency]:.2f}) → {urgency}"
+        )
+    if possible_risk:
+        phrases = model.explain(prediction, "p1", "P1")
+        reasons.insert(
+            0,
+            f"possible risk to life or safety in {_moved_by(phrases)} "
+            f"(probability {prediction.p1:.2f}): ask whether they are safe right now",
+        )
+    reasons.extend(ruled.discounted)
+    if category == ruled.category:
+        reasons.extend(ruled.category_reasons)
+    if category != ruled.category or not ruled.category_reasons:
+        phrases = model.explain(prediction, "category", category)
+        reasons.append(
+            f"the model reads {category} in {_moved_by(phrases)} "
+            f"(probability {prediction.category[category]:.2f}) → {category}"
+        )
+    reasons.extend(ruled.notes)
+    return Decision(category, urgency, possible_risk, reasons)
