@@ -75,7 +75,7 @@ def combine(
     if urgency == ruled.urgency:
         reasons.extend(ruled.urgency_reasons)
     if urgency == "P1" and model_p1:
-        phrases = model.explain(prediction, "p1", "P1")
+        phrases = model.explain(prediction, "urgency", "P1")
         reasons.append(
             f"the model reads {_URGENCY_WORDS['P1']} in {_moved_by(phrases)} "
             f"(probability {prediction.p1:.2f}) → P1"
@@ -87,7 +87,7 @@ def combine(
             f"(probability {prediction.urgency[urgency]:.2f}) → {urgency}"
         )
     if possible_risk:
-        phrases = model.explain(prediction, "p1", "P1")
+        phrases = model.explain(prediction, "urgency", "P1")
         reasons.insert(
             0,
             f"possible risk to life or safety in {_moved_by(phrases)} "

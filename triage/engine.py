@@ -195,6 +195,10 @@ class RuleAssessment:
     urgency_reasons: list[str]
     discounted: list[str]  # figures of speech set aside
     notes: list[str]  # language doubts, transliteration
+    # What the rules found, as names the model can weigh (``triage.features.rule_signals``):
+    # tags ("tag:despair"), cue urgencies and categories ("cue:P1", "cue:sextortion") and the
+    # rules' own conclusions ("urgency:P1", "category:phishing").
+    signals: tuple[str, ...] = ()
 
 
 def assess_rules(
@@ -241,8 +245,20 @@ def assess_rules(
         notes.append(guess.reason)
     if normalized.translit:
         notes.append(_TRANSLIT_REASONS[normalized.translit])
+    signals = {f"tag:{tag}" for tag in tags}
+    signals.update(f"cue:{match.cue.urgency}" for _, match in every if match.cue.urgency)
+    signals.update(f"cue:{match.cue.category}" for _, match in every if match.cue.category)
+    signals.update((f"urgency:{urgency}", f"category:{category}"))
     return RuleAssessment(
-        guess, category, score, category_reasons, urgency, urgency_reasons, discounted, notes
+        guess,
+        category,
+        score,
+        category_reasons,
+        urgency,
+        urgency_reasons,
+        discounted,
+        notes,
+        tuple(sorted(signals)),
     )
 
 

@@ -10,7 +10,8 @@ there is no vocabulary to store, so the model artefact is only weights):
 Words are the folded words of the normalised text (``triage.normalize``: lower case, no
 diacritics, Latin-typed Ukrainian/Russian in Cyrillic). A number of one or two digits is kept
 (ages: "mam 13 lat"); a longer one becomes its length ("#4": an amount, a year).
-Counts are dampened (``log1p``) and the vector scaled to unit length.
+Counts are dampened (``log1p``) here; the model multiplies them by the inverse document
+frequency of the training corpus and scales the vector to unit length (``triage.model``).
 
 ``zlib.crc32`` is the hash: fixed by its standard, so an artefact trained on one machine means
 the same on any other and after any library upgrade.
@@ -35,7 +36,7 @@ SETTINGS = {
     "char_wb": [CHAR_MIN, CHAR_MAX],
     "word_ngrams": [1, 2],
     "numbers": "1-2 digits kept, longer as '#<length>'",
-    "scaling": "log1p counts, L2 norm",
+    "scaling": "log1p counts x idf (buckets unseen in training dropped), L2 norm",
 }
 _MASK = (1 << HASH_BITS) - 1
 
@@ -48,7 +49,8 @@ class Word:
 
 @dataclass(frozen=True)
 class Features:
-    """A sparse vector: ``indices`` (sorted, unique) and ``values``; ``owners[k]`` lists the
+    """A sparse vector: ``indices`` (sorted, unique) and ``values`` (dampened counts, before
+    idf and scaling); ``owners[k]`` lists the
     positions in ``words`` whose n-grams fell into ``indices[k]`` (to explain a decision)."""
 
     indices: list[int]
@@ -91,7 +93,7 @@ def words_of(texts: Sequence[str]) -> list[Word]:
 
 
 def featurize(texts: Sequence[str]) -> Features:
-    """The feature vector of normalised messages (``NormalizedMessages.texts``)."""
+    """The feature counts of normalised messages (``NormalizedMessages.texts``)."""
     words = words_of(texts)
     counts: dict[int, float] = {}
     owners: dict[int, dict[int, None]] = {}  # an ordered set of word positions per bucket
@@ -108,11 +110,9 @@ def featurize(texts: Sequence[str]) -> Features:
         if position:
             add(_bucket(f"b:{words[position - 1].text} {word.text}"), position - 1, position)
     indices = sorted(counts)
-    values = [math.log1p(counts[index]) for index in indices]
-    norm = math.sqrt(sum(value * value for value in values)) or 1.0
     return Features(
         indices,
-        [value / norm for value in values],
+        [math.log1p(counts[index]) for index in indices],
         [tuple(owners[index]) for index in indices],
         words,
     )

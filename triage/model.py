@@ -2,14 +2,17 @@
 
 The artefact (``triage/model/triage-v<N>.npz`` + ``.json`` manifest, written by
 ``manage.py triage_train``) holds plain arrays — no pickled scikit-learn objects — so a library
-upgrade cannot break loading. Three heads share the features (``triage.features``):
+upgrade cannot break loading. Two softmax heads share the features (``triage.features``):
 
-- ``category``: 13 classes (softmax);
-- ``urgency``: P1..P4 (softmax);
-- ``p1``: risk to life or safety vs the rest (logistic).
+- ``category``: the 13 categories;
+- ``urgency``: P1..P4; its P1 probability is the risk to life or safety. (A dedicated
+  P1-vs-rest head validated worse: learning P4 "a question about it" and P2 "money moving"
+  against P1 sharpens the P1 boundary.)
 
+The features are scaled by the inverse document frequency of the training corpus (``idf``,
+stored per bucket; a bucket never seen in training counts for nothing) and to unit length.
 Weights are stored sparse (bucket, class, float16 value) after pruning near-zero ones; on load
-they become one compact float32 matrix holding only the buckets that carry weight, and a
+they become one compact float32 matrix holding only the buckets seen in training, and a
 bucket → row table. ``predict`` costs a gather and a small matrix product.
 """
 
@@ -17,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,8 +33,8 @@ from triage.features import HASH_BITS, SETTINGS, Features
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 MODEL_NAME = "triage-v1"
-HEADS = ("category", "urgency", "p1")
-FORMAT = 1
+HEADS = ("category", "urgency")
+FORMAT = 2
 # A phrase is shown to officers if it carries at least this share of the strongest one.
 EXPLAIN_SHARE = 0.3
 EXPLAIN_MAX = 3
@@ -77,8 +79,12 @@ class Params:
 class Prediction:
     category: dict[str, float]  # probability per category code
     urgency: dict[str, float]  # probability per level P1..P4
-    p1: float  # probability of risk to life or safety (the P1 head)
     features: Features
+
+    @property
+    def p1(self) -> float:
+        """Probability of risk to life or safety (the urgency head's P1)."""
+        return self.urgency["P1"]
 
 
 def _softmax(logits: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -97,12 +103,14 @@ class TriageModel:
         self,
         *,
         classes: Mapping[str, Sequence[str]],
+        idf: tuple[npt.NDArray[Any], npt.NDArray[Any]],
         weights: Mapping[str, tuple[npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any]]],
         biases: Mapping[str, npt.NDArray[Any]],
         params: Params,
         manifest: Mapping[str, Any] | None = None,
     ) -> None:
-        """``weights[head]`` = (buckets, class indices, values) of the non-zero weights."""
+        """``idf`` = (buckets seen in training, their idf); ``weights[head]`` = (buckets, class
+        indices, values) of the non-zero weights (a subset of the idf buckets)."""
         self.classes = {head: tuple(classes[head]) for head in HEADS}
         self.params = params
         self.manifest = dict(manifest or {})
@@ -111,12 +119,13 @@ class TriageModel:
         for head in HEADS:
             self._offsets[head] = width
             width += len(self.classes[head])
-        buckets = np.unique(np.concatenate([weights[head][0] for head in HEADS]))
-        self._row_of = np.full(1 << HASH_BITS, -1, dtype=np.int32)
+        buckets = idf[0].astype(np.int64)
+        self._row_of = np.full(1 << HASH_BITS, len(buckets), dtype=np.int32)
         self._row_of[buckets] = np.arange(len(buckets), dtype=np.int32)
-        # One spare zero row at the end: buckets without weight point there.
+        # One spare row at the end for buckets never seen in training: no idf, no weight.
+        self._idf = np.zeros(len(buckets) + 1, dtype=np.float32)
+        self._idf[: len(buckets)] = idf[1]
         self._matrix = np.zeros((len(buckets) + 1, width), dtype=np.float32)
-        self._row_of[self._row_of < 0] = len(buckets)
         for head in HEADS:
             rows, columns, values = weights[head]
             self._matrix[
@@ -129,19 +138,20 @@ class TriageModel:
         return slice(start, start + len(self.classes[head]))
 
     def _rows(self, features: Features) -> tuple[npt.NDArray[np.float32], npt.NDArray[Any]]:
+        """Weights of the message's buckets and its idf-weighted unit-length values."""
         rows = self._row_of[np.asarray(features.indices, dtype=np.int64)]
-        return self._matrix[rows], np.asarray(features.values, dtype=np.float32)
+        values = np.asarray(features.values, dtype=np.float32) * self._idf[rows]
+        norm = float(np.sqrt(values @ values))
+        return self._matrix[rows], values / norm if norm else values
 
     def predict(self, features: Features) -> Prediction:
         gathered, values = self._rows(features)
         logits = values @ gathered + self._bias if len(values) else self._bias.copy()
         category = _softmax(logits[self._columns("category")])
         urgency = _softmax(logits[self._columns("urgency")])
-        p1_logit = float(logits[self._columns("p1")][0])
         return Prediction(
             category=dict(zip(self.classes["category"], category.tolist(), strict=True)),
             urgency=dict(zip(self.classes["urgency"], urgency.tolist(), strict=True)),
-            p1=1.0 / (1.0 + math.exp(-p1_logit)),
             features=features,
         )
 
@@ -153,12 +163,9 @@ class TriageModel:
             return []
         gathered, values = self._rows(features)
         columns = gathered[:, self._columns(head)]
-        if head == "p1":
-            toward = columns[:, 0]
-        else:
-            # Towards this class and away from the others (softmax is shift-invariant).
-            index = self.classes[head].index(label)
-            toward = columns[:, index] - columns.mean(axis=1)
+        # Towards this class and away from the others (softmax is shift-invariant).
+        index = self.classes[head].index(label)
+        toward = columns[:, index] - columns.mean(axis=1)
         contributions = (toward * values).tolist()
         per_word = [0.0] * len(features.words)
         for contribution, owners in zip(contributions, features.owners, strict=True):
@@ -198,8 +205,12 @@ def weights_digest(arrays: Mapping[str, npt.NDArray[Any]]) -> str:
 
 
 def to_arrays(model_parts: Mapping[str, Any]) -> dict[str, npt.NDArray[Any]]:
-    """The arrays of an artefact from ``weights`` and ``biases`` (see ``TriageModel``)."""
-    arrays: dict[str, npt.NDArray[Any]] = {}
+    """The arrays of an artefact from ``idf``, ``weights`` and ``biases`` (``TriageModel``)."""
+    buckets, idf = model_parts["idf"]
+    arrays: dict[str, npt.NDArray[Any]] = {
+        "idf_buckets": buckets.astype(np.int32),
+        "idf_values": idf.astype(np.float16),
+    }
     for head in HEADS:
         rows, columns, values = model_parts["weights"][head]
         arrays[f"{head}_rows"] = rows.astype(np.int32)
@@ -222,14 +233,26 @@ def load(directory: Path = MODEL_DIR, name: str = MODEL_NAME) -> TriageModel:
         raise ModelFileError(f"{name}: made for other features or another format")
     if weights_digest(arrays) != manifest.get("weights_sha256"):
         raise ModelFileError(f"{name}: the weights do not match the manifest")
+    return from_arrays(arrays, params=Params.from_json(manifest["decision"]), manifest=manifest)
+
+
+def from_arrays(
+    arrays: Mapping[str, npt.NDArray[Any]],
+    *,
+    params: Params,
+    manifest: Mapping[str, Any] | None = None,
+    classes: Mapping[str, Sequence[str]] | None = None,
+) -> TriageModel:
+    """A model from an artefact's arrays (``classes`` default to the manifest's)."""
     return TriageModel(
-        classes=manifest["classes"],
+        classes=classes if classes is not None else (manifest or {})["classes"],
+        idf=(arrays["idf_buckets"], arrays["idf_values"]),
         weights={
             head: (arrays[f"{head}_rows"], arrays[f"{head}_columns"], arrays[f"{head}_values"])
             for head in HEADS
         },
         biases={head: arrays[f"{head}_bias"] for head in HEADS},
-        params=Params.from_json(manifest["decision"]),
+        params=params,
         manifest=manifest,
     )
 

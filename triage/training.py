@@ -20,7 +20,7 @@ Procedure (``train``; docs/triage.md gives the figures):
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
 from triage import features as feature_settings
@@ -53,6 +54,7 @@ from triage.model import (
     Params,
     Prediction,
     TriageModel,
+    from_arrays,
     to_arrays,
     weights_digest,
 )
@@ -61,7 +63,8 @@ from triage.vocabulary import CATEGORIES, URGENCIES
 
 # Inverse regularisation strength of each head (chosen by scenario-grouped CV on the training
 # split; docs/triage.md).
-C_VALUES = {"category": 20.0, "urgency": 20.0, "p1": 20.0}
+C_VALUES = {"category": 20.0, "urgency": 20.0}
+CLASSES = {"category": CATEGORIES, "urgency": URGENCIES}
 MAX_ITER = 3000
 # Weights smaller than this (in absolute value) are dropped from the artefact.
 PRUNE_BELOW = 0.02
@@ -117,59 +120,45 @@ def prepare(examples: Sequence[Example]) -> Prepared:
 def _labels(examples: Sequence[Example], head: str) -> list[str]:
     if head == "category":
         return [example.category for example in examples]
-    if head == "urgency":
-        return [example.urgency for example in examples]
-    return ["P1" if example.urgency == "P1" else "rest" for example in examples]
+    return [example.urgency for example in examples]
+
+
+def _idf(matrix: sparse.csr_matrix) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Buckets present in ``matrix`` and their smoothed inverse document frequency (as
+    scikit-learn's ``TfidfTransformer``), rounded to the stored float16 precision."""
+    used, frequency = np.unique(matrix.indices, return_counts=True)
+    rows = matrix.shape[0]
+    idf = np.log((1 + rows) / (1 + frequency)) + 1
+    return used, idf.astype(np.float16).astype(np.float64)
 
 
 def _fit_head(
-    matrix: sparse.csr_matrix, labels: list[str], head: str, classes: Sequence[str]
+    compact: sparse.csr_matrix, labels: list[str], head: str, classes: Sequence[str]
 ) -> tuple[tuple[npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any]], npt.NDArray[Any]]:
-    """Sparse (bucket, class, weight) triples and biases of one head, classes in ``classes``
-    order (a class absent from the labels gets no weights and a very low bias).
-
-    Only the buckets that occur are given to the solver (same solution, a fraction of the
-    work: most of the 2**18 buckets are empty in any one corpus).
-    """
-    used = np.unique(matrix.indices)
-    compact = matrix[:, used]
+    """(compact column, class, weight) triples of the non-negligible weights and the biases
+    of one softmax head, classes in ``classes`` order (a class absent from the labels gets no
+    weights and a very low bias)."""
     present = sorted(set(labels))
-    targets: list[Any] = [label == "P1" for label in labels] if head == "p1" else labels
-    if len(present) < 2:
-        width = 1 if head == "p1" else len(classes)
-        bias = np.full(width, -20.0)
-        if head == "p1":
-            bias[0] = 20.0 if present == ["P1"] else -20.0
-        else:
-            bias[list(classes).index(present[0])] = 0.0
-        empty = np.zeros(0, np.int64)
-        return (empty, empty, np.zeros(0)), bias
-    model = LogisticRegression(C=C_VALUES[head], max_iter=MAX_ITER)
-    with threadpool_limits(1):  # deterministic sums, no fight for cores with the server
-        model.fit(compact, targets)
-    if head == "p1" or len(present) == 2:
-        # scikit-learn keeps one row for a binary problem (the second class's logit);
-        # the P1 head is stored that way, a two-class softmax head as ±half of it.
-        if head == "p1":
-            coef = model.coef_.T
-            bias = model.intercept_.astype(np.float64)
-        else:
-            coef = np.zeros((len(used), len(classes)))
-            bias = np.full(len(classes), -20.0)
-            for position, label in enumerate(model.classes_):
-                sign = 1.0 if position == 1 else -1.0
-                column = list(classes).index(label)
-                coef[:, column] = sign * model.coef_[0] / 2
-                bias[column] = sign * model.intercept_[0] / 2
+    coef = np.zeros((compact.shape[1], len(classes)))
+    bias = np.full(len(classes), -20.0)
+    if len(present) == 1:
+        bias[list(classes).index(present[0])] = 0.0
     else:
-        coef = np.zeros((len(used), len(classes)))
-        bias = np.full(len(classes), -20.0)
-        for position, label in enumerate(model.classes_):
+        model = LogisticRegression(C=C_VALUES[head], max_iter=MAX_ITER)
+        with threadpool_limits(1):  # the same sums on every run, no fight for the cores
+            model.fit(compact, labels)
+        if len(present) == 2:
+            # scikit-learn keeps one row for two classes (the second's logit): ±half each.
+            rows = [-model.coef_[0] / 2, model.coef_[0] / 2]
+            intercepts = [-model.intercept_[0] / 2, model.intercept_[0] / 2]
+        else:
+            rows, intercepts = list(model.coef_), list(model.intercept_)
+        for label, row, intercept in zip(model.classes_, rows, intercepts, strict=True):
             column = list(classes).index(label)
-            coef[:, column] = model.coef_[position]
-            bias[column] = model.intercept_[position]
-    rows, columns = np.nonzero(np.abs(coef) >= PRUNE_BELOW)
-    return (used[rows], columns, coef[rows, columns]), bias
+            coef[:, column] = row
+            bias[column] = intercept
+    kept_rows, kept_columns = np.nonzero(np.abs(coef) >= PRUNE_BELOW)
+    return (kept_rows, kept_columns, coef[kept_rows, kept_columns]), bias
 
 
 def fit(
@@ -178,28 +167,20 @@ def fit(
     """A model fitted on ``prepared.examples[indices]`` and its artefact arrays."""
     matrix = prepared.matrix[list(indices)]
     chosen = [prepared.examples[index] for index in indices]
-    classes = {"category": CATEGORIES, "urgency": URGENCIES, "p1": ("P1",)}
+    used, idf = _idf(matrix)
+    # Only the buckets that occur are given to the solver (the same solution for a fraction
+    # of the work), idf-weighted and scaled to unit length exactly as ``TriageModel`` does.
+    compact = normalize(matrix[:, used].multiply(idf).tocsr())
     weights = {}
     biases = {}
     for head in HEADS:
-        weights[head], biases[head] = _fit_head(matrix, _labels(chosen, head), head, classes[head])
+        (rows, columns, values), biases[head] = _fit_head(
+            compact, _labels(chosen, head), head, CLASSES[head]
+        )
+        weights[head] = (used[rows], columns, values)
     # Round-trip through the stored precision, so figures are those of the artefact.
-    arrays = to_arrays({"weights": weights, "biases": biases})
-    return _model_from_arrays(arrays, params, classes), arrays
-
-
-def _model_from_arrays(
-    arrays: dict[str, npt.NDArray[Any]], params: Params, classes: Mapping[str, Sequence[str]]
-) -> TriageModel:
-    return TriageModel(
-        classes=classes,
-        weights={
-            head: (arrays[f"{head}_rows"], arrays[f"{head}_columns"], arrays[f"{head}_values"])
-            for head in HEADS
-        },
-        biases={head: arrays[f"{head}_bias"] for head in HEADS},
-        params=params,
-    )
+    arrays = to_arrays({"idf": (used, idf), "weights": weights, "biases": biases})
+    return from_arrays(arrays, params=params, classes=CLASSES), arrays
 
 
 PLACEHOLDER = Params(
@@ -480,13 +461,7 @@ def train(
             "folds": cv_folds,
             **{code: t.as_json() for code, t in cv_tallies.items()},
         }
-    final = TriageModel(
-        classes=final.classes,
-        weights=_weights_of(arrays),
-        biases={head: arrays[f"{head}_bias"] for head in HEADS},
-        params=params,
-        manifest=manifest,
-    )
+    final = from_arrays(arrays, params=params, manifest=manifest)
     if output is not None:
         output.mkdir(parents=True, exist_ok=True)
         np.savez_compressed(output / f"{name}.npz", **arrays)  # type: ignore[arg-type]
@@ -495,15 +470,6 @@ def train(
         )
         log(f"wrote {output / name}.npz and .json")
     return TrainingReport(params, validation_tallies, cv_tallies, final, arrays, manifest)
-
-
-def _weights_of(
-    arrays: dict[str, npt.NDArray[Any]],
-) -> dict[str, tuple[npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any]]]:
-    return {
-        head: (arrays[f"{head}_rows"], arrays[f"{head}_columns"], arrays[f"{head}_values"])
-        for head in HEADS
-    }
 
 
 def _percent(value: float | None) -> str:
