@@ -16,6 +16,8 @@ from triage.model import default_model
 
 
 class Command(BaseCommand):
+    # Offline work on files: no database or templates needed, so no system checks.
+    requires_system_checks: list[str] = []
     help = (
         "Per-language P1 recall, false-P1 rate, urgency exact and category accuracy, and the "
         "urgency confusion matrix. Without options: the validation split (a model fitted on "

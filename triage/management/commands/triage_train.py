@@ -13,6 +13,8 @@ from triage.model import MODEL_DIR, MODEL_NAME
 
 
 class Command(BaseCommand):
+    # Offline work on files: no database or templates needed, so no system checks.
+    requires_system_checks: list[str] = []
     help = (
         "Train the triage model (deterministic), choose its thresholds on out-of-fold "
         "predictions of the training split, report validation (and cross-validation) figures "
