@@ -3,7 +3,10 @@
 Contract (docs/triage.md, "Rules and model"):
 
 - **P1** when the rules say P1 (explainable, high-precision cues) **or** the model's P1
-  probability reaches ``p1_threshold``. Nothing the model says lowers a rule's P1.
+  probability reaches ``p1_threshold``. Nothing the model says lowers a rule's P1. The model
+  alone does not raise P1 from fewer than ``model_p1_min_words`` words ("hello" is no
+  evidence) nor when the rules read the danger words as a figure of speech ("ta cena mnie
+  zabija"): those become possible risk.
 - **Possible risk** when the result is not P1 but the P1 probability is at least
   ``risk_band``: the card is marked and the citizen asked whether they are safe right now.
 - **Urgency below P1**: the rules' P2 or P4 when they are listed in ``trust_rule_urgency``
@@ -11,7 +14,9 @@ Contract (docs/triage.md, "Rules and model"):
   likely of P2..P4.
 - **Category**: the model's probabilities, with ``category_rule_weight`` added to the
   rules' category when the rules found real evidence for it (score ≥
-  ``rule_category_min_score``); the highest wins.
+  ``rule_category_min_score``) and ``PRECHAT_BONUS`` to the citizen's own pre-chat answer;
+  the highest wins. When the rules found nothing ("other") and the model's best is below
+  ``category_min_probability``, it stays "other".
 
 Pure: the same rules' result and prediction always give the same decision.
 """
@@ -27,6 +32,10 @@ if TYPE_CHECKING:
     from triage.engine import RuleAssessment
 
 BELOW_P1 = ("P2", "P3", "P4")
+# The citizen's own pre-chat answer weighs like half of the model's probability mass: it wins
+# unless the text clearly says otherwise (the corpus has no pre-chat answers to learn from).
+PRECHAT_BONUS = 0.5
+FIGURE_OF_SPEECH_SIGNAL = "tag:figure_of_speech"
 _URGENCY_WORDS = {
     "P1": "risk to life or safety",
     "P2": "harm still unfolding, reversible within hours",
@@ -45,14 +54,28 @@ class Decision:
 
 def choose_category(ruled: RuleAssessment, prediction: Prediction, params: Params) -> str:
     scores = dict(prediction.category)
+    if ruled.category == "other" and max(scores.values()) < params.category_min_probability:
+        return "other"
     if ruled.category != "other" and ruled.category_score >= params.rule_category_min_score:
         scores[ruled.category] = scores.get(ruled.category, 0.0) + params.category_rule_weight
+    if ruled.prechat_category:
+        scores[ruled.prechat_category] = scores.get(ruled.prechat_category, 0.0) + PRECHAT_BONUS
     # Ties (rare with floating point) go to the rules' category, then to the vocabulary order.
     return max(scores, key=lambda code: (scores[code], code == ruled.category))
 
 
+def model_raises_p1(ruled: RuleAssessment, prediction: Prediction, params: Params) -> bool:
+    """The model's P1 probability is over the threshold, on enough words, and the rules did
+    not read the danger words as a figure of speech."""
+    return (
+        prediction.p1 >= params.p1_threshold
+        and ruled.words >= params.model_p1_min_words
+        and FIGURE_OF_SPEECH_SIGNAL not in ruled.signals
+    )
+
+
 def choose_urgency(ruled: RuleAssessment, prediction: Prediction, params: Params) -> str:
-    if ruled.urgency == "P1" or prediction.p1 >= params.p1_threshold:
+    if ruled.urgency == "P1" or model_raises_p1(ruled, prediction, params):
         return "P1"
     if ruled.urgency in params.trust_rule_urgency:
         return ruled.urgency
@@ -71,7 +94,7 @@ def combine(
     urgency = choose_urgency(ruled, prediction, params)
     possible_risk = urgency != "P1" and prediction.p1 >= params.risk_band
     reasons: list[str] = []
-    model_p1 = prediction.p1 >= params.p1_threshold
+    model_p1 = model_raises_p1(ruled, prediction, params)
     if urgency == ruled.urgency:
         reasons.extend(ruled.urgency_reasons)
     if urgency == "P1" and model_p1:

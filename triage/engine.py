@@ -29,7 +29,7 @@ from triage.features import featurize
 from triage.language import SUPPORTED, LanguageGuess, detect_language
 from triage.matcher import Match, Matcher
 from triage.model import default_model
-from triage.normalize import NormalizedMessages, normalize_messages
+from triage.normalize import WORD_RE, NormalizedMessages, normalize_messages
 
 DEFAULT_URGENCY = "P3"
 MAX_CATEGORY_REASONS = 3
@@ -199,6 +199,8 @@ class RuleAssessment:
     # tags ("tag:despair"), cue urgencies and categories ("cue:P1", "cue:sextortion") and the
     # rules' own conclusions ("urgency:P1", "category:phishing").
     signals: tuple[str, ...] = ()
+    prechat_category: str = ""  # the citizen's own pre-chat answer, if it is a category
+    words: int = 0  # words in the messages (how much evidence the model had)
 
 
 def assess_rules(
@@ -218,14 +220,13 @@ def assess_rules(
     if chosen_language in SUPPORTED:
         others = [code for code in guess.candidates if code != chosen_language]
         guess = LanguageGuess(chosen_language, True, [chosen_language, *others])
-    every, discounted = _outside_figures_of_speech(
-        [
-            (index, match)
-            for index, text in enumerate(texts)
-            for match in matcher().find(text)
-            if match.cue.language in cue_languages
-        ]
-    )
+    found = [
+        (index, match)
+        for index, text in enumerate(texts)
+        for match in matcher().find(text)
+        if match.cue.language in cue_languages
+    ]
+    every, discounted = _outside_figures_of_speech(found)
     first_of_cue: dict[str, Match] = {}
     for _, match in every:
         first_of_cue.setdefault(match.cue.id, match)
@@ -246,6 +247,9 @@ def assess_rules(
     if normalized.translit:
         notes.append(_TRANSLIT_REASONS[normalized.translit])
     signals = {f"tag:{tag}" for tag in tags}
+    signals.update(
+        f"tag:{tag}" for _, match in found for tag in match.cue.tags & {FIGURE_OF_SPEECH}
+    )
     signals.update(f"cue:{match.cue.urgency}" for _, match in every if match.cue.urgency)
     signals.update(f"cue:{match.cue.category}" for _, match in every if match.cue.category)
     signals.update((f"urgency:{urgency}", f"category:{category}"))
@@ -259,6 +263,8 @@ def assess_rules(
         discounted,
         notes,
         tuple(sorted(signals)),
+        prechat_category,
+        sum(len(WORD_RE.findall(text)) for text in texts),
     )
 
 

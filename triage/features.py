@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from triage.normalize import WORD_RE, fold
 
@@ -49,13 +51,12 @@ class Word:
 
 @dataclass(frozen=True)
 class Features:
-    """A sparse vector: ``indices`` (sorted, unique) and ``values`` (dampened counts, before
-    idf and scaling); ``owners[k]`` lists the
-    positions in ``words`` whose n-grams fell into ``indices[k]`` (to explain a decision)."""
+    """A sparse vector: ``indices`` (sorted, unique buckets), ``counts`` (occurrences) and
+    ``values`` (dampened counts, before idf and scaling), and the ``words`` it came from."""
 
     indices: list[int]
+    counts: list[int]
     values: list[float]
-    owners: list[tuple[int, ...]]
     words: list[Word]
 
 
@@ -92,27 +93,18 @@ def words_of(texts: Sequence[str]) -> list[Word]:
     ]
 
 
+def pair_bucket(first: str, second: str) -> int:
+    """Bucket of two neighbouring words."""
+    return _bucket(f"b:{first} {second}")
+
+
 def featurize(texts: Sequence[str]) -> Features:
     """The feature counts of normalised messages (``NormalizedMessages.texts``)."""
     words = words_of(texts)
-    counts: dict[int, float] = {}
-    owners: dict[int, dict[int, None]] = {}  # an ordered set of word positions per bucket
-
-    def add(bucket: int, *positions: int) -> None:
-        counts[bucket] = counts.get(bucket, 0.0) + 1.0
-        owned = owners.setdefault(bucket, {})
-        for position in positions:
-            owned[position] = None
-
-    for position, word in enumerate(words):
-        for bucket in word_buckets(word.text):
-            add(bucket, position)
-        if position:
-            add(_bucket(f"b:{words[position - 1].text} {word.text}"), position - 1, position)
+    counts: Counter[int] = Counter()
+    for word in words:
+        counts.update(word_buckets(word.text))
+    counts.update(pair_bucket(first.text, second.text) for first, second in pairwise(words))
     indices = sorted(counts)
-    return Features(
-        indices,
-        [math.log1p(counts[index]) for index in indices],
-        [tuple(owners[index]) for index in indices],
-        words,
-    )
+    occurrences = [counts[index] for index in indices]
+    return Features(indices, occurrences, [math.log1p(count) for count in occurrences], words)

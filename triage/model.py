@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from triage.features import HASH_BITS, SETTINGS, Features
+from triage.features import HASH_BITS, SETTINGS, Features, pair_bucket, word_buckets
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 MODEL_NAME = "triage-v1"
@@ -54,6 +54,10 @@ class Params:
     category_rule_weight: float  # added to the model's probability of the rules' category
     rule_category_min_score: float  # rules' category counts only from this score
     trust_rule_urgency: tuple[str, ...]  # rule urgencies (P2, P4) kept over the model's
+    # The model alone raises P1 only from this many words (a greeting is not evidence).
+    model_p1_min_words: int = 3
+    # Below this probability the model's best category does not replace the rules' "other".
+    category_min_probability: float = 0.0
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Params:
@@ -63,6 +67,8 @@ class Params:
             category_rule_weight=float(data["category_rule_weight"]),
             rule_category_min_score=float(data["rule_category_min_score"]),
             trust_rule_urgency=tuple(data["trust_rule_urgency"]),
+            model_p1_min_words=int(data["model_p1_min_words"]),
+            category_min_probability=float(data["category_min_probability"]),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -72,6 +78,8 @@ class Params:
             "category_rule_weight": self.category_rule_weight,
             "rule_category_min_score": self.rule_category_min_score,
             "trust_rule_urgency": list(self.trust_rule_urgency),
+            "model_p1_min_words": self.model_p1_min_words,
+            "category_min_probability": self.category_min_probability,
         }
 
 
@@ -166,11 +174,26 @@ class TriageModel:
         # Towards this class and away from the others (softmax is shift-invariant).
         index = self.classes[head].index(label)
         toward = columns[:, index] - columns.mean(axis=1)
-        contributions = (toward * values).tolist()
-        per_word = [0.0] * len(features.words)
-        for contribution, owners in zip(contributions, features.owners, strict=True):
-            for position in owners:
-                per_word[position] += contribution / len(owners)
+        # A bucket's share of the decision is split evenly over its occurrences; a word pair's
+        # occurrence counts half for each of its two words.
+        per_occurrence = {
+            bucket: contribution / count
+            for bucket, contribution, count in zip(
+                features.indices, (toward * values).tolist(), features.counts, strict=True
+            )
+        }
+        words = features.words
+        per_word = [
+            sum(per_occurrence.get(bucket, 0.0) for bucket in word_buckets(word.text))
+            for word in words
+        ]
+        for position in range(1, len(words)):
+            half = (
+                per_occurrence.get(pair_bucket(words[position - 1].text, words[position].text), 0.0)
+                / 2
+            )
+            per_word[position - 1] += half
+            per_word[position] += half
         strongest = max(per_word)
         if strongest <= 0:
             return []

@@ -97,6 +97,8 @@ _HOMOGLYPHS = str.maketrans(
 )  # fmt: skip
 # A letter typed three or more times in a row is emphasis ("pleeeease", "HELPPPP"), never a
 # spelling in the languages served; it is written once (doubled letters are kept as typed).
+_CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
+_LATIN_RE = re.compile("[A-Za-z]")
 _REPEATED_RE = re.compile(r"([^\W\d_])\1{2,}")
 
 
@@ -107,7 +109,10 @@ def clean(text: str) -> str:
     """
     text = unicodedata.normalize("NFKC", _INVISIBLE_RE.sub("", text))
     text = _REPEATED_RE.sub(r"\1", text.translate(_HOMOGLYPHS))
-    return fix_scripts(text)
+    # Only text with letters of both scripts can hold a mixed-script word.
+    if _CYRILLIC_RE.search(text) and _LATIN_RE.search(text):
+        return fix_scripts(text)
+    return text
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ def _rules(urgency: str = "P3", category: str = "other", score: float = 0.0) -> 
         urgency_reasons=[f"rule reason → {urgency}"],
         discounted=[],
         notes=[],
+        words=10,
     )
 
 

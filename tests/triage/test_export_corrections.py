@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from advice.models import AuditEvent, SenderKind, Unit
+from advice.models import AuditEvent, SenderKind, TriageOverride, Unit
 from advice.services.conversations import conversation_start
 from advice.services.messages import message_post
 from advice.services.triage_apply import conversation_override
@@ -30,7 +30,9 @@ def _corrected_conversation(
             client_id=f"c{number}",
             text=text,
         )
+    before = TriageOverride.objects.count()
     conversation_override(conversation_id=conversation.pk, officer=officer, changes=changes)
+    assert TriageOverride.objects.count() > before, "triage already agreed: not a correction"
     return conversation.pk
 
 
@@ -48,7 +50,7 @@ def test_the_supervisor_gets_each_corrected_conversation_as_a_corpus_line(
     make_officer("sylwia", supervisor=True)
     corrected = _corrected_conversation(
         officer,
-        ["dzień dobry", "sąsiad pisze do mojej córki (12) że to ich sekret", "co robić"],
+        ["dzień dobry", "mam pytanie w sprawie córki", "sąsiad do niej pisze"],
         {"category": "child_abuse", "urgency": "P1"},
     )
     _corrected_conversation(officer, ["czy to oszustwo?"], {"urgency": "P2"})
@@ -58,7 +60,7 @@ def test_the_supervisor_gets_each_corrected_conversation_as_a_corpus_line(
     assert len(lines) == 2
     first = lines[0]
     assert first["id"] == f"review-KAT-{corrected}"
-    assert first["texts"][1] == "sąsiad pisze do mojej córki (12) że to ich sekret"
+    assert first["texts"][1] == "mam pytanie w sprawie córki"
     assert (first["category"], first["urgency"]) == ("child_abuse", "P1")
     fields = {correction["field"] for correction in first["review"]["corrections"]}
     assert fields == {"category", "urgency"}
