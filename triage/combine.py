@@ -4,9 +4,10 @@ Contract (docs/triage.md, "Rules and model"):
 
 - **P1** when the rules say P1 (explainable, high-precision cues) **or** the model's P1
   probability reaches ``p1_threshold``. Nothing the model says lowers a rule's P1. The model
-  alone does not raise P1 from fewer than ``model_p1_min_words`` words ("hello" is no
-  evidence) nor when the rules read the danger words as a figure of speech ("ta cena mnie
-  zabija"): those become possible risk.
+  alone does not raise P1 when the rules read the danger words as a figure of speech ("Ich
+  will nicht mehr, dass…"): that becomes possible risk.
+- From fewer than ``model_min_words`` words the model decides nothing ("hello", a lone
+  "przelałem" are no evidence): the rules' urgency and category stand, no possible risk.
 - **Possible risk** when the result is not P1 but the P1 probability is at least
   ``risk_band``: the card is marked and the citizen asked whether they are safe right now.
 - **Urgency below P1**: the rules' P2 or P4 when they are listed in ``trust_rule_urgency``
@@ -53,6 +54,8 @@ class Decision:
 
 
 def choose_category(ruled: RuleAssessment, prediction: Prediction, params: Params) -> str:
+    if ruled.words < params.model_min_words:
+        return ruled.category
     scores = dict(prediction.category)
     if ruled.category == "other" and max(scores.values()) < params.category_min_probability:
         return "other"
@@ -69,15 +72,26 @@ def model_raises_p1(ruled: RuleAssessment, prediction: Prediction, params: Param
     not read the danger words as a figure of speech."""
     return (
         prediction.p1 >= params.p1_threshold
-        and ruled.words >= params.model_p1_min_words
+        and ruled.words >= params.model_min_words
         and FIGURE_OF_SPEECH_SIGNAL not in ruled.signals
+    )
+
+
+def marks_possible_risk(
+    ruled: RuleAssessment, prediction: Prediction, params: Params, urgency: str
+) -> bool:
+    """Not P1, but the model's P1 probability is in the band (on enough words)."""
+    return (
+        urgency != "P1"
+        and prediction.p1 >= params.risk_band
+        and ruled.words >= params.model_min_words
     )
 
 
 def choose_urgency(ruled: RuleAssessment, prediction: Prediction, params: Params) -> str:
     if ruled.urgency == "P1" or model_raises_p1(ruled, prediction, params):
         return "P1"
-    if ruled.urgency in params.trust_rule_urgency:
+    if ruled.urgency in params.trust_rule_urgency or ruled.words < params.model_min_words:
         return ruled.urgency
     return max(BELOW_P1, key=lambda level: prediction.urgency.get(level, 0.0))
 
@@ -92,7 +106,7 @@ def combine(
     """The decision and the officers' reasons: urgency first, then category, then notes."""
     category = choose_category(ruled, prediction, params)
     urgency = choose_urgency(ruled, prediction, params)
-    possible_risk = urgency != "P1" and prediction.p1 >= params.risk_band
+    possible_risk = marks_possible_risk(ruled, prediction, params, urgency)
     reasons: list[str] = []
     model_p1 = model_raises_p1(ruled, prediction, params)
     if urgency == ruled.urgency:

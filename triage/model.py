@@ -54,8 +54,9 @@ class Params:
     category_rule_weight: float  # added to the model's probability of the rules' category
     rule_category_min_score: float  # rules' category counts only from this score
     trust_rule_urgency: tuple[str, ...]  # rule urgencies (P2, P4) kept over the model's
-    # The model alone raises P1 only from this many words (a greeting is not evidence).
-    model_p1_min_words: int = 3
+    # Below this many words the model decides nothing alone: no P1, no possible risk, no
+    # category in place of the rules' (a greeting or a lone word is not evidence).
+    model_min_words: int = 3
     # Below this probability the model's best category does not replace the rules' "other".
     category_min_probability: float = 0.0
 
@@ -67,7 +68,7 @@ class Params:
             category_rule_weight=float(data["category_rule_weight"]),
             rule_category_min_score=float(data["rule_category_min_score"]),
             trust_rule_urgency=tuple(data["trust_rule_urgency"]),
-            model_p1_min_words=int(data["model_p1_min_words"]),
+            model_min_words=int(data["model_min_words"]),
             category_min_probability=float(data["category_min_probability"]),
         )
 
@@ -78,7 +79,7 @@ class Params:
             "category_rule_weight": self.category_rule_weight,
             "rule_category_min_score": self.rule_category_min_score,
             "trust_rule_urgency": list(self.trust_rule_urgency),
-            "model_p1_min_words": self.model_p1_min_words,
+            "model_min_words": self.model_min_words,
             "category_min_probability": self.category_min_probability,
         }
 
@@ -256,7 +257,11 @@ def load(directory: Path = MODEL_DIR, name: str = MODEL_NAME) -> TriageModel:
         raise ModelFileError(f"{name}: made for other features or another format")
     if weights_digest(arrays) != manifest.get("weights_sha256"):
         raise ModelFileError(f"{name}: the weights do not match the manifest")
-    return from_arrays(arrays, params=Params.from_json(manifest["decision"]), manifest=manifest)
+    try:
+        params = Params.from_json(manifest["decision"])
+        return from_arrays(arrays, params=params, manifest=manifest)
+    except (KeyError, TypeError, ValueError) as error:
+        raise ModelFileError(f"{name}: incomplete artefact ({error!r})") from error
 
 
 def from_arrays(

@@ -34,7 +34,7 @@ from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
 from triage import features as feature_settings
-from triage.combine import choose_category, choose_urgency
+from triage.combine import choose_category, choose_urgency, marks_possible_risk
 from triage.corpus import (
     CORPUS_DIR,
     Example,
@@ -76,8 +76,11 @@ FOLDS = 5
 P1_RECALL_TARGET = 0.95
 P1_RECALL_PER_LANGUAGE = 0.90
 FALSE_P1_MAX = 0.05
-# The possible-risk band reaches down until this share of P1 openings is P1 or marked.
+# The possible-risk band reaches down until this share of P1 openings is P1 or marked, but
+# marks at most RISK_BAND_MAX_SHARE of the other openings (asking everyone "are you safe?"
+# would teach officers and citizens to ignore it).
 RISK_BAND_RECALL = 0.99
+RISK_BAND_MAX_SHARE = 0.2
 RISK_BAND_FLOOR = 0.05
 THRESHOLD_GRID = tuple(round(0.01 * step, 2) for step in range(2, 96))
 RULE_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)
@@ -186,14 +189,15 @@ def fit(
     return from_arrays(arrays, params=params, classes=CLASSES), arrays
 
 
+MIN_WORDS = 3
 PLACEHOLDER = Params(
     p1_threshold=0.5,
     risk_band=0.25,
     category_rule_weight=0.3,
     rule_category_min_score=2.0,
     trust_rule_urgency=("P2",),
+    model_min_words=MIN_WORDS,
 )
-MIN_WORDS = 3
 
 
 def out_of_fold(
@@ -224,6 +228,7 @@ class Tally:
     other_total: int = 0
     false_p1: int = 0
     possible_risk: int = 0  # not P1, marked as possible risk
+    possible_risk_others: int = 0  # labelled P2..P4, marked as possible risk
     p1_marked: int = 0  # labelled P1, given P1 or marked possible risk
     confusion: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -241,6 +246,7 @@ class Tally:
         else:
             self.other_total += 1
             self.false_p1 += urgency == "P1"
+            self.possible_risk_others += possible_risk
 
     def merge(self, other: Tally) -> None:
         for name in (
@@ -252,6 +258,7 @@ class Tally:
             "other_total",
             "false_p1",
             "possible_risk",
+            "possible_risk_others",
             "p1_marked",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
@@ -269,6 +276,8 @@ class Tally:
             "p1": f"{self.p1_found}/{self.p1_total}",
             "false_p1": _ratio(self.false_p1, self.other_total),
             "false_p1_count": f"{self.false_p1}/{self.other_total}",
+            "possible_risk_of_others": _ratio(self.possible_risk_others, self.other_total),
+            "p1_or_marked": _ratio(self.p1_marked, self.p1_total),
         }
 
 
@@ -284,7 +293,7 @@ def decider(prepared: Prepared, params: Params) -> Decide:
         ruled = prepared.ruled[index]
         urgency = choose_urgency(ruled, prediction, params)
         category = choose_category(ruled, prediction, params)
-        possible = urgency != "P1" and prediction.p1 >= params.risk_band
+        possible = marks_possible_risk(ruled, prediction, params, urgency)
         return category, urgency, possible
 
     return decide
@@ -337,10 +346,11 @@ def _p1_ok(
 def choose_params(prepared: Prepared, predictions: dict[int, Prediction]) -> Params:
     """Decision parameters from out-of-fold predictions (see the module docstring).
 
-    P1 threshold: the highest that keeps the recall targets (with margin); if none does
+    P1 threshold: the highest that keeps the recall targets; if none does
     within the false-P1 limit, the highest that keeps them at all (recall comes first).
     Risk band: the threshold that marks ``RISK_BAND_RECALL`` of P1 messages as P1 or
-    possible risk, at least ``RISK_BAND_FLOOR``. Category and urgency combination: the
+    possible risk, raised if needed so that at most ``RISK_BAND_MAX_SHARE`` of the other
+    messages are marked, at least ``RISK_BAND_FLOOR``. Category and urgency combination: the
     grid point with the best accuracy.
     """
     threshold = THRESHOLD_GRID[0]
@@ -364,6 +374,24 @@ def choose_params(prepared: Prepared, predictions: dict[int, Prediction]) -> Par
     p1_count = sum(prepared.examples[index].urgency == "P1" for index in predictions)
     allowed_misses = int((1 - RISK_BAND_RECALL) * p1_count)
     band = p1_probabilities[allowed_misses] if len(p1_probabilities) > allowed_misses else 0.0
+    # The lowest band that marks at most RISK_BAND_MAX_SHARE of the other openings.
+    others_below = sorted(
+        (
+            prediction.p1
+            for index, prediction in predictions.items()
+            if prepared.examples[index].urgency != "P1"
+            and prepared.ruled[index].words >= MIN_WORDS
+            and choose_urgency(
+                prepared.ruled[index], prediction, replace(PLACEHOLDER, p1_threshold=threshold)
+            )
+            != "P1"
+        ),
+        reverse=True,
+    )
+    others = sum(prepared.examples[index].urgency != "P1" for index in predictions)
+    allowed_marks = int(RISK_BAND_MAX_SHARE * others)
+    if len(others_below) > allowed_marks:
+        band = max(band, others_below[allowed_marks] + 1e-3)
     band = round(max(RISK_BAND_FLOOR, min(band, threshold)), 3)
 
     best: tuple[float, Params] | None = None
@@ -487,8 +515,11 @@ def _percent(value: float | None) -> str:
 
 def table(tallies: dict[str, Tally], *, language: dict[str, int] | None = None) -> str:
     """A Markdown table per language (and "all"); ``language``: right language guesses."""
-    head = "| language | messages | P1 recall | false P1 | urgency exact | category |"
-    rule = "|---|---:|---:|---:|---:|---:|"
+    head = (
+        "| language | messages | P1 recall | false P1 | urgency exact | category "
+        "| P1 or possible risk | others marked possible risk |"
+    )
+    rule = "|---|---:|---:|---:|---:|---:|---:|---:|"
     if language is not None:
         head += " language guess |"
         rule += "---:|"
@@ -501,7 +532,8 @@ def table(tallies: dict[str, Tally], *, language: dict[str, int] | None = None) 
             f"| {code} | {counts.total} | {counts.p1_found}/{counts.p1_total} "
             f"({_percent(figures['p1_recall'])}) | {counts.false_p1}/{counts.other_total} "
             f"({_percent(figures['false_p1'])}) | {_percent(figures['urgency'])} "
-            f"| {_percent(figures['category'])} |"
+            f"| {_percent(figures['category'])} | {_percent(figures['p1_or_marked'])} "
+            f"| {_percent(figures['possible_risk_of_others'])} |"
         )
         if language is not None:
             line += f" {_percent(_ratio(language.get(code, 0), counts.total))} |"
@@ -512,13 +544,10 @@ def table(tallies: dict[str, Tally], *, language: dict[str, int] | None = None) 
 def confusion_table(counts: Tally) -> str:
     """Urgency confusion matrix: rows are the labels, columns what triage decided."""
     lines = [
-        "| label \\ decided | P1 | P2 | P3 | P4 | possible risk among P1 labels |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| label \\ decided | P1 | P2 | P3 | P4 |",
+        "|---|---:|---:|---:|---:|",
     ]
     for gold in URGENCIES:
         row = counts.confusion.get(gold, {})
-        extra = f"{counts.p1_marked}/{counts.p1_total} P1 or marked" if gold == "P1" else ""
-        lines.append(
-            f"| {gold} | " + " | ".join(str(row.get(got, 0)) for got in URGENCIES) + f" | {extra} |"
-        )
+        lines.append(f"| {gold} | " + " | ".join(str(row.get(got, 0)) for got in URGENCIES) + " |")
     return "\n".join(lines)
