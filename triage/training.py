@@ -37,6 +37,7 @@ from triage import features as feature_settings
 from triage.combine import choose_category, choose_urgency, marks_possible_risk
 from triage.corpus import (
     CORPUS_DIR,
+    LANGUAGES,
     Example,
     corpus_digest,
     corpus_files,
@@ -45,7 +46,7 @@ from triage.corpus import (
     languages_of,
     load_corpus,
 )
-from triage.engine import RuleAssessment, assess_rules
+from triage.engine import RuleAssessment, assess, assess_rules
 from triage.features import HASH_BITS, Features, featurize
 from triage.model import (
     FORMAT,
@@ -507,6 +508,35 @@ def train(
         )
         log(f"wrote {output / name}.npz and .json")
     return TrainingReport(params, validation_tallies, cv_tallies, final, arrays, manifest)
+
+
+def evaluate_examples(
+    examples: Sequence[Example],
+) -> tuple[dict[str, Tally], dict[str, int], list[str]]:
+    """The shipped system (``assess``: rules + artefact) on labelled examples: tallies per
+    language (and "all"), right language guesses per language, and the wrong decisions."""
+    tallies: dict[str, Tally] = {}
+    language: dict[str, int] = {}
+    wrong: list[str] = []
+    for example in examples:
+        result = assess(
+            texts=list(example.texts),
+            browser_language=example.browser_language,
+            prechat=example.prechat,
+        )
+        for code in (example.language, "all"):
+            tallies.setdefault(code, Tally()).add(
+                example, result.category, result.urgency, result.possible_risk
+            )
+            language[code] = language.get(code, 0) + (result.language == example.language)
+        if result.urgency != example.urgency or result.category not in example.categories:
+            wrong.append(
+                f"{example.id}: {result.urgency}/{result.category} "
+                f"(want {example.urgency}/{example.category}) {example.texts[-1][:70]!r}"
+            )
+    ordered = {code: tallies[code] for code in LANGUAGES if code in tallies}
+    ordered["all"] = tallies.get("all", Tally())
+    return ordered, language, wrong
 
 
 def _percent(value: float | None) -> str:

@@ -12,7 +12,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from triage import engine, features, language, normalize, training, translit
 from triage.corpus import (
     CORPUS_DIR,
-    LANGUAGES,
     CorpusError,
     Example,
     is_validation,
@@ -71,30 +70,10 @@ class Command(BaseCommand):
             examples = read_file(path)
         except (OSError, CorpusError) as error:
             raise CommandError(str(error)) from error
-        tallies: dict[str, training.Tally] = {}
-        language: dict[str, int] = {}
-        wrong: list[str] = []
-        for example in examples:
-            result = assess(
-                texts=list(example.texts),
-                browser_language=example.browser_language,
-                prechat=example.prechat,
-            )
-            for code in (example.language, "all"):
-                tallies.setdefault(code, training.Tally()).add(
-                    example, result.category, result.urgency, result.possible_risk
-                )
-                language[code] = language.get(code, 0) + (result.language == example.language)
-            if result.urgency != example.urgency or result.category not in example.categories:
-                wrong.append(
-                    f"{example.id}: {result.urgency}/{result.category} "
-                    f"(want {example.urgency}/{example.category}) {example.texts[-1][:70]!r}"
-                )
-        ordered = {code: tallies[code] for code in LANGUAGES if code in tallies}
-        ordered["all"] = tallies["all"]
+        ordered, language, wrong = training.evaluate_examples(examples)
         self.stdout.write(f"{path} ({len(examples)} openings):\n")
         self.stdout.write(training.table(ordered, language=language) + "\n\n")
-        self.stdout.write(training.confusion_table(tallies["all"]) + "\n")
+        self.stdout.write(training.confusion_table(ordered["all"]) + "\n")
         if errors:
             self.stdout.write("\n" + "\n".join(wrong) + "\n")
         if speed:
