@@ -137,6 +137,7 @@ class AuditAction(StrEnum):
     STAFF_TWO_FACTOR_ENABLED = "staff.two_factor_enabled"
     STATISTICS_EXPORTED = "statistics.exported"
     SOCKET_REFUSED = "socket.refused"
+    TRIAGE_CORRECTIONS_EXPORTED = "triage.corrections_exported"
     CASE_ESCALATED = "case.escalated"
     CASE_VIEWED = "case.viewed"
     CASE_LIST_VIEWED = "case.list_viewed"

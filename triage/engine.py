@@ -23,9 +23,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from triage.combine import combine
 from triage.data_files import CATEGORIES, rules
+from triage.features import featurize
 from triage.language import SUPPORTED, LanguageGuess, detect_language
 from triage.matcher import Match, Matcher
+from triage.model import default_model
+from triage.normalize import WORD_RE, NormalizedMessages, normalize_messages
 
 DEFAULT_URGENCY = "P3"
 MAX_CATEGORY_REASONS = 3
@@ -33,6 +37,10 @@ MAX_CATEGORY_REASONS = 3
 CUE_REPEAT_MAX = 2
 _QUOTE_MAX = 40
 FIGURE_OF_SPEECH = "figure_of_speech"
+_TRANSLIT_REASONS = {
+    "uk": "written in Latin letters, read as Ukrainian",
+    "ru": "written in Latin letters, read as Russian",
+}
 _PRECHAT_REASONS = {
     "prechat:in_danger": "pre-chat: says they are in danger",
     "prechat:happening_now": "pre-chat: says it is happening now",
@@ -48,6 +56,10 @@ class Assessment:
     urgency: str  # "P1".."P4"
     reasons: list[str] = field(default_factory=list)  # English, for officers
     language_candidates: list[str] = field(default_factory=list)  # best first
+    # Below P1, the model sees a real chance of risk to life or safety: the card is marked
+    # for officers and the citizen is asked whether they are safe right now.
+    possible_risk: bool = False
+    risk_probability: float = 0.0  # the model's P1 probability (0 without a model)
 
 
 @lru_cache(maxsize=1)
@@ -100,7 +112,7 @@ def _prechat_tags(prechat: Mapping[str, Any]) -> list[str]:
 
 def _category(
     matches: list[tuple[int, Match]], tags: dict[str, list[str]], prechat_category: str
-) -> tuple[str, list[str]]:
+) -> tuple[str, float, list[str]]:
     """The winning category and the reasons that speak for it.
 
     Several languages often hold the same word ("sms", "link"): one place in a message adds
@@ -131,7 +143,7 @@ def _category(
             table.prechat_category_weight
         )
     if not scores or max(scores.values()) < table.min_category_score:
-        return "other", []
+        return "other", 0.0, []
     rank = {code: position for position, code in enumerate(table.category_priority)}
     category = min(scores, key=lambda code: (-scores[code], rank[code]))
     best = sorted(
@@ -141,7 +153,7 @@ def _category(
     reasons += [f"{_describe(m)} → {category}" for m in best[:MAX_CATEGORY_REASONS]]
     if prechat_category == category:
         reasons.append(f"pre-chat: chose '{category}'")
-    return category, reasons
+    return category, scores[category], reasons
 
 
 def _urgency(
@@ -171,21 +183,36 @@ def _urgency(
     return best, [reason for level, reason in found if level == best]
 
 
-def assess(
+@dataclass(frozen=True)
+class RuleAssessment:
+    """What the rules alone conclude (the explainable, high-precision half of triage)."""
+
+    guess: LanguageGuess
+    category: str
+    category_score: float  # the winning category's summed weight (0 for "other" by default)
+    category_reasons: list[str]
+    urgency: str
+    urgency_reasons: list[str]
+    discounted: list[str]  # figures of speech set aside
+    notes: list[str]  # language doubts, transliteration
+    # What the rules found, as names the model can weigh (``triage.features.rule_signals``):
+    # tags ("tag:despair"), cue urgencies and categories ("cue:P1", "cue:sextortion") and the
+    # rules' own conclusions ("urgency:P1", "category:phishing").
+    signals: tuple[str, ...] = ()
+    prechat_category: str = ""  # the citizen's own pre-chat answer, if it is a category
+    words: int = 0  # words in the messages (how much evidence the model had)
+
+
+def assess_rules(
+    normalized: NormalizedMessages,
     *,
-    texts: Sequence[str],
     browser_language: str = "",
     prechat: Mapping[str, Any] | None = None,
     chosen_language: str = "",
-) -> Assessment:
-    """Triage a waiting conversation from its first citizen messages and pre-chat answers.
-
-    Pure and deterministic (no database, no randomness); data files are loaded once per
-    process. ``chosen_language`` (the citizen's pick or an officer's correction) always wins;
-    ``prechat`` may hold ``what_happened`` (a category) and the booleans ``happening_now``,
-    ``in_danger`` and ``under_18``. The urgency reasons come first in ``reasons``.
-    """
+) -> RuleAssessment:
+    """The rules' triage of normalised messages (``triage.normalize.normalize_messages``)."""
     answers = prechat or {}
+    texts = normalized.texts
     guess = detect_language(texts, browser_language=browser_language)
     # Cues of the likely languages only (plus English, the common second language): a word
     # of one language is often an innocent word of another ("offer" is a victim in Norwegian).
@@ -193,14 +220,13 @@ def assess(
     if chosen_language in SUPPORTED:
         others = [code for code in guess.candidates if code != chosen_language]
         guess = LanguageGuess(chosen_language, True, [chosen_language, *others])
-    every, discounted = _outside_figures_of_speech(
-        [
-            (index, match)
-            for index, text in enumerate(texts)
-            for match in matcher().find(text)
-            if match.cue.language in cue_languages
-        ]
-    )
+    found = [
+        (index, match)
+        for index, text in enumerate(texts)
+        for match in matcher().find(text)
+        if match.cue.language in cue_languages
+    ]
+    every, discounted = _outside_figures_of_speech(found)
     first_of_cue: dict[str, Match] = {}
     for _, match in every:
         first_of_cue.setdefault(match.cue.id, match)
@@ -213,16 +239,86 @@ def assess(
         tags.setdefault(tag, []).append(_PRECHAT_REASONS[tag])
     what = answers.get("what_happened")
     prechat_category = what if isinstance(what, str) and what in CATEGORIES else ""
-    category, category_reasons = _category(every, tags, prechat_category)
+    category, score, category_reasons = _category(every, tags, prechat_category)
     urgency, urgency_reasons = _urgency(matches, tags, category)
-    reasons = [*urgency_reasons, *discounted, *category_reasons]
+    notes = []
     if guess.reason:
-        reasons.append(guess.reason)
+        notes.append(guess.reason)
+    if normalized.translit:
+        notes.append(_TRANSLIT_REASONS[normalized.translit])
+    signals = {f"tag:{tag}" for tag in tags}
+    signals.update(
+        f"tag:{tag}" for _, match in found for tag in match.cue.tags & {FIGURE_OF_SPEECH}
+    )
+    signals.update(f"cue:{match.cue.urgency}" for _, match in every if match.cue.urgency)
+    signals.update(f"cue:{match.cue.category}" for _, match in every if match.cue.category)
+    signals.update((f"urgency:{urgency}", f"category:{category}"))
+    return RuleAssessment(
+        guess,
+        category,
+        score,
+        category_reasons,
+        urgency,
+        urgency_reasons,
+        discounted,
+        notes,
+        tuple(sorted(signals)),
+        prechat_category,
+        sum(len(WORD_RE.findall(text)) for text in texts),
+    )
+
+
+def assess(
+    *,
+    texts: Sequence[str],
+    browser_language: str = "",
+    prechat: Mapping[str, Any] | None = None,
+    chosen_language: str = "",
+) -> Assessment:
+    """Triage a waiting conversation from its first citizen messages and pre-chat answers.
+
+    Pure and deterministic (no database, no randomness); data files and the model artefact
+    are loaded once per process. ``chosen_language`` (the citizen's pick or an officer's
+    correction) always wins; ``prechat`` may hold ``what_happened`` (a category) and the
+    booleans ``happening_now``, ``in_danger`` and ``under_18``. The urgency reasons come
+    first in ``reasons``.
+
+    The messages are normalised first (``triage.normalize``); the rules decide alone when
+    no model artefact is installed, otherwise rules and model are combined
+    (``triage.combine``): P1 when the rules say so or the model's P1 probability reaches
+    the threshold chosen on validation, ``possible_risk`` in the band below it.
+    """
+    normalized = normalize_messages(texts, language_hint=chosen_language or browser_language)
+    ruled = assess_rules(
+        normalized,
+        browser_language=browser_language,
+        prechat=prechat,
+        chosen_language=chosen_language,
+    )
+    loaded = default_model()
+    if loaded is None:
+        return Assessment(
+            language=ruled.guess.language,
+            language_confident=ruled.guess.confident,
+            category=ruled.category,
+            urgency=ruled.urgency,
+            reasons=[
+                *ruled.urgency_reasons,
+                *ruled.discounted,
+                *ruled.category_reasons,
+                *ruled.notes,
+            ],
+            language_candidates=list(ruled.guess.candidates),
+        )
+    predicted = loaded.predict(featurize(normalized.texts))
+    decided = combine(ruled, predicted, loaded.params, loaded)
     return Assessment(
-        language=guess.language,
-        language_confident=guess.confident,
-        category=category,
-        urgency=urgency,
-        reasons=reasons,
-        language_candidates=list(guess.candidates),
+        language=ruled.guess.language,
+        language_confident=ruled.guess.confident,
+        category=decided.category,
+        urgency=decided.urgency,
+        reasons=decided.reasons,
+        language_candidates=list(ruled.guess.candidates),
+        possible_risk=decided.possible_risk,
+        risk_probability=round(predicted.p1, 3),
     )

@@ -1,0 +1,113 @@
+"""Rules and model together: the P1 threshold, the possible-risk band, category and reasons."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from triage.combine import combine
+from triage.engine import RuleAssessment
+from triage.features import featurize, word_buckets
+from triage.language import LanguageGuess
+from triage.model import Params, Prediction, TriageModel, from_arrays
+from triage.vocabulary import CATEGORIES, URGENCIES
+
+PARAMS = Params(
+    p1_threshold=0.4,
+    risk_band=0.15,
+    category_rule_weight=0.3,
+    rule_category_min_score=2.0,
+    trust_rule_urgency=("P2",),
+)
+TEXT = ["I cant take it any more, this is my last message"]
+
+
+def _model() -> TriageModel:
+    """A tiny model whose only weight says: the word "last" means P1."""
+    bucket = word_buckets("last")[0]
+    return from_arrays(
+        {
+            "idf_buckets": np.array([bucket], dtype=np.int32),
+            "idf_values": np.array([1.0], dtype=np.float16),
+            "category_rows": np.zeros(0, dtype=np.int32),
+            "category_columns": np.zeros(0, dtype=np.int8),
+            "category_values": np.zeros(0, dtype=np.float16),
+            "category_bias": np.zeros(len(CATEGORIES), dtype=np.float32),
+            "urgency_rows": np.array([bucket], dtype=np.int32),
+            "urgency_columns": np.array([0], dtype=np.int8),
+            "urgency_values": np.array([3.0], dtype=np.float16),
+            "urgency_bias": np.zeros(len(URGENCIES), dtype=np.float32),
+        },
+        params=PARAMS,
+        classes={"category": CATEGORIES, "urgency": URGENCIES},
+    )
+
+
+def _rules(urgency: str = "P3", category: str = "other", score: float = 0.0) -> RuleAssessment:
+    return RuleAssessment(
+        guess=LanguageGuess("en", True, ["en"]),
+        category=category,
+        category_score=score,
+        category_reasons=[f"rule evidence → {category}"] if category != "other" else [],
+        urgency=urgency,
+        urgency_reasons=[f"rule reason → {urgency}"],
+        discounted=[],
+        notes=[],
+        words=10,
+    )
+
+
+def _prediction(p1: float, *, category: dict[str, float] | None = None) -> Prediction:
+    rest = (1 - p1) / 3
+    return Prediction(
+        category=category or {code: 1 / len(CATEGORIES) for code in CATEGORIES},
+        urgency={"P1": p1, "P2": rest, "P3": rest + 0.01, "P4": rest - 0.01},
+        features=featurize(TEXT),
+    )
+
+
+@pytest.mark.parametrize(
+    ("p1", "urgency", "possible_risk"),
+    [
+        (0.9, "P1", False),
+        (0.4, "P1", False),
+        (0.39, "P3", True),
+        (0.15, "P3", True),
+        (0.1, "P3", False),
+    ],
+)
+def test_the_model_probability_decides_p1_and_the_band_below_it(
+    p1: float, urgency: str, possible_risk: bool
+) -> None:
+    decided = combine(_rules(), _prediction(p1), PARAMS, _model())
+    assert (decided.urgency, decided.possible_risk) == (urgency, possible_risk)
+
+
+def test_a_rules_p1_stands_whatever_the_model_says() -> None:
+    decided = combine(_rules(urgency="P1"), _prediction(0.01), PARAMS, _model())
+    assert decided.urgency == "P1"
+    assert decided.reasons[0] == "rule reason → P1"
+
+
+def test_a_trusted_rules_urgency_is_kept_below_p1() -> None:
+    assert combine(_rules(urgency="P2"), _prediction(0.1), PARAMS, _model()).urgency == "P2"
+
+
+def test_the_officer_sees_the_phrase_that_moved_the_model() -> None:
+    decided = combine(_rules(), _prediction(0.8), PARAMS, _model())
+    assert decided.reasons[0].startswith('the model reads risk to life or safety in "last"')
+    assert decided.reasons[0].endswith("→ P1")
+    marked = combine(_rules(), _prediction(0.2), PARAMS, _model())
+    assert marked.reasons[0].startswith('possible risk to life or safety in "last"')
+    assert "ask whether they are safe right now" in marked.reasons[0]
+
+
+def test_rules_evidence_adds_to_the_models_category_probability() -> None:
+    leaning = dict.fromkeys(CATEGORIES, 0.0) | {"phishing": 0.45, "bank_impersonation": 0.3}
+    prediction = _prediction(0.0, category=leaning)
+    strong = _rules(category="bank_impersonation", score=3.0)
+    weak = _rules(category="bank_impersonation", score=1.0)
+    assert combine(strong, prediction, PARAMS, _model()).category == "bank_impersonation"
+    assert combine(weak, prediction, PARAMS, _model()).category == "phishing"
+    chosen = combine(weak, prediction, PARAMS, _model())
+    assert any(reason.endswith("→ phishing") for reason in chosen.reasons)

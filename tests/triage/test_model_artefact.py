@@ -1,0 +1,66 @@
+"""The shipped model artefact: loads, matches its manifest and corpus, and training repeats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from triage import model, training
+from triage.corpus import CORPUS_DIR, LANGUAGES, corpus_digest, corpus_files
+from triage.engine import assess
+
+MAX_BYTES = 20 * 1024 * 1024
+
+
+def test_the_shipped_artefact_loads_and_was_trained_on_the_committed_corpus() -> None:
+    loaded = model.load()  # checks the weights against the manifest's digest
+    manifest = loaded.manifest
+    assert manifest["training"]["corpus_sha256"] == corpus_digest(corpus_files()), (
+        "the corpus changed since the artefact was trained: run manage.py triage_train"
+    )
+    size = sum(
+        (model.MODEL_DIR / f"{model.MODEL_NAME}{suffix}").stat().st_size
+        for suffix in (".npz", ".json")
+    )
+    assert size <= MAX_BYTES
+    assert 0 < loaded.params.risk_band <= loaded.params.p1_threshold < 1
+
+
+def test_a_damaged_artefact_is_refused(tmp_path: Path) -> None:
+    for suffix in (".npz", ".json"):
+        source = model.MODEL_DIR / f"{model.MODEL_NAME}{suffix}"
+        (tmp_path / source.name).write_bytes(source.read_bytes())
+    manifest_path = tmp_path / f"{model.MODEL_NAME}.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["weights_sha256"] = "0" * 64
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(model.ModelFileError, match="do not match"):
+        model.load(tmp_path)
+
+
+def test_training_is_deterministic(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for code in LANGUAGES:
+        lines = (CORPUS_DIR / f"{code}.jsonl").read_text(encoding="utf-8").splitlines()
+        (corpus / f"{code}.jsonl").write_text("\n".join(lines[:12]) + "\n", encoding="utf-8")
+    digests = [
+        training.train(corpus=corpus, output=tmp_path / str(run), name="sample").manifest[
+            "weights_sha256"
+        ]
+        for run in range(2)
+    ]
+    assert digests[0] == digests[1]
+    reloaded = model.load(tmp_path / "0", "sample")
+    assert reloaded.manifest["training"]["examples"] == 12 * len(LANGUAGES)
+
+
+def test_assess_reports_the_models_risk_probability() -> None:
+    result = assess(texts=["Ich kann nicht mehr. Das ist meine letzte Nachricht."])
+    assert result.urgency == "P1"
+    assert 0.0 < result.risk_probability <= 1.0
+    calm = assess(texts=["Is this SMS from DHL a scam?"], browser_language="en")
+    assert calm.urgency == "P4"
+    assert not calm.possible_risk

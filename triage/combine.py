@@ -1,0 +1,143 @@
+"""Rules and model together: the final category, urgency, possible-risk mark and reasons.
+
+Contract (docs/triage.md, "Rules and model"):
+
+- **P1** when the rules say P1 (explainable, high-precision cues) **or** the model's P1
+  probability reaches ``p1_threshold``. Nothing the model says lowers a rule's P1. The model
+  alone does not raise P1 when the rules read the danger words as a figure of speech ("Ich
+  will nicht mehr, dass…"): that becomes possible risk.
+- From fewer than ``model_min_words`` words the model decides nothing ("hello", a lone
+  "przelałem" are no evidence): the rules' urgency and category stand, no possible risk.
+- **Possible risk** when the result is not P1 but the P1 probability is at least
+  ``risk_band``: the card is marked and the citizen asked whether they are safe right now.
+- **Urgency below P1**: the rules' P2 or P4 when they are listed in ``trust_rule_urgency``
+  (explicit evidence: money sent minutes ago, a plain question), else the model's most
+  likely of P2..P4.
+- **Category**: the model's probabilities, with ``category_rule_weight`` added to the
+  rules' category when the rules found real evidence for it (score ≥
+  ``rule_category_min_score``) and ``PRECHAT_BONUS`` to the citizen's own pre-chat answer;
+  the highest wins. When the rules found nothing ("other") and the model's best is below
+  ``category_min_probability``, it stays "other".
+
+Pure: the same rules' result and prediction always give the same decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from triage.model import Params, Prediction, TriageModel
+
+if TYPE_CHECKING:
+    from triage.engine import RuleAssessment
+
+BELOW_P1 = ("P2", "P3", "P4")
+# The citizen's own pre-chat answer weighs like half of the model's probability mass: it wins
+# unless the text clearly says otherwise (the corpus has no pre-chat answers to learn from).
+PRECHAT_BONUS = 0.5
+FIGURE_OF_SPEECH_SIGNAL = "tag:figure_of_speech"
+_URGENCY_WORDS = {
+    "P1": "risk to life or safety",
+    "P2": "harm still unfolding, reversible within hours",
+    "P3": "harm done, needs advice and a report",
+    "P4": "a question or prevention, nothing lost",
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    category: str
+    urgency: str
+    possible_risk: bool
+    reasons: list[str]
+
+
+def choose_category(ruled: RuleAssessment, prediction: Prediction, params: Params) -> str:
+    if ruled.words < params.model_min_words:
+        return ruled.category
+    scores = dict(prediction.category)
+    if ruled.category == "other" and max(scores.values()) < params.category_min_probability:
+        return "other"
+    if ruled.category != "other" and ruled.category_score >= params.rule_category_min_score:
+        scores[ruled.category] = scores.get(ruled.category, 0.0) + params.category_rule_weight
+    if ruled.prechat_category:
+        scores[ruled.prechat_category] = scores.get(ruled.prechat_category, 0.0) + PRECHAT_BONUS
+    # Ties (rare with floating point) go to the rules' category, then to the vocabulary order.
+    return max(scores, key=lambda code: (scores[code], code == ruled.category))
+
+
+def model_raises_p1(ruled: RuleAssessment, prediction: Prediction, params: Params) -> bool:
+    """The model's P1 probability is over the threshold, on enough words, and the rules did
+    not read the danger words as a figure of speech."""
+    return (
+        prediction.p1 >= params.p1_threshold
+        and ruled.words >= params.model_min_words
+        and FIGURE_OF_SPEECH_SIGNAL not in ruled.signals
+    )
+
+
+def marks_possible_risk(
+    ruled: RuleAssessment, prediction: Prediction, params: Params, urgency: str
+) -> bool:
+    """Not P1, but the model's P1 probability is in the band (on enough words)."""
+    return (
+        urgency != "P1"
+        and prediction.p1 >= params.risk_band
+        and ruled.words >= params.model_min_words
+    )
+
+
+def choose_urgency(ruled: RuleAssessment, prediction: Prediction, params: Params) -> str:
+    if ruled.urgency == "P1" or model_raises_p1(ruled, prediction, params):
+        return "P1"
+    if ruled.urgency in params.trust_rule_urgency or ruled.words < params.model_min_words:
+        return ruled.urgency
+    return max(BELOW_P1, key=lambda level: prediction.urgency.get(level, 0.0))
+
+
+def _moved_by(phrases: list[str]) -> str:
+    return ", ".join(f'"{phrase}"' for phrase in phrases) if phrases else "the message as a whole"
+
+
+def combine(
+    ruled: RuleAssessment, prediction: Prediction, params: Params, model: TriageModel
+) -> Decision:
+    """The decision and the officers' reasons: urgency first, then category, then notes."""
+    category = choose_category(ruled, prediction, params)
+    urgency = choose_urgency(ruled, prediction, params)
+    possible_risk = marks_possible_risk(ruled, prediction, params, urgency)
+    reasons: list[str] = []
+    model_p1 = model_raises_p1(ruled, prediction, params)
+    if urgency == ruled.urgency:
+        reasons.extend(ruled.urgency_reasons)
+    if urgency == "P1" and model_p1:
+        phrases = model.explain(prediction, "urgency", "P1")
+        reasons.append(
+            f"the model reads {_URGENCY_WORDS['P1']} in {_moved_by(phrases)} "
+            f"(probability {prediction.p1:.2f}) → P1"
+        )
+    elif urgency != ruled.urgency:
+        phrases = model.explain(prediction, "urgency", urgency)
+        reasons.append(
+            f"the model reads {_URGENCY_WORDS[urgency]} in {_moved_by(phrases)} "
+            f"(probability {prediction.urgency[urgency]:.2f}) → {urgency}"
+        )
+    if possible_risk:
+        phrases = model.explain(prediction, "urgency", "P1")
+        reasons.insert(
+            0,
+            f"possible risk to life or safety in {_moved_by(phrases)} "
+            f"(probability {prediction.p1:.2f}): ask whether they are safe right now",
+        )
+    reasons.extend(ruled.discounted)
+    if category == ruled.category:
+        reasons.extend(ruled.category_reasons)
+    if category != ruled.category or not ruled.category_reasons:
+        phrases = model.explain(prediction, "category", category)
+        reasons.append(
+            f"the model reads {category} in {_moved_by(phrases)} "
+            f"(probability {prediction.category[category]:.2f}) → {category}"
+        )
+    reasons.extend(ruled.notes)
+    return Decision(category, urgency, possible_risk, reasons)

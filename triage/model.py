@@ -1,0 +1,294 @@
+"""The trained triage model at run time: linear heads over hashed features, numpy only.
+
+The artefact (``triage/model/triage-v<N>.npz`` + ``.json`` manifest, written by
+``manage.py triage_train``) holds plain arrays — no pickled scikit-learn objects — so a library
+upgrade cannot break loading. Two softmax heads share the features (``triage.features``):
+
+- ``category``: the 13 categories;
+- ``urgency``: P1..P4; its P1 probability is the risk to life or safety. (A dedicated
+  P1-vs-rest head validated worse: learning P4 "a question about it" and P2 "money moving"
+  against P1 sharpens the P1 boundary.)
+
+The features are scaled by the inverse document frequency of the training corpus (``idf``,
+stored per bucket; a bucket never seen in training counts for nothing) and to unit length.
+Weights are stored sparse (bucket, class, float16 value) after pruning near-zero ones; on load
+they become one compact float32 matrix holding only the buckets seen in training, and a
+bucket → row table. ``predict`` costs a gather and a small matrix product.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from triage.features import HASH_BITS, SETTINGS, Features, pair_bucket, word_buckets
+
+MODEL_DIR = Path(__file__).resolve().parent / "model"
+MODEL_NAME = "triage-v1"
+HEADS = ("category", "urgency")
+FORMAT = 2
+# A phrase is shown to officers if it carries at least this share of the strongest one.
+EXPLAIN_SHARE = 0.3
+EXPLAIN_MAX = 3
+_QUOTE_MAX = 40
+
+
+class ModelFileError(ValueError):
+    """The artefact is missing a part or was made for other features (message says which)."""
+
+
+@dataclass(frozen=True)
+class Params:
+    """How rules and model are combined (chosen on validation by ``triage_train``)."""
+
+    p1_threshold: float  # model P1 probability from which the conversation is P1
+    risk_band: float  # from here up to the threshold: possible risk
+    category_rule_weight: float  # added to the model's probability of the rules' category
+    rule_category_min_score: float  # rules' category counts only from this score
+    trust_rule_urgency: tuple[str, ...]  # rule urgencies (P2, P4) kept over the model's
+    # Below this many words the model decides nothing alone: no P1, no possible risk, no
+    # category in place of the rules' (a greeting or a lone word is not evidence).
+    model_min_words: int = 3
+    # Below this probability the model's best category does not replace the rules' "other".
+    category_min_probability: float = 0.0
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Params:
+        return cls(
+            p1_threshold=float(data["p1_threshold"]),
+            risk_band=float(data["risk_band"]),
+            category_rule_weight=float(data["category_rule_weight"]),
+            rule_category_min_score=float(data["rule_category_min_score"]),
+            trust_rule_urgency=tuple(data["trust_rule_urgency"]),
+            model_min_words=int(data["model_min_words"]),
+            category_min_probability=float(data["category_min_probability"]),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "p1_threshold": self.p1_threshold,
+            "risk_band": self.risk_band,
+            "category_rule_weight": self.category_rule_weight,
+            "rule_category_min_score": self.rule_category_min_score,
+            "trust_rule_urgency": list(self.trust_rule_urgency),
+            "model_min_words": self.model_min_words,
+            "category_min_probability": self.category_min_probability,
+        }
+
+
+@dataclass(frozen=True)
+class Prediction:
+    category: dict[str, float]  # probability per category code
+    urgency: dict[str, float]  # probability per level P1..P4
+    features: Features
+
+    @property
+    def p1(self) -> float:
+        """Probability of risk to life or safety (the urgency head's P1)."""
+        return self.urgency["P1"]
+
+
+def _softmax(logits: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    shifted = np.exp(logits - logits.max())
+    return shifted / shifted.sum()
+
+
+def _quote(text: str) -> str:
+    return text if len(text) <= _QUOTE_MAX else text[: _QUOTE_MAX - 1] + "…"
+
+
+class TriageModel:
+    """Weights of the three heads; ``predict`` and ``explain`` are pure."""
+
+    def __init__(
+        self,
+        *,
+        classes: Mapping[str, Sequence[str]],
+        idf: tuple[npt.NDArray[Any], npt.NDArray[Any]],
+        weights: Mapping[str, tuple[npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any]]],
+        biases: Mapping[str, npt.NDArray[Any]],
+        params: Params,
+        manifest: Mapping[str, Any] | None = None,
+    ) -> None:
+        """``idf`` = (buckets seen in training, their idf); ``weights[head]`` = (buckets, class
+        indices, values) of the non-zero weights (a subset of the idf buckets)."""
+        self.classes = {head: tuple(classes[head]) for head in HEADS}
+        self.params = params
+        self.manifest = dict(manifest or {})
+        self._offsets: dict[str, int] = {}
+        width = 0
+        for head in HEADS:
+            self._offsets[head] = width
+            width += len(self.classes[head])
+        buckets = idf[0].astype(np.int64)
+        self._row_of = np.full(1 << HASH_BITS, len(buckets), dtype=np.int32)
+        self._row_of[buckets] = np.arange(len(buckets), dtype=np.int32)
+        # One spare row at the end for buckets never seen in training: no idf, no weight.
+        self._idf = np.zeros(len(buckets) + 1, dtype=np.float32)
+        self._idf[: len(buckets)] = idf[1]
+        self._matrix = np.zeros((len(buckets) + 1, width), dtype=np.float32)
+        for head in HEADS:
+            rows, columns, values = weights[head]
+            self._matrix[
+                self._row_of[rows.astype(np.int64)], self._offsets[head] + columns.astype(np.int64)
+            ] = values.astype(np.float32)
+        self._bias = np.concatenate([biases[head].astype(np.float64) for head in HEADS])
+
+    def _columns(self, head: str) -> slice:
+        start = self._offsets[head]
+        return slice(start, start + len(self.classes[head]))
+
+    def _rows(self, features: Features) -> tuple[npt.NDArray[np.float32], npt.NDArray[Any]]:
+        """Weights of the message's buckets and its idf-weighted unit-length values."""
+        rows = self._row_of[np.asarray(features.indices, dtype=np.int64)]
+        values = np.asarray(features.values, dtype=np.float32) * self._idf[rows]
+        norm = float(np.sqrt(values @ values))
+        return self._matrix[rows], values / norm if norm else values
+
+    def predict(self, features: Features) -> Prediction:
+        gathered, values = self._rows(features)
+        logits = values @ gathered + self._bias if len(values) else self._bias.copy()
+        category = _softmax(logits[self._columns("category")])
+        urgency = _softmax(logits[self._columns("urgency")])
+        return Prediction(
+            category=dict(zip(self.classes["category"], category.tolist(), strict=True)),
+            urgency=dict(zip(self.classes["urgency"], urgency.tolist(), strict=True)),
+            features=features,
+        )
+
+    def explain(self, prediction: Prediction, head: str, label: str) -> list[str]:
+        """The phrases of the message that moved ``head`` most towards ``label``, quoted as
+        written, strongest first (at most ``EXPLAIN_MAX``; adjacent words form one phrase)."""
+        features = prediction.features
+        if not features.indices:
+            return []
+        gathered, values = self._rows(features)
+        columns = gathered[:, self._columns(head)]
+        # Towards this class and away from the others (softmax is shift-invariant).
+        index = self.classes[head].index(label)
+        toward = columns[:, index] - columns.mean(axis=1)
+        # A bucket's share of the decision is split evenly over its occurrences; a word pair's
+        # occurrence counts half for each of its two words.
+        per_occurrence = {
+            bucket: contribution / count
+            for bucket, contribution, count in zip(
+                features.indices, (toward * values).tolist(), features.counts, strict=True
+            )
+        }
+        words = features.words
+        per_word = [
+            sum(per_occurrence.get(bucket, 0.0) for bucket in word_buckets(word.text))
+            for word in words
+        ]
+        for position in range(1, len(words)):
+            half = (
+                per_occurrence.get(pair_bucket(words[position - 1].text, words[position].text), 0.0)
+                / 2
+            )
+            per_word[position - 1] += half
+            per_word[position] += half
+        strongest = max(per_word)
+        if strongest <= 0:
+            return []
+        chosen = sorted(
+            position
+            for position, score in enumerate(per_word)
+            if score >= EXPLAIN_SHARE * strongest
+        )
+        phrases: list[tuple[float, list[int]]] = []
+        for position in chosen:
+            if phrases and phrases[-1][1][-1] == position - 1:
+                phrases[-1][1].append(position)
+                phrases[-1] = (phrases[-1][0] + per_word[position], phrases[-1][1])
+            else:
+                phrases.append((per_word[position], [position]))
+        phrases.sort(key=lambda phrase: -phrase[0])
+        return [
+            _quote(" ".join(features.words[position].quote for position in positions))
+            for _, positions in phrases[:EXPLAIN_MAX]
+        ]
+
+
+def weights_digest(arrays: Mapping[str, npt.NDArray[Any]]) -> str:
+    """SHA-256 of the artefact's arrays (names, dtypes, shapes and bytes), independent of the
+    zip container: two trainings on the same corpus give the same digest."""
+    digest = hashlib.sha256()
+    for name in sorted(arrays):
+        array = np.ascontiguousarray(arrays[name])
+        digest.update(f"{name}:{array.dtype.str}:{array.shape};".encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
+def to_arrays(model_parts: Mapping[str, Any]) -> dict[str, npt.NDArray[Any]]:
+    """The arrays of an artefact from ``idf``, ``weights`` and ``biases`` (``TriageModel``)."""
+    buckets, idf = model_parts["idf"]
+    arrays: dict[str, npt.NDArray[Any]] = {
+        "idf_buckets": buckets.astype(np.int32),
+        "idf_values": idf.astype(np.float16),
+    }
+    for head in HEADS:
+        rows, columns, values = model_parts["weights"][head]
+        arrays[f"{head}_rows"] = rows.astype(np.int32)
+        arrays[f"{head}_columns"] = columns.astype(np.int8)
+        arrays[f"{head}_values"] = values.astype(np.float16)
+        arrays[f"{head}_bias"] = np.asarray(model_parts["biases"][head], dtype=np.float32)
+    return arrays
+
+
+def load(directory: Path = MODEL_DIR, name: str = MODEL_NAME) -> TriageModel:
+    """The artefact ``name`` of ``directory``; raises ``ModelFileError`` if it is unusable."""
+    manifest_path = directory / f"{name}.json"
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        with np.load(directory / f"{name}.npz", allow_pickle=False) as stored:
+            arrays = {key: stored[key] for key in stored.files}
+    except (OSError, ValueError) as error:
+        raise ModelFileError(f"{name}: {error}") from error
+    if manifest.get("format") != FORMAT or manifest.get("features") != SETTINGS:
+        raise ModelFileError(f"{name}: made for other features or another format")
+    if weights_digest(arrays) != manifest.get("weights_sha256"):
+        raise ModelFileError(f"{name}: the weights do not match the manifest")
+    try:
+        params = Params.from_json(manifest["decision"])
+        return from_arrays(arrays, params=params, manifest=manifest)
+    except (KeyError, TypeError, ValueError) as error:
+        raise ModelFileError(f"{name}: incomplete artefact ({error!r})") from error
+
+
+def from_arrays(
+    arrays: Mapping[str, npt.NDArray[Any]],
+    *,
+    params: Params,
+    manifest: Mapping[str, Any] | None = None,
+    classes: Mapping[str, Sequence[str]] | None = None,
+) -> TriageModel:
+    """A model from an artefact's arrays (``classes`` default to the manifest's)."""
+    return TriageModel(
+        classes=classes if classes is not None else (manifest or {})["classes"],
+        idf=(arrays["idf_buckets"], arrays["idf_values"]),
+        weights={
+            head: (arrays[f"{head}_rows"], arrays[f"{head}_columns"], arrays[f"{head}_values"])
+            for head in HEADS
+        },
+        biases={head: arrays[f"{head}_bias"] for head in HEADS},
+        params=params,
+        manifest=manifest,
+    )
+
+
+@lru_cache(maxsize=1)
+def default_model() -> TriageModel | None:
+    """The shipped artefact, loaded once per process; None when none is installed (rules
+    only). A damaged artefact raises: silently falling back would hide lost recall."""
+    if not (MODEL_DIR / f"{MODEL_NAME}.json").exists():
+        return None
+    return load()
