@@ -36,16 +36,16 @@ async def close_code(communicator: WebsocketCommunicator, timeout: float = 3) ->
 async def test_the_21st_open_socket_from_one_address_is_refused_and_others_are_not():
     opened = [await citizen_from("198.51.100.7") for _ in range(settings.LIMIT_OPEN_SOCKETS)]
     refused, _ = await citizen_from("198.51.100.7")
-    error = json.loads(await refused.receive_from())
+    error = json.loads(await refused.receive_from(timeout=10))
     assert (error["code"], await close_code(refused)) == ("rate_limited", 1008)
     other, _ = await citizen_from("203.0.113.9")
     await other.send_to(text_data=json.dumps({"type": "ping"}))
-    assert json.loads(await other.receive_from())["type"] == "pong"
+    assert json.loads(await other.receive_from(timeout=10))["type"] == "pong"
     # A socket that closes frees its place.
     await opened[0][0].disconnect()
     again, _ = await citizen_from("198.51.100.7")
     await again.send_to(text_data=json.dumps({"type": "ping"}))
-    assert json.loads(await again.receive_from())["type"] == "pong"
+    assert json.loads(await again.receive_from(timeout=10))["type"] == "pong"
     for communicator, _ in [*opened[1:], (other, True), (again, True)]:
         await communicator.disconnect()
 
