@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,6 +17,8 @@ JS = ROOT / "frontend" / "static" / "frontend" / "js"
 def mark(text: str) -> str:
     node = shutil.which("node")
     if node is None:
+        if os.environ.get("REQUIRE_SERVICES"):
+            pytest.fail("node is required (REQUIRE_SERVICES is set) but not installed.")
         pytest.skip("node is not installed")
     script = (
         f"import {{ markBidiControls }} from {json.dumps((JS / 'common' / 'bidi.js').as_uri())};"
