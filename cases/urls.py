@@ -2,13 +2,14 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from cases.views import actions, api, exports, pages
+from cases.views import actions, api, exports, pages, search
 
 app_name = "cases"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", pages.case_list, name="list"),
     path("inbox/", pages.referral_inbox, name="inbox"),
+    path("search/", search.search_page, name="search"),
     path("<int:case_id>/", pages.case_detail, name="detail"),
     path("<int:case_id>/print/", pages.case_print_page, name="print"),
     path("<int:case_id>/export.json", exports.export_json, name="export_json"),

@@ -161,6 +161,7 @@ class AuditAction(StrEnum):
     CASE_ERASED = "case.erased"
     CASE_LEGAL_HOLD_SET = "case.legal_hold_set"
     RETENTION_PURGED = "retention.purged"
+    SEARCH_PERFORMED = "search.performed"
 
 
 class StaffGroup(StrEnum):
