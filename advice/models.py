@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from advice.audit_chain import GENESIS, chain_seal
+from advice.unit_zones import validate_zone, zone_name
 from core.vocabulary import Category, Outcome, Urgency
 
 
@@ -22,7 +23,14 @@ class Unit(models.Model):
     name = models.CharField(max_length=200)
     country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code")
     languages = models.JSONField(default=list, blank=True)
-    timezone = models.CharField(max_length=64, default="Europe/Warsaw")
+    # Empty: the country's zone (``advice.unit_zones``).
+    timezone = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        validators=[validate_zone],
+        help_text="IANA time zone staff read times in; empty for the country's.",
+    )
     citizen_contact = models.TextField(
         blank=True, help_text="How citizens reach this unit in person (address, hours, phone)."
     )
@@ -37,6 +45,11 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
+
+    @property
+    def zone_name(self) -> str:
+        """The zone the unit's staff read times in (``advice.unit_zones``)."""
+        return zone_name(timezone=self.timezone, country=self.country)
 
 
 class OfficerProfile(models.Model):

@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "poradnia.time_zone.StaffTimeZoneMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "frontend.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

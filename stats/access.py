@@ -64,12 +64,12 @@ def stats_scope_for(user: AbstractBaseUser | AnonymousUser) -> StatsScope | None
         else frozenset()
     )
     if admin:
-        zone = profile.unit.timezone if profile is not None else settings.TIME_ZONE
+        zone = profile.unit.zone_name if profile is not None else settings.TIME_ZONE
         return StatsScope(unit_ids=None, officer_unit_ids=supervises, timezone=zone)
     if profile is None:
         return None
     return StatsScope(
         unit_ids=frozenset({profile.unit_id}),
         officer_unit_ids=supervises,
-        timezone=profile.unit.timezone,
+        timezone=profile.unit.zone_name,
     )

@@ -40,7 +40,8 @@ METRIC_COLUMNS: tuple[str, ...] = (
     *(f"p1_share_{s}s" for s in P1_THRESHOLDS),
     *(f"{d.name}_{stat}" for d in DURATIONS for stat in ("n", "median", "p90", "max")),
 )
-HEADER = ("section", "group", *METRIC_COLUMNS)
+# ``time_zone``: the zone the periods, days and heatmap hours are counted in.
+HEADER = ("section", "group", "time_zone", *METRIC_COLUMNS)
 # Breakdowns exported; the officer breakdown never is (officers' names are personal data).
 SECTIONS = ("unit", "language", "category", "urgency")
 
@@ -76,10 +77,13 @@ def _cell(row: dict[str, Any], name: str, *, external: bool) -> object:
     return row[name]
 
 
-def _line(section: str, group: object, row: dict[str, Any], *, external: bool) -> list[str]:
+def _line(
+    section: str, group: object, row: dict[str, Any], *, external: bool, zone: str
+) -> list[str]:
     return [
         csv_safe(section),
         csv_safe(group),
+        csv_safe(zone),
         *(csv_safe(_cell(row, name, external=external)) for name in METRIC_COLUMNS),
     ]
 
@@ -87,20 +91,23 @@ def _line(section: str, group: object, row: dict[str, Any], *, external: bool) -
 def stats_csv_lines(result: dict[str, Any], *, external: bool) -> Iterator[list[str]]:
     """Rows of the CSV export of ``stats_compute``'s ``result`` (header first).
 
+    Every row names the time zone its periods are counted in (column ``time_zone``).
     Sections: ``total``, ``period`` (the time series), ``unit``, ``language``,
     ``category``, ``urgency`` and ``heatmap`` (group ``<weekday>-<hour>``; counts only).
     """
+    zone = str(result.get("filters", {}).get("tz", "UTC"))
     yield list(HEADER)
-    yield _line("total", "", result["totals"], external=external)
+    yield _line("total", "", result["totals"], external=external, zone=zone)
     for row in result["series"]:
-        yield _line("period", row["period"], row, external=external)
+        yield _line("period", row["period"], row, external=external, zone=zone)
     breakdowns = result["breakdowns"]
     for section in SECTIONS:
         for row in breakdowns.get(section, []):
-            yield _line(section, row.get(section), row, external=external)
+            yield _line(section, row.get(section), row, external=external, zone=zone)
     for cell in breakdowns.get("heatmap", []):
         counts = {name: cell[name] for name in HEATMAP_FIELDS}
-        yield _line("heatmap", f"{cell['weekday']}-{cell['hour']:02d}", counts, external=external)
+        hour = f"{cell['weekday']}-{cell['hour']:02d}"
+        yield _line("heatmap", hour, counts, external=external, zone=zone)
 
 
 def stats_csv(result: dict[str, Any], *, external: bool) -> str:

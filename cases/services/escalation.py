@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -31,11 +31,7 @@ from core.vocabulary import AuditAction
 
 def reference_year(unit: Unit, now: datetime) -> int:
     """The calendar year at the unit's location (a case on New Year's Eve counts locally)."""
-    try:
-        zone = ZoneInfo(unit.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return now.astimezone(zone).year
+    return now.astimezone(ZoneInfo(unit.zone_name)).year
 
 
 def next_case_number(*, unit_id: int, year: int) -> int:

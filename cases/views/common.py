@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -42,9 +42,5 @@ def request_data(request: HttpRequest) -> dict[str, Any]:
 @contextmanager
 def unit_time(unit: Unit) -> Iterator[None]:
     """Show and read datetimes in the unit's local time zone."""
-    try:
-        zone = ZoneInfo(unit.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    with timezone.override(zone):
+    with timezone.override(ZoneInfo(unit.zone_name)):
         yield

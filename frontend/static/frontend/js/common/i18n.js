@@ -13,8 +13,10 @@ export function t(key, params = {}) {
   );
 }
 
-const timeFormat = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit" });
-const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
+// Staff pages name their unit's zone (`<html data-time-zone>`); citizens see their own.
+export const timeZone = document.documentElement.dataset.timeZone || undefined;
+const timeFormat = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", timeZone });
+const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone });
 
 export function formatTime(date) {
   return timeFormat.format(date);
