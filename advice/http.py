@@ -15,10 +15,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from advice.selectors import is_staff_member, is_supervisor
+from core.error_messages import NOT_AUTHENTICATED, error_message
 from core.errors import DomainError, ErrorCode, http_status
 
 P = ParamSpec("P")
@@ -31,9 +31,11 @@ def staff_user(request: HttpRequest) -> AbstractBaseUser:
 
 
 def error_response(error: DomainError) -> JsonResponse:
-    """A domain refusal as ``{"code", "message"}`` JSON with the code's HTTP status."""
+    """A domain refusal as ``{"code", "message", "detail"}`` JSON with the code's HTTP status:
+    ``message`` in the reader's language (by code), ``detail`` the English explanation."""
     return JsonResponse(
-        {"code": error.code.value, "message": error.message}, status=http_status(error.code)
+        {"code": error.code.value, "message": error_message(error.code), "detail": error.message},
+        status=http_status(error.code),
     )
 
 
@@ -62,7 +64,8 @@ def _role_api(
                 if login_redirect:
                     return redirect_to_login(request.get_full_path())
                 return JsonResponse(
-                    {"code": "not_authenticated", "message": _("Log in.")}, status=401
+                    {"code": NOT_AUTHENTICATED, "message": error_message(NOT_AUTHENTICATED)},
+                    status=401,
                 )
             if not allowed(staff_user(request)):
                 return error_response(DomainError(ErrorCode.NOT_ALLOWED, refusal))

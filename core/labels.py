@@ -51,6 +51,20 @@ CATEGORY_TITLES: dict[str, Promise] = {
 }
 
 
+# Who wrote a message (``advice.models.SenderKind``, ``TranscriptEntry.sender``).
+SENDER_LABELS: dict[str, Promise] = {
+    "citizen": _("Citizen"),
+    "officer": _("Officer"),
+    "system": _("Notice"),
+}
+# What a message is, when not plain text (``advice.models.MessageKind``).
+MESSAGE_KIND_LABELS: dict[str, Promise] = {
+    "text": _("Message"),
+    "article": _("Article"),
+    "system": _("Notice"),
+}
+
+
 def choice_labels(choices: type[TextChoices]) -> dict[str, str]:
     """``{code: label}`` of an enum of the vocabulary, translated in the active language."""
     return {str(value): str(label) for value, label in choices.choices}
@@ -90,3 +104,14 @@ def language_label(code: str) -> str:
         return str(get_language_info(code)["name_translated"])
     except KeyError:
         return code
+
+
+def sender_label(code: str) -> str:
+    """Who wrote a message, in the reader's language (the code when unknown)."""
+    label = SENDER_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
+def message_kind_label(code: str) -> str:
+    label = MESSAGE_KIND_LABELS.get(code)
+    return str(label) if label is not None else code

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from advice.services import two_factor
+from core.error_messages import error_message
 from core.errors import DomainError
 from frontend.login_limits import second_factor_failed
 
@@ -113,7 +114,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
                 token=form.cleaned_data["token"],
             )
         except DomainError as error:
-            form.add_error("token", error.message)
+            form.add_error("token", error_message(error.code))
         else:
             django_otp.login(request, confirmed)
             return redirect("frontend:console")

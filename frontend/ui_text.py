@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.error_messages import error_strings
 from core.labels import CATEGORY_DESCRIPTIONS, choice_labels, translated
 from core.vocabulary import Category, Outcome, Urgency
 
@@ -118,6 +119,7 @@ def common_strings() -> dict[str, str]:
         "article": _("Article"),
         "language_of_article": _("Article language: %(language)s"),
         "error_generic": _("Something went wrong: %(message)s"),
+        **error_strings(),
         "error_text_too_long": _("the message is too long (at most 4,000 characters)"),
         "error_text_empty": _("the message is empty"),
         "error_rate_limited": _("too many messages in a short time; retrying"),

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -250,6 +251,16 @@ _BREAKDOWN_WORDS: dict[str, Callable[[str], str]] = {
 }
 
 
+# The breakdowns' names in chart titles (existing staff labels of the same columns).
+_BREAKDOWN_NAMES: dict[str, Promise] = {
+    "category": gettext_lazy("Category"),
+    "urgency": gettext_lazy("Urgency"),
+    "language": gettext_lazy("Language"),
+    "unit": gettext_lazy("Unit"),
+    "officer": gettext_lazy("Officer"),
+}
+
+
 def breakdown_chart(result: Mapping[str, Any], by: str, metric: str = "started") -> SafeString:
     """Bar chart of ``metric`` per value of the ``by`` breakdown of a result."""
     rows = result["breakdowns"].get(by, [])
@@ -258,7 +269,8 @@ def breakdown_chart(result: Mapping[str, Any], by: str, metric: str = "started")
     bars = [
         (words(str(row[key])) if row.get(key) else _("unknown"), row.get(metric)) for row in rows
     ]
-    title = _("%(metric)s by %(by)s") % {"metric": metric_label(metric), "by": _(by)}
+    name = str(_BREAKDOWN_NAMES.get(by, by))
+    title = _("%(metric)s by %(by)s") % {"metric": metric_label(metric), "by": name}
     return bar_chart(title, bars, metric=metric)
 
 

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from advice.models import Unit
+from advice.unit_zones import zone_name
 from stats.bulk import insert_rows
 from stats.models import PeriodKind, RollupCell, RollupPeriod
 from stats.rollup_cells import (
@@ -55,7 +56,13 @@ class RollupReport:
 
 def rollup_zones() -> list[str]:
     """The zones roll-ups are kept for: every unit's zone and ``settings.TIME_ZONE``."""
-    names = {settings.TIME_ZONE, *Unit.objects.values_list("timezone", flat=True)}
+    names = {
+        settings.TIME_ZONE,
+        *(
+            zone_name(timezone=timezone, country=country)
+            for timezone, country in Unit.objects.values_list("timezone", "country")
+        ),
+    }
     zones = []
     for name in sorted(names):
         try:

@@ -2,7 +2,8 @@
 
 ``{% load vocabulary %}`` then ``{{ case.category|category_label }}``,
 ``{{ case.urgency|urgency_label }}``, ``{{ case.language|language_label }}``,
-``{{ conversation.outcome|outcome_label }}`` (``core.labels``).
+``{{ conversation.outcome|outcome_label }}``, ``{{ entry.sender|sender_label }}``,
+``{{ entry.kind|message_kind_label }}`` (``core.labels``).
 """
 
 from __future__ import annotations
@@ -16,3 +17,5 @@ register.filter("category_label", labels.category_label)
 register.filter("urgency_label", labels.urgency_label)
 register.filter("outcome_label", labels.outcome_label)
 register.filter("language_label", labels.language_label)
+register.filter("sender_label", labels.sender_label)
+register.filter("message_kind_label", labels.message_kind_label)

@@ -41,6 +41,7 @@ from cases.services.referrals import (
 )
 from cases.services.transcript import transcript_refresh
 from cases.views.common import staff_page, staff_user, unit_time
+from core.error_messages import error_message
 from core.errors import DomainError
 
 
@@ -66,7 +67,7 @@ def _run(
     try:
         action()
     except DomainError as error:
-        messages.error(request, error.message)
+        messages.error(request, error_message(error.code))
     else:
         messages.success(request, done)
     return _detail(case_id)
@@ -305,7 +306,7 @@ def referral_accept_view(request: HttpRequest, referral_id: int) -> HttpResponse
     try:
         referral = referral_accept(referral_id=referral_id, user=staff_user(request))
     except DomainError as error:
-        messages.error(request, error.message)
+        messages.error(request, error_message(error.code))
         return _inbox()
     messages.success(request, _("Referral accepted: your unit owns it now."))
     if referral.case_id is not None:
@@ -325,7 +326,7 @@ def referral_decline_view(request: HttpRequest, referral_id: int) -> HttpRespons
             referral_id=referral_id, user=staff_user(request), reason=form.cleaned_data["reason"]
         )
     except DomainError as error:
-        messages.error(request, error.message)
+        messages.error(request, error_message(error.code))
     else:
         messages.success(request, _("Referral declined."))
     return _inbox()

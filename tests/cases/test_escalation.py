@@ -91,7 +91,8 @@ def test_a_conversation_becomes_a_case_only_once(officer):
     assert response.status_code == 409
     body = response.json()
     assert body["code"] == "already_escalated"
-    assert first.reference in body["message"]
+    assert first.reference in body["detail"]
+    assert body["message"] == "this conversation is already a case"
     assert Case.objects.count() == 1
 
 

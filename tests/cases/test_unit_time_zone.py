@@ -30,14 +30,14 @@ def officer_of(make_officer: Callable[..., AbstractUser], unit: Unit, name: str)
     return make_officer(name, in_unit=unit, languages=["nb", "en"])
 
 
-@pytest.mark.parametrize("country,zone", [("NO", "Europe/Oslo"), ("CZ", "Europe/Prague")])
+@pytest.mark.parametrize(("country", "zone"), [("NO", "Europe/Oslo"), ("CZ", "Europe/Prague")])
 def test_a_unit_without_a_zone_reads_its_countrys(country: str, zone: str) -> None:
     unit = Unit.objects.create(code=f"X{country}", name="Unit", country=country)
     assert unit.zone_name == zone
 
 
 @pytest.mark.parametrize(
-    "code,country,page",
+    ("code", "country", "page"),
     [
         ("OSL", "NO", "cases:detail"),
         ("OVA", "CZ", "cases:detail"),

@@ -3,7 +3,7 @@
 import { announce } from "../common/announce.js";
 import { config } from "../common/config.js";
 import { $, $$ } from "../common/dom.js";
-import { t } from "../common/i18n.js";
+import { errorText, t } from "../common/i18n.js";
 import { newClientId } from "../common/ids.js";
 import { MessageList } from "../common/messagelist.js";
 import { BusyRetry } from "../common/retry.js";
@@ -251,7 +251,7 @@ function onError(frame) {
       return;
     }
     const reasonKey = PERMANENT_ERRORS[frame.code];
-    messages.setState(frame.ref, "failed", reasonKey ? t(reasonKey) : frame.message);
+    messages.setState(frame.ref, "failed", reasonKey ? t(reasonKey) : errorText(frame));
     removeFromOutbox(frame.ref, "citizen");
     return;
   }
@@ -299,7 +299,7 @@ function onError(frame) {
     return;
   }
   if (["not_started", "already_started", "unknown_type", "not_allowed"].includes(frame.code)) return;
-  const text = t("error_generic", { message: frame.message });
+  const text = t("error_generic", { message: errorText(frame) });
   if (!$("#chat-view").hidden) messages.addNotice(text);
   announce(text);
 }

@@ -13,6 +13,13 @@ export function t(key, params = {}) {
   );
 }
 
+/** An error frame's or answer's message by its `code`, in the page's language (the
+ * server's `message` may be English; it is never shown). */
+export function errorText(error) {
+  const key = `error.${error && error.code}`;
+  return Object.prototype.hasOwnProperty.call(strings, key) ? strings[key] : t("error.unknown");
+}
+
 // Staff pages name their unit's zone (`<html data-time-zone>`); citizens see their own.
 export const timeZone = document.documentElement.dataset.timeZone || undefined;
 const timeFormat = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", timeZone });

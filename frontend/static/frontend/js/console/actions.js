@@ -2,7 +2,7 @@
 
 import { config } from "../common/config.js";
 import { $ } from "../common/dom.js";
-import { t } from "../common/i18n.js";
+import { errorText, t } from "../common/i18n.js";
 
 async function postJSON(url, body) {
   const response = await fetch(url, {
@@ -17,7 +17,7 @@ async function postJSON(url, body) {
   } catch {
     data = {};
   }
-  if (!response.ok) throw new Error(data.message || `HTTP ${response.status}`);
+  if (!response.ok) throw new Error(errorText(data));
   return data;
 }
 

@@ -6,7 +6,7 @@ import { announce } from "../common/announce.js";
 import { markBidiControls } from "../common/bidi.js";
 import { config } from "../common/config.js";
 import { $, el } from "../common/dom.js";
-import { formatTime, t } from "../common/i18n.js";
+import { errorText, formatTime, t } from "../common/i18n.js";
 import { newClientId } from "../common/ids.js";
 import { MessageList } from "../common/messagelist.js";
 import { BusyRetry } from "../common/retry.js";
@@ -222,13 +222,13 @@ export class Chat {
         this.busyRetry.refused();
         return true;
       }
-      this.messages.setState(frame.ref, "failed", frame.message);
+      this.messages.setState(frame.ref, "failed", errorText(frame));
       this.outbox = this.outbox.filter((item) => item.client_id !== frame.ref);
       return true;
     }
     const note = this.notes.get(frame.ref);
     if (note) {
-      note.querySelector(".meta").textContent = t("state_failed", { reason: frame.message });
+      note.querySelector(".meta").textContent = t("state_failed", { reason: errorText(frame) });
       return true;
     }
     return false;

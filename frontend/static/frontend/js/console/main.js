@@ -3,7 +3,7 @@
 import { unlockAudio } from "../common/beep.js";
 import { config } from "../common/config.js";
 import { $ } from "../common/dom.js";
-import { t } from "../common/i18n.js";
+import { errorText, t } from "../common/i18n.js";
 import { ReconnectingSocket, showConnectionState } from "../common/socket.js";
 import { Actions } from "./actions.js";
 import { clearP1Alert, showP1Alert } from "./alerts.js";
@@ -187,7 +187,7 @@ function onError(frame) {
     status(t("claimed_elsewhere"));
     return;
   }
-  status(t("error_generic", { message: frame.message }));
+  status(t("error_generic", { message: errorText(frame) }));
 }
 
 function setDuty(value) {

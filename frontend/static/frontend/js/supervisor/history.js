@@ -2,7 +2,7 @@
 
 import { config } from "../common/config.js";
 import { $, el } from "../common/dom.js";
-import { formatDuration, formatNumber, t } from "../common/i18n.js";
+import { errorText, formatDuration, formatNumber, t } from "../common/i18n.js";
 
 const SHOWN = [
   "started", "answered", "abandonment_rate", "wait_join_median", "wait_join_p90",
@@ -25,7 +25,7 @@ export async function showTotals() {
   try {
     const response = await fetch(config.metrics_url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
     const data = await response.json();
-    if (!response.ok) throw new Error(data.message || `HTTP ${response.status}`);
+    if (!response.ok) throw new Error(errorText(data));
     const totals = data.totals || {};
     const labels = config.metric_labels || {};
     $("#history-totals").replaceChildren(

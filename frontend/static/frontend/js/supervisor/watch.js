@@ -4,7 +4,7 @@
 import { announce } from "../common/announce.js";
 import { config } from "../common/config.js";
 import { $, el } from "../common/dom.js";
-import { formatTime, t } from "../common/i18n.js";
+import { errorText, formatTime, t } from "../common/i18n.js";
 import { newClientId } from "../common/ids.js";
 import { MessageList } from "../common/messagelist.js";
 import { ReconnectingSocket, showConnectionState } from "../common/socket.js";
@@ -65,7 +65,7 @@ function dispatch(frame) {
       if (frame.conversation && frame.conversation.id === conversationId) showCard(frame.conversation);
       break;
     case "error":
-      $("#watch-status").textContent = t("error_generic", { message: frame.message });
+      $("#watch-status").textContent = t("error_generic", { message: errorText(frame) });
       break;
     default:
       break;
