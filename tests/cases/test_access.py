@@ -99,7 +99,7 @@ def test_an_officer_keeps_read_access_to_a_case_they_worked_on(case, officer, fo
     client = client_for(officer)
     assert client.get(f"/console/cases/{case.pk}/").status_code == 200
     response = client.post(f"/console/cases/{case.pk}/notes/", {"text": "x"}, follow=True)
-    assert "Only the case&#x27;s unit can change this case." in response.content.decode()
+    assert "you are not allowed to do this" in response.content.decode()
     assert not case.notes.exists()
 
 

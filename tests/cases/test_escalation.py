@@ -131,7 +131,8 @@ def test_escalation_endpoint_answers_errors_as_json(officer, foreign_officer, cl
     assert response.status_code == 403
     assert response.json() == {
         "code": "not_assigned",
-        "message": "This conversation is not assigned to you.",
+        "message": "this conversation is not assigned to you",
+        "detail": "This conversation is not assigned to you.",
     }
     response = client_for(officer).post("/console/cases/escalate/999999/")
     assert response.status_code == 404

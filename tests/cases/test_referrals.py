@@ -52,7 +52,7 @@ def test_the_receiving_unit_accepts_a_case_and_owns_it(
     response = client_for(foreign_officer).post(
         f"/console/cases/{case.pk}/notes/", {"text": "x"}, follow=True
     )
-    assert "Only the case&#x27;s unit can change this case." in response.content.decode()
+    assert "you are not allowed to do this" in response.content.decode()
     assert not case.notes.exists()
 
     response = client_for(foreign_officer).post(f"/console/cases/referrals/{referral.pk}/accept/")
