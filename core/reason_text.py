@@ -10,6 +10,7 @@ before reasons had codes (a plain string) is shown as it was written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -38,12 +39,13 @@ def reason_table() -> ReasonTable:
     }
 
 
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
 def _fill(template: str, values: Mapping[str, str]) -> str:
-    """``template`` with its ``%(name)s`` placeholders filled (missing names left empty)."""
-    out = template
-    for name, value in values.items():
-        out = out.replace(f"%({name})s", value)
-    return out
+    """``template`` with its ``%(name)s`` placeholders filled in one pass (the citizen's words
+    put in are never read as placeholders)."""
+    return _PLACEHOLDER.sub(lambda found: values.get(found.group(1), ""), template)
 
 
 def _strings(value: object) -> list[str]:
@@ -61,11 +63,12 @@ def reason_text(reason: object, table: ReasonTable | None = None) -> str:
     quotes = _strings(reason.get("quotes"))
     phrases = ", ".join(_fill(words["quote"], {"text": quote}) for quote in quotes)
     to = reason.get("to") if isinstance(reason.get("to"), str) else ""
+    meaning = reason.get("meaning") if isinstance(reason.get("meaning"), str) else ""
     values = {
         "phrases": phrases or words["whole_message"],
         "level": words["levels"].get(to, to),
         "category": words["categories"].get(to, to),
-        "meaning": words["labels"].get(str(reason.get("meaning", "")), ""),
+        "meaning": words["labels"].get(meaning, meaning),
         "languages": ", ".join(language_label(code) for code in _strings(reason.get("languages"))),
     }
     label = words["labels"].get(code, code)

@@ -14,6 +14,7 @@ from typing import Any, Literal, NotRequired, TypedDict
 
 from advice.models import Conversation, ConversationNote, Message
 from core.errors import AnyErrorCode
+from core.triage_reasons import Reason
 from core.vocabulary import SessionEndReason, StateReason
 
 # Any frame, as the transport handles it.
@@ -32,7 +33,7 @@ class Card(TypedDict):
     language: str
     category: str
     urgency: str
-    reasons: list[str]
+    reasons: list[Reason | str]  # codes and quoted words; strings stored before codes
     prechat: dict[str, Any]
     queued_at: str | None
     requeued: bool
@@ -210,7 +211,7 @@ class AlertP1Frame(TypedDict):
     conversation_id: int
     language: str
     category: str
-    reasons: list[str]
+    reasons: list[Reason | str]
     # Set when the alert is for a referral to the officer's unit that waits for a decision.
     referral_id: NotRequired[int]
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.triage.english import english
 from triage.combine import combine
 from triage.engine import RuleAssessment
 from triage.features import featurize, word_buckets
 from triage.language import LanguageGuess
 from triage.model import Params, Prediction, TriageModel, from_arrays
 from triage.vocabulary import CATEGORIES, URGENCIES
-from tests.triage.english import english
 
 PARAMS = Params(
     p1_threshold=0.4,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from triage.engine import assess
 from tests.triage.english import english
+from triage.engine import assess
 
 
 @pytest.mark.parametrize(

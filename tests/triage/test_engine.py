@@ -7,9 +7,9 @@ import time
 import pytest
 
 from core.vocabulary import Category
+from tests.triage.english import english
 from triage.data_files import CATEGORIES
 from triage.engine import assess
-from tests.triage.english import english
 
 ADVICE_CATEGORIES = tuple(Category.values)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.triage.english import english
 from triage.engine import assess
 from triage.normalize import clean, normalize_messages
 from triage.translit import looks_transliterated, to_cyrillic
-from tests.triage.english import english
 
 SEXTORTION = "He says it's sextortion, he will send my video to my family unless I pay"
 

@@ -5,6 +5,7 @@ import { markBidiControls } from "../common/bidi.js";
 import { $, el } from "../common/dom.js";
 import { formatDuration, formatNumber, t } from "../common/i18n.js";
 import { categoryLabel, languageLabel } from "./alerts.js";
+import { reasonTexts } from "./reasons.js";
 import { config } from "../common/config.js";
 
 export class Queue {
@@ -110,7 +111,7 @@ export class Queue {
     );
     take.addEventListener("click", () => this.onClaim(entry.id));
     const prechat = entry.prechat || {};
-    const reasons = Array.isArray(entry.reasons) ? entry.reasons : [];
+    const reasons = reasonTexts(entry.reasons);
     const languageBadge = entry.preferred === undefined
       ? el("span", { class: "badge", lang: entry.language || null }, languageLabel(entry.language))
       : el(
