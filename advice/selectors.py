@@ -291,3 +291,13 @@ def money_moving(conversation: Conversation) -> bool:
     if conversation.urgency != Urgency.P2:
         return False
     return any(_is_money_moving(reason) for reason in conversation.triage_reasons or [])
+
+
+def safety_question_due(conversation: Conversation) -> bool:
+    """Whether the citizen is to be asked "Are you safe right now?": a possible-risk
+    conversation, still open, not answered yet (asked again after a resume until answered)."""
+    return (
+        conversation.possible_risk
+        and not conversation.safety_answer
+        and conversation.status in (ConversationStatus.WAITING, ConversationStatus.ACTIVE)
+    )
