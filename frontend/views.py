@@ -34,7 +34,7 @@ from cases.models import ReferralReason
 from chat.routing import CITIZEN_SOCKET_PATH, OFFICER_SOCKET_PATH, SUPERVISOR_SOCKET_PATH
 from core.errors import DomainError
 from core.reason_text import reason_table
-from core.vocabulary import Category
+from core.vocabulary import Category, SafetyAnswer
 from frontend import ui_text
 from knowledge_base.languages import normalise_language
 
@@ -70,6 +70,7 @@ def citizen_page(request: HttpRequest) -> HttpResponse:
         context = {
             "language_choices": _language_choices(),
             "categories": [(code, labels[code]) for code in Category.values],
+            "safety_answers": SafetyAnswer.choices,
             "strings": ui_text.citizen_strings(),
             "code_hours": ui_text.code_hours(),
             "config": {

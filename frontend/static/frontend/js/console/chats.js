@@ -158,6 +158,7 @@ export class Chat {
       c.language ? el("span", { class: "badge", lang: c.language }, languageLabel(c.language)) : "",
       "citizen_online" in c ? el("span", { class: "badge" }, c.citizen_online ? `● ${t("citizen_online")}` : `○ ${t("citizen_away")}`) : "",
       c.left_message ? el("span", { class: "badge" }, t("left_message")) : "",
+      c.possible_risk ? el("span", { class: "badge urgency-P2 possible-risk" }, `⚠ ${t("possible_risk")}`) : "",
     );
     const answers = this.panel.querySelector(".prechat-answers");
     const prechat = c.prechat || {};

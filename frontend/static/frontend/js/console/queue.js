@@ -131,6 +131,7 @@ export class Queue {
         entry.requeued ? el("span", { class: "badge" }, t("requeued")) : null,
         entry.for_my_unit ? el("span", { class: "badge" }, t("for_my_unit")) : null,
         entry.citizen_online === false ? el("span", { class: "badge away" }, `○ ${t("citizen_away_short")}`) : null,
+        entry.possible_risk ? el("span", { class: "badge urgency-P2 possible-risk" }, `⚠ ${t("possible_risk")}`) : null,
       ),
       prechat.under_18 ? el("p", { class: "hint" }, `${t("prechat_under_18")}: ${t("yes")}`) : null,
       entry.preview ? el("p", { class: "preview", dir: "auto" }, markBidiControls(entry.preview)) : null,
