@@ -28,7 +28,7 @@ def reason_table() -> ReasonTable:
     """Every wording a reason is built from, in the active language."""
     return {
         "labels": choice_labels(TriageReason),
-        "levels": translated(URGENCY_WORDINGS),  # type: ignore[arg-type]
+        "levels": translated(URGENCY_WORDINGS),
         "categories": choice_labels(Category),
         "quote": pgettext("triage reason", "“%(text)s”"),
         "whole_message": pgettext("triage reason", "the message as a whole"),

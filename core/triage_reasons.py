@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TypedDict
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
 
@@ -310,9 +311,9 @@ class TriageReason(models.TextChoices):
 
 
 # How each urgency reads inside a reason ("the model reads %(level)s in …").
-URGENCY_WORDINGS = {
-    "P1": pgettext_lazy("triage reason", "risk to life or safety"),
-    "P2": pgettext_lazy("triage reason", "harm still unfolding, reversible within hours"),
-    "P3": pgettext_lazy("triage reason", "harm done, needs advice and a report"),
-    "P4": pgettext_lazy("triage reason", "a question or prevention, nothing lost"),
+URGENCY_WORDINGS: dict[str, Promise] = {
+    "P1": pgettext_lazy("triage urgency", "risk to life or safety"),
+    "P2": pgettext_lazy("triage urgency", "harm still unfolding, reversible within hours"),
+    "P3": pgettext_lazy("triage urgency", "harm done, needs advice and a report"),
+    "P4": pgettext_lazy("triage urgency", "a question or prevention, nothing lost"),
 }
