@@ -31,12 +31,18 @@ def safety_reasons(answer: str) -> list[Reason]:
     return [dict(_ANSWER_REASONS[answer])] if answer in _ANSWER_REASONS else []  # type: ignore[list-item]
 
 
-def without_safety_reasons(reasons: list[object]) -> list[object]:
-    return [
+def with_safety_reason(answer: str, reasons: list[object]) -> list[object]:
+    """``reasons`` led by the answer's reason (once). Once the citizen said whether they are
+    safe, "possible risk: ask whether they are safe" is answered and no longer shown; after
+    "rather not say" it stays."""
+    answered = answer in (SafetyAnswer.SAFE, SafetyAnswer.NOT_SAFE)
+    dropped = {*_ANSWER_CODES, *([TriageReason.POSSIBLE_RISK.value] if answered else [])}
+    kept = [
         reason
         for reason in reasons
-        if not (isinstance(reason, dict) and reason.get("code") in _ANSWER_CODES)
+        if not (isinstance(reason, dict) and reason.get("code") in dropped)
     ]
+    return [*safety_reasons(answer), *kept]
 
 
 def possible_risk_after(*, answer: str, marked_by_triage: bool, urgency: str) -> bool:
@@ -73,10 +79,9 @@ def conversation_safety_answer(*, conversation_id: int, answer: str) -> Conversa
         conversation.possible_risk = possible_risk_after(
             answer=answer, marked_by_triage=True, urgency=conversation.urgency
         )
-        conversation.triage_reasons = [
-            *safety_reasons(answer),
-            *without_safety_reasons(list(conversation.triage_reasons or [])),
-        ]
+        conversation.triage_reasons = with_safety_reason(
+            answer, list(conversation.triage_reasons or [])
+        )
         conversation.save(
             update_fields=["safety_answer", "urgency", "possible_risk", "triage_reasons"]
         )

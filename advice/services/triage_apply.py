@@ -24,7 +24,7 @@ from advice.models import (
 )
 from advice.prechat import clean_language
 from advice.selectors import is_supervisor, money_moving, safety_question_due
-from advice.services.safety import possible_risk_after, safety_reasons
+from advice.services.safety import possible_risk_after, with_safety_reason
 from advice.text import without_invisible_format
 from core.errors import DomainError, ErrorCode
 from core.vocabulary import AuditAction, Category, SafetyAnswer, StateReason, Urgency
@@ -58,7 +58,7 @@ def conversation_triage(*, conversation: Conversation, publish: bool = True) -> 
     answer = conversation.safety_answer
     changes: dict[str, object] = {
         "language": result.language,
-        "triage_reasons": [*safety_reasons(answer), *result.reasons],
+        "triage_reasons": with_safety_reason(answer, list(result.reasons)),
     }
     if not conversation.triage_overridden:
         not_safe = answer == SafetyAnswer.NOT_SAFE

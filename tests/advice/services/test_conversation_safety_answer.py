@@ -38,6 +38,10 @@ def kinds(events: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, str]]:
     return [(group, frame["type"]) for group, frame in events]
 
 
+def codes(conversation: Conversation) -> list[str]:
+    return [reason.get("code") for reason in conversation.triage_reasons]
+
+
 def marked_conversation() -> Conversation:
     """A waiting conversation triage marked as possible risk from its first message."""
     cid = conversation_start(browser_language="pl").conversation.pk
@@ -60,6 +64,7 @@ def test_triage_marks_the_card_and_asks_the_citizen_once() -> None:
         )
     conversation = Conversation.objects.get(pk=cid)
     assert conversation.possible_risk
+    assert "possible_risk" in codes(conversation)
     assert kinds(events).count((f"conv.{cid}.citizen", "safety.ask")) == 1
     entry = next(frame for group, frame in events if frame["type"] == "queue.entry")
     assert entry["entry"]["possible_risk"] is True
@@ -77,6 +82,7 @@ def test_not_safe_raises_to_p1_alerts_every_console_and_says_why() -> None:
     assert (conversation.urgency, conversation.possible_risk) == ("P1", False)
     assert conversation.safety_answer == "not_safe"
     assert conversation.triage_reasons[0] == {"code": "citizen_not_safe", "to": "P1"}
+    assert "possible_risk" not in codes(conversation)
     assert (QUEUE_GROUP, "alert.p1") in kinds(events)
     assert (SUPERVISOR_GROUP, "alert.p1") in kinds(events)
     entry = next(frame for group, frame in events if frame["type"] == "queue.entry")
@@ -112,6 +118,7 @@ def test_rather_not_say_keeps_the_mark_for_the_officer() -> None:
     conversation.refresh_from_db()
     assert conversation.possible_risk is True
     assert conversation.triage_reasons[0] == {"code": "citizen_no_answer"}
+    assert "possible_risk" in codes(conversation)
 
 
 def test_not_safe_stays_p1_when_later_messages_are_triaged_again() -> None:

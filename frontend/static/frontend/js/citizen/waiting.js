@@ -94,5 +94,8 @@ export function askSafety(frame, answer) {
     };
   }
   box.hidden = answers.length === 0;
-  if (!box.hidden) $("#safety-answered").hidden = true;
+  if (!box.hidden) {
+    $("#safety-answered").hidden = true;
+    box.scrollIntoView({ block: "nearest" });
+  }
 }
