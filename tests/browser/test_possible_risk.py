@@ -7,7 +7,13 @@ from __future__ import annotations
 import pytest
 
 from tests.advice.services.test_conversation_safety_answer import POSSIBLE_RISK_PL
-from tests.browser.conftest import go_on_duty, login, send_citizen, start_chat
+from tests.browser.conftest import (
+    go_on_duty,
+    login,
+    save_screenshot,
+    send_citizen,
+    start_chat,
+)
 from triage.engine import assess
 
 pytestmark = pytest.mark.browser
@@ -15,7 +21,8 @@ pytestmark = pytest.mark.browser
 
 def test_not_safe_raises_p1_and_the_ukrainian_officer_reads_why(new_page, base_url):
     marked = assess(texts=[POSSIBLE_RISK_PL], browser_language="pl")
-    assert marked.possible_risk and marked.urgency != "P1", marked
+    assert marked.possible_risk, marked
+    assert marked.urgency != "P1", marked
     officer = new_page(viewport={"width": 1366, "height": 900}, locale="uk-UA")
     login(officer, base_url, "olena")
     go_on_duty(officer)
@@ -29,8 +36,7 @@ def test_not_safe_raises_p1_and_the_ukrainian_officer_reads_why(new_page, base_u
     mark = officer.locator(".queue-card .possible-risk")
     mark.wait_for()
     assert "Можлива загроза – запитайте, чи в безпеці" in mark.inner_text()
-    citizen.screenshot(path="/tmp/possible-risk-citizen.png")
-    officer.screenshot(path="/tmp/possible-risk-console.png")
+    save_screenshot(citizen, "citizen-safety-question")
 
     citizen.get_by_role("button", name="Grozi mi niebezpieczeństwo").click()
     answered = citizen.locator("#safety-answered")
@@ -46,7 +52,6 @@ def test_not_safe_raises_p1_and_the_ukrainian_officer_reads_why(new_page, base_u
     assert "людина відповіла, що зараз не в безпеці → P1" in card.inner_text()
     assert card.locator(".possible-risk").count() == 0
     assert "можлива загроза" not in card.inner_text()
-    officer.screenshot(path="/tmp/possible-risk-p1.png")
 
     # The question is not asked again when the citizen's page is reloaded (resume).
     citizen.reload()

@@ -17,9 +17,7 @@ OFFICERS = {
 }
 
 
-def test_each_officer_reads_the_reasons_of_one_conversation_in_their_language(
-    new_page, base_url
-):
+def test_each_officer_reads_the_reasons_of_one_conversation_in_their_language(new_page, base_url):
     consoles = {}
     for locale, (username, _words, _quote) in OFFICERS.items():
         page = new_page(viewport={"width": 1366, "height": 900}, locale=locale)
@@ -44,4 +42,3 @@ def test_each_officer_reads_the_reasons_of_one_conversation_in_their_language(
         assert text.endswith("→ P2")
         assert "money moved" not in text
         assert "rule_money_moving" not in text
-    consoles["uk-UA"].screenshot(path="/tmp/reasons-uk-console.png")
