@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from advice.audit_chain import GENESIS, chain_seal
 from advice.unit_zones import validate_zone, zone_name
-from core.vocabulary import Category, Outcome, Urgency
+from core.vocabulary import Category, Outcome, SafetyAnswer, Urgency
 
 
 class Unit(models.Model):
@@ -110,6 +110,12 @@ class Conversation(models.Model):
     triage_reasons = models.JSONField(default=list, blank=True)
     # Set when an officer overrides category/urgency: automatic triage no longer changes them.
     triage_overridden = models.BooleanField(default=False)
+    # Below P1, triage sees a real chance of risk to life or safety: the card is marked and the
+    # citizen asked once whether they are safe right now; the answer decides from then on.
+    possible_risk = models.BooleanField(default=False)
+    safety_answer = models.CharField(
+        max_length=16, blank=True, default="", choices=SafetyAnswer.choices
+    )
     prechat = models.JSONField(default=dict, blank=True)
     # Timestamps recorded when things happen (statistics read them, never reconstruct them).
     created_at = models.DateTimeField(auto_now_add=True)

@@ -28,6 +28,7 @@ from core.vocabulary import StaffGroup, Urgency
 from knowledge_base.bank_lines import STOP_TRANSFER_SLUG
 from knowledge_base.selectors import ArticleView, article_view, articles_suggest
 from triage.data_files import rules as triage_rules
+from triage.reason_codes import reason_code
 
 
 def queue_waiting(*, now: datetime | None = None) -> list[Conversation]:
@@ -269,7 +270,8 @@ def suggestions_for(conversation: Conversation) -> list[ArticleView]:
 
 @lru_cache(maxsize=1)
 def _money_moving_reasons() -> tuple[str, ...]:
-    """The reasons of the triage rules that raise urgency because money moved just now."""
+    """The triage rules that raise urgency because money moved just now, by English wording
+    (as reasons were stored before they had codes)."""
     return tuple(
         rule.reason
         for rule in triage_rules().urgency_rules
@@ -277,14 +279,25 @@ def _money_moving_reasons() -> tuple[str, ...]:
     )
 
 
+def _is_money_moving(reason: object) -> bool:
+    if isinstance(reason, dict):
+        return reason.get("code") in {reason_code(text) for text in _money_moving_reasons()}
+    return isinstance(reason, str) and reason.startswith(_money_moving_reasons())
+
+
 def money_moving(conversation: Conversation) -> bool:
     """Whether triage says the citizen's money left minutes or hours ago (P2 for the
     "recent" and "money" cues), so the bank may still stop it."""
     if conversation.urgency != Urgency.P2:
         return False
-    reasons = conversation.triage_reasons or []
-    return any(
-        isinstance(reason, str) and reason.startswith(prefix)
-        for reason in reasons
-        for prefix in _money_moving_reasons()
+    return any(_is_money_moving(reason) for reason in conversation.triage_reasons or [])
+
+
+def safety_question_due(conversation: Conversation) -> bool:
+    """Whether the citizen is to be asked "Are you safe right now?": a possible-risk
+    conversation, still open, not answered yet (asked again after a resume until answered)."""
+    return (
+        conversation.possible_risk
+        and not conversation.safety_answer
+        and conversation.status in (ConversationStatus.WAITING, ConversationStatus.ACTIVE)
     )

@@ -24,6 +24,7 @@ from advice.prechat import clean_language, clean_prechat
 from advice.text import clean_message_text
 from advice.tokens import TOKEN_MAX_CHARS
 from core.errors import DomainError, ErrorCode
+from core.vocabulary import SafetyAnswer
 
 # Frames nested deeper than this are refused before parsing (a 10,000-level array would
 # otherwise exhaust the parser's recursion).
@@ -102,6 +103,15 @@ class SetLanguage(ClientFrame):
     TYPE = "conversation.set_language"
     REQUIRED = ("language",)
     language: str | None = _language()
+
+
+@dataclass(frozen=True)
+class SafetyAnswerSend(ClientFrame):
+    TYPE = "safety.answer"
+    REQUIRED = ("answer",)
+    answer: str | None = field(
+        default=None, metadata={"max_len": 16, "choices": tuple(SafetyAnswer.values)}
+    )
 
 
 @dataclass(frozen=True)
@@ -270,6 +280,7 @@ CITIZEN_FRAMES: FrameTable = _table(
     LeaveMessage,
     CitizenMessageSend,
     SetLanguage,
+    SafetyAnswerSend,
     CitizenTyping,
     ConversationEnd,
     ConversationLeave,
@@ -362,7 +373,11 @@ def _field_value(kind: type[ClientFrame], spec: dataclasses.Field[Any], value: A
     if hint is str:
         if not isinstance(value, str):
             raise _invalid(name, "a string")
-        return _clean_string(value, name, spec.metadata.get("max_len", 64))
+        cleaned = _clean_string(value, name, spec.metadata.get("max_len", 64))
+        choices = spec.metadata.get("choices")
+        if choices is not None and cleaned not in choices:
+            raise _invalid(name, "one of " + ", ".join(choices))
+        return cleaned
     if get_origin(hint) is dict or hint is dict:
         if name == "prechat":
             return clean_prechat(value)

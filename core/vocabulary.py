@@ -54,6 +54,14 @@ class Outcome(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class SafetyAnswer(models.TextChoices):
+    """The citizen's answer to "Are you safe right now?" (asked on possible risk only)."""
+
+    SAFE = "safe", _("I'm safe")
+    NOT_SAFE = "not_safe", _("I'm not safe")
+    NO_ANSWER = "no_answer", _("I'd rather not say")
+
+
 class StateReason(StrEnum):
     """Why a ``conversation.state`` or ``queue.removed`` frame was sent (``docs/protocol.md``).
 
@@ -132,6 +140,7 @@ class AuditAction(StrEnum):
     CONVERSATION_RESUME_CODE_ISSUED = "conversation.resume_code_issued"
     CONVERSATION_RESUMED_WITH_CODE = "conversation.resumed_with_code"
     CONVERSATION_MESSAGE_LEFT = "conversation.message_left"
+    CONVERSATION_SAFETY_ANSWERED = "conversation.safety_answered"
     OFFICER_ON_DUTY = "officer.on_duty"
     OFFICER_OFF_DUTY = "officer.off_duty"
     STAFF_TWO_FACTOR_ENABLED = "staff.two_factor_enabled"

@@ -206,6 +206,13 @@ def citizen_strings() -> dict[str, str]:
         "leave_write_first": _("Write your message first, then leave it."),
         "suggestions_heading": _("While you wait, this may help"),
         "money_moving_heading": _("Sent money minutes or hours ago? Call your bank now"),
+        "safety_not_safe": _(
+            "If you are in immediate danger, call 112 now. An adviser will answer you first."
+        ),
+        "safety_safe": _("Thank you. An adviser will answer you soon."),
+        "safety_no_answer": _(
+            "That is all right. An adviser will answer you soon. If you are in danger, call 112."
+        ),
         "code_invalid": _("No conversation has this code. Check the words and try again."),
         "code_too_many": ngettext(
             "Too many attempts with a code. Please wait %(minutes)s minute and try again.",
@@ -231,6 +238,7 @@ def console_strings() -> dict[str, str]:
         "queue_empty": _("Nobody is waiting."),
         "preview": _("Last message"),
         "reasons": _("Why this urgency"),
+        "possible_risk": _("Possible risk – ask if safe"),
         "p1_alert": _("Critical conversation waiting: %(category)s, %(language)s."),
         "p1_take": _("Open the queue entry"),
         "dismiss": _("Dismiss"),

@@ -33,7 +33,8 @@ from advice.tokens import TOKEN_MAX_CHARS
 from cases.models import ReferralReason
 from chat.routing import CITIZEN_SOCKET_PATH, OFFICER_SOCKET_PATH, SUPERVISOR_SOCKET_PATH
 from core.errors import DomainError
-from core.vocabulary import Category
+from core.reason_text import reason_table
+from core.vocabulary import Category, SafetyAnswer
 from frontend import ui_text
 from knowledge_base.languages import normalise_language
 
@@ -69,6 +70,7 @@ def citizen_page(request: HttpRequest) -> HttpResponse:
         context = {
             "language_choices": _language_choices(),
             "categories": [(code, labels[code]) for code in Category.values],
+            "safety_answers": SafetyAnswer.choices,
             "strings": ui_text.citizen_strings(),
             "code_hours": ui_text.code_hours(),
             "config": {
@@ -130,6 +132,7 @@ def console_page(request: HttpRequest) -> HttpResponse:
         "outcomes": ui_text.outcome_labels(),
         "language_names": names,
         "canned": ui_text.canned_replies(),
+        "reason_texts": reason_table(),
         "colleagues": [
             {"id": p.user_id, "name": p.display_name, "unit": p.unit.code}
             for p in staff_directory(exclude_user_id=request.user.pk)
@@ -208,6 +211,7 @@ def supervisor_page(request: HttpRequest) -> HttpResponse:
         "categories": ui_text.category_short_labels(),
         "urgencies": ui_text.urgency_labels(),
         "language_names": ui_text.language_names(),
+        "reason_texts": reason_table(),
         "metric_labels": labels,
     }
     context = {

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from triage.model import Params, Prediction, TriageModel
+from triage.vocabulary import Reason, TriageReason
 
 if TYPE_CHECKING:
     from triage.engine import RuleAssessment
@@ -37,12 +38,6 @@ BELOW_P1 = ("P2", "P3", "P4")
 # unless the text clearly says otherwise (the corpus has no pre-chat answers to learn from).
 PRECHAT_BONUS = 0.5
 FIGURE_OF_SPEECH_SIGNAL = "tag:figure_of_speech"
-_URGENCY_WORDS = {
-    "P1": "risk to life or safety",
-    "P2": "harm still unfolding, reversible within hours",
-    "P3": "harm done, needs advice and a report",
-    "P4": "a question or prevention, nothing lost",
-}
 
 
 @dataclass(frozen=True)
@@ -50,7 +45,7 @@ class Decision:
     category: str
     urgency: str
     possible_risk: bool
-    reasons: list[str]
+    reasons: list[Reason]
 
 
 def choose_category(ruled: RuleAssessment, prediction: Prediction, params: Params) -> str:
@@ -96,8 +91,12 @@ def choose_urgency(ruled: RuleAssessment, prediction: Prediction, params: Params
     return max(BELOW_P1, key=lambda level: prediction.urgency.get(level, 0.0))
 
 
-def _moved_by(phrases: list[str]) -> str:
-    return ", ".join(f'"{phrase}"' for phrase in phrases) if phrases else "the message as a whole"
+def _model_reason(code: TriageReason, phrases: list[str], probability: float, to: str) -> Reason:
+    """What moved the model (no phrases: the message as a whole), with its probability."""
+    made: Reason = {"code": code.value, "quotes": phrases, "probability": round(probability, 2)}
+    if to:
+        made["to"] = to
+    return made
 
 
 def combine(
@@ -107,37 +106,26 @@ def combine(
     category = choose_category(ruled, prediction, params)
     urgency = choose_urgency(ruled, prediction, params)
     possible_risk = marks_possible_risk(ruled, prediction, params, urgency)
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     model_p1 = model_raises_p1(ruled, prediction, params)
     if urgency == ruled.urgency:
         reasons.extend(ruled.urgency_reasons)
     if urgency == "P1" and model_p1:
         phrases = model.explain(prediction, "urgency", "P1")
-        reasons.append(
-            f"the model reads {_URGENCY_WORDS['P1']} in {_moved_by(phrases)} "
-            f"(probability {prediction.p1:.2f}) → P1"
-        )
+        reasons.append(_model_reason(TriageReason.MODEL_URGENCY, phrases, prediction.p1, "P1"))
     elif urgency != ruled.urgency:
         phrases = model.explain(prediction, "urgency", urgency)
-        reasons.append(
-            f"the model reads {_URGENCY_WORDS[urgency]} in {_moved_by(phrases)} "
-            f"(probability {prediction.urgency[urgency]:.2f}) → {urgency}"
-        )
+        probability = prediction.urgency[urgency]
+        reasons.append(_model_reason(TriageReason.MODEL_URGENCY, phrases, probability, urgency))
     if possible_risk:
         phrases = model.explain(prediction, "urgency", "P1")
-        reasons.insert(
-            0,
-            f"possible risk to life or safety in {_moved_by(phrases)} "
-            f"(probability {prediction.p1:.2f}): ask whether they are safe right now",
-        )
+        reasons.insert(0, _model_reason(TriageReason.POSSIBLE_RISK, phrases, prediction.p1, ""))
     reasons.extend(ruled.discounted)
     if category == ruled.category:
         reasons.extend(ruled.category_reasons)
     if category != ruled.category or not ruled.category_reasons:
         phrases = model.explain(prediction, "category", category)
-        reasons.append(
-            f"the model reads {category} in {_moved_by(phrases)} "
-            f"(probability {prediction.category[category]:.2f}) → {category}"
-        )
+        probability = prediction.category[category]
+        reasons.append(_model_reason(TriageReason.MODEL_CATEGORY, phrases, probability, category))
     reasons.extend(ruled.notes)
     return Decision(category, urgency, possible_risk, reasons)

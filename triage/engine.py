@@ -30,6 +30,8 @@ from triage.language import SUPPORTED, LanguageGuess, detect_language
 from triage.matcher import Match, Matcher
 from triage.model import default_model
 from triage.normalize import WORD_RE, NormalizedMessages, normalize_messages
+from triage.reason_codes import reason, reason_code
+from triage.vocabulary import Reason, TriageReason
 
 DEFAULT_URGENCY = "P3"
 MAX_CATEGORY_REASONS = 3
@@ -37,14 +39,11 @@ MAX_CATEGORY_REASONS = 3
 CUE_REPEAT_MAX = 2
 _QUOTE_MAX = 40
 FIGURE_OF_SPEECH = "figure_of_speech"
-_TRANSLIT_REASONS = {
-    "uk": "written in Latin letters, read as Ukrainian",
-    "ru": "written in Latin letters, read as Russian",
-}
+_TRANSLIT_REASONS = {"uk": TriageReason.TRANSLIT_UK, "ru": TriageReason.TRANSLIT_RU}
 _PRECHAT_REASONS = {
-    "prechat:in_danger": "pre-chat: says they are in danger",
-    "prechat:happening_now": "pre-chat: says it is happening now",
-    "prechat:under_18": "pre-chat: says they are under 18",
+    "prechat:in_danger": TriageReason.PRECHAT_IN_DANGER,
+    "prechat:happening_now": TriageReason.PRECHAT_HAPPENING_NOW,
+    "prechat:under_18": TriageReason.PRECHAT_UNDER_18,
 }
 
 
@@ -54,7 +53,9 @@ class Assessment:
     language_confident: bool  # False: the UI asks the citizen to pick among the candidates
     category: str  # one of triage.data_files.CATEGORIES
     urgency: str  # "P1".."P4"
-    reasons: list[str] = field(default_factory=list)  # English, for officers
+    # Urgency reasons first; codes and the quoted words (``core.triage_reasons``), shown to
+    # officers in their language by ``core.reason_text``.
+    reasons: list[Reason] = field(default_factory=list)
     language_candidates: list[str] = field(default_factory=list)  # best first
     # Below P1, the model sees a real chance of risk to life or safety: the card is marked
     # for officers and the citizen is asked whether they are safe right now.
@@ -73,19 +74,19 @@ def _quote(text: str) -> str:
     return text if len(text) <= _QUOTE_MAX else text[: _QUOTE_MAX - 1] + "…"
 
 
-def _describe(match: Match) -> str:
-    return f'{match.cue.reason} ("{_quote(match.quote)}")'
+def _describe(match: Match, *, to: str = "") -> Reason:
+    return reason(reason_code(match.cue.reason), quotes=[_quote(match.quote)], to=to)
 
 
 def _outside_figures_of_speech(
     every: list[tuple[int, Match]],
-) -> tuple[list[tuple[int, Match]], list[str]]:
+) -> tuple[list[tuple[int, Match]], list[Reason]]:
     """The matches that are not inside a figure of speech of the same message, and a note for
     each cue with an urgency that was set aside that way (officers see what was discounted).
     """
     figures = [(index, match) for index, match in every if FIGURE_OF_SPEECH in match.cue.tags]
     kept: list[tuple[int, Match]] = []
-    notes: list[str] = []
+    notes: list[Reason] = []
     for index, match in every:
         if FIGURE_OF_SPEECH in match.cue.tags:
             continue
@@ -100,7 +101,11 @@ def _outside_figures_of_speech(
         if cover is None:
             kept.append((index, match))
         elif match.cue.urgency:
-            note = f"{_describe(cover)}: not read as {match.cue.reason}"
+            note: Reason = {
+                "code": TriageReason.NOT_READ_AS.value,
+                "quotes": [_quote(cover.quote)],
+                "meaning": reason_code(match.cue.reason),
+            }
             if note not in notes:
                 notes.append(note)
     return kept, notes
@@ -111,8 +116,8 @@ def _prechat_tags(prechat: Mapping[str, Any]) -> list[str]:
 
 
 def _category(
-    matches: list[tuple[int, Match]], tags: dict[str, list[str]], prechat_category: str
-) -> tuple[str, float, list[str]]:
+    matches: list[tuple[int, Match]], tags: dict[str, list[Reason]], prechat_category: str
+) -> tuple[str, float, list[Reason]]:
     """The winning category and the reasons that speak for it.
 
     Several languages often hold the same word ("sms", "link"): one place in a message adds
@@ -132,12 +137,13 @@ def _category(
     scores: dict[str, float] = {}
     for match in supporting:
         scores[match.cue.category] = scores.get(match.cue.category, 0.0) + match.cue.weight
-    combined: list[tuple[str, str]] = []
+    combined: list[tuple[str, Reason]] = []
     for rule in table.category_rules:
         if rule.all_tags <= tags.keys():
             scores[rule.category] = scores.get(rule.category, 0.0) + rule.weight
-            evidence = "; ".join(tags[tag][0] for tag in sorted(rule.all_tags))
-            combined.append((rule.category, f"{rule.reason}: {evidence} → {rule.category}"))
+            evidence = [tags[tag][0] for tag in sorted(rule.all_tags)]
+            made = reason(reason_code(rule.reason), to=rule.category)
+            combined.append((rule.category, {**made, "evidence": evidence}))
     if prechat_category:
         scores[prechat_category] = scores.get(prechat_category, 0.0) + (
             table.prechat_category_weight
@@ -150,20 +156,20 @@ def _category(
         (m for m in supporting if m.cue.category == category), key=lambda m: -m.cue.weight
     )
     reasons = [text for code, text in combined if code == category]
-    reasons += [f"{_describe(m)} → {category}" for m in best[:MAX_CATEGORY_REASONS]]
+    reasons += [_describe(m, to=category) for m in best[:MAX_CATEGORY_REASONS]]
     if prechat_category == category:
-        reasons.append(f"pre-chat: chose '{category}'")
+        reasons.append(reason(TriageReason.PRECHAT_CATEGORY, to=category))
     return category, scores[category], reasons
 
 
 def _urgency(
-    matches: list[Match], tags: dict[str, list[str]], category: str
-) -> tuple[str, list[str]]:
+    matches: list[Match], tags: dict[str, list[Reason]], category: str
+) -> tuple[str, list[Reason]]:
     """The most urgent level that applies and why (P1 < P2 < P3 < P4 in the sort order)."""
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str, Reason]] = []
     for match in matches:
         if match.cue.urgency:
-            found.append((match.cue.urgency, f"{_describe(match)} → {match.cue.urgency}"))
+            found.append((match.cue.urgency, _describe(match, to=match.cue.urgency)))
     for rule in rules().urgency_rules:
         if rule.any_category and category not in rule.any_category:
             continue
@@ -172,13 +178,11 @@ def _urgency(
         if rule.any_tags and not rule.any_tags & tags.keys():
             continue
         used = sorted((rule.all_tags | rule.any_tags) & tags.keys())
-        evidence = "; ".join(description for tag in used for description in tags[tag][:1])
-        detail = f": {evidence}" if evidence else ""
-        found.append((rule.urgency, f"{rule.reason}{detail} → {rule.urgency}"))
+        evidence = [description for tag in used for description in tags[tag][:1]]
+        made = reason(reason_code(rule.reason), to=rule.urgency)
+        found.append((rule.urgency, {**made, "evidence": evidence} if evidence else made))
     if not found:
-        return DEFAULT_URGENCY, [
-            f"no sign of danger or of harm still unfolding → {DEFAULT_URGENCY}"
-        ]
+        return DEFAULT_URGENCY, [reason(TriageReason.NO_DANGER, to=DEFAULT_URGENCY)]
     best = min(level for level, _ in found)
     return best, [reason for level, reason in found if level == best]
 
@@ -190,11 +194,11 @@ class RuleAssessment:
     guess: LanguageGuess
     category: str
     category_score: float  # the winning category's summed weight (0 for "other" by default)
-    category_reasons: list[str]
+    category_reasons: list[Reason]
     urgency: str
-    urgency_reasons: list[str]
-    discounted: list[str]  # figures of speech set aside
-    notes: list[str]  # language doubts, transliteration
+    urgency_reasons: list[Reason]
+    discounted: list[Reason]  # figures of speech set aside
+    notes: list[Reason]  # language doubts, transliteration
     # What the rules found, as names the model can weigh (``triage.features.rule_signals``):
     # tags ("tag:despair"), cue urgencies and categories ("cue:P1", "cue:sextortion") and the
     # rules' own conclusions ("urgency:P1", "category:phishing").
@@ -231,21 +235,23 @@ def assess_rules(
     for _, match in every:
         first_of_cue.setdefault(match.cue.id, match)
     matches = list(first_of_cue.values())
-    tags: dict[str, list[str]] = {}
+    tags: dict[str, list[Reason]] = {}
     for match in matches:
         for tag in sorted(match.cue.tags):
             tags.setdefault(tag, []).append(_describe(match))
     for tag in _prechat_tags(answers):
-        tags.setdefault(tag, []).append(_PRECHAT_REASONS[tag])
+        tags.setdefault(tag, []).append(reason(_PRECHAT_REASONS[tag]))
     what = answers.get("what_happened")
     prechat_category = what if isinstance(what, str) and what in CATEGORIES else ""
     category, score, category_reasons = _category(every, tags, prechat_category)
     urgency, urgency_reasons = _urgency(matches, tags, category)
-    notes = []
+    notes: list[Reason] = []
     if guess.reason:
-        notes.append(guess.reason)
+        notes.append(
+            {"code": TriageReason.LANGUAGE_UNCERTAIN.value, "languages": guess.candidates[:2]}
+        )
     if normalized.translit:
-        notes.append(_TRANSLIT_REASONS[normalized.translit])
+        notes.append(reason(_TRANSLIT_REASONS[normalized.translit]))
     signals = {f"tag:{tag}" for tag in tags}
     signals.update(
         f"tag:{tag}" for _, match in found for tag in match.cue.tags & {FIGURE_OF_SPEECH}

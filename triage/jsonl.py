@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.utils import translation
+
+from core.reason_text import reason_texts
 from triage.engine import assess
 from triage.language import SUPPORTED
 
@@ -53,22 +56,26 @@ def triage_line(line: str, *, full: bool = False) -> dict[str, Any]:
 
     Input: ``{"text": "...", "browser_language": "pl"}``; ``texts`` (a list, in order),
     ``prechat`` and ``chosen_language`` are accepted too. Output: language, category,
-    urgency and reasons; with ``full`` also ``language_confident`` and ``language_candidates``.
+    urgency and reasons (in English); with ``full`` also ``language_confident``,
+    ``language_candidates`` and the reasons as stored (codes and quoted words).
     """
     try:
         arguments = _parse(line)
     except LineError as error:
         return {"error": str(error)}
     result = assess(**arguments)
+    with translation.override("en"):
+        texts = reason_texts(result.reasons)
     output: dict[str, Any] = {
         "language": result.language,
         "category": result.category,
         "urgency": result.urgency,
-        "reasons": result.reasons,
+        "reasons": texts,
     }
     if full:
         output["language_confident"] = result.language_confident
         output["language_candidates"] = result.language_candidates
+        output["reason_codes"] = result.reasons
     return output
 
 

@@ -14,7 +14,8 @@ from typing import Any, Literal, NotRequired, TypedDict
 
 from advice.models import Conversation, ConversationNote, Message
 from core.errors import AnyErrorCode
-from core.vocabulary import SessionEndReason, StateReason
+from core.triage_reasons import Reason
+from core.vocabulary import SafetyAnswer, SessionEndReason, StateReason
 
 # Any frame, as the transport handles it.
 Frame = Mapping[str, Any]
@@ -32,7 +33,7 @@ class Card(TypedDict):
     language: str
     category: str
     urgency: str
-    reasons: list[str]
+    reasons: list[Reason | str]  # codes and quoted words; strings stored before codes
     prechat: dict[str, Any]
     queued_at: str | None
     requeued: bool
@@ -44,6 +45,9 @@ class Card(TypedDict):
     last_seq: int
     citizen_online: bool
     left_message: bool
+    # Below P1 but triage sees a real chance of risk: officers see "possible risk – ask if safe".
+    possible_risk: bool
+    safety_answer: str  # the citizen's answer to "Are you safe right now?", "" before one
     preview: str
     # Added per officer socket by the queue policy (``advice.queue_policy``).
     preferred: NotRequired[bool]
@@ -186,6 +190,11 @@ class LanguageAskFrame(TypedDict):
     candidates: list[LanguageCandidate]
 
 
+class SafetyAskFrame(TypedDict):
+    type: Literal["safety.ask"]
+    answers: list[str]
+
+
 class SuggestionsFrame(TypedDict):
     type: Literal["suggestions"]
     articles: list[dict[str, Any]]
@@ -210,7 +219,7 @@ class AlertP1Frame(TypedDict):
     conversation_id: int
     language: str
     category: str
-    reasons: list[str]
+    reasons: list[Reason | str]
     # Set when the alert is for a referral to the officer's unit that waits for a decision.
     referral_id: NotRequired[int]
 
@@ -340,6 +349,8 @@ def card(conversation: Conversation, *, preview: str = "") -> Card:
         "last_seq": conversation.last_seq,
         "citizen_online": conversation.citizen_open_sockets > 0,
         "left_message": conversation.left_message,
+        "possible_risk": conversation.possible_risk,
+        "safety_answer": conversation.safety_answer,
         "preview": preview,
     }
 
@@ -429,6 +440,11 @@ def language_ask(candidates: Sequence[tuple[str, str]]) -> LanguageAskFrame:
         "type": "language.ask",
         "candidates": [{"code": code, "name": name} for code, name in candidates],
     }
+
+
+def safety_ask() -> SafetyAskFrame:
+    """Ask the citizen whether they are safe right now (the answers are ``SafetyAnswer``)."""
+    return {"type": "safety.ask", "answers": list(SafetyAnswer.values)}
 
 
 def suggestions(

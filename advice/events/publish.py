@@ -134,3 +134,8 @@ def publish_supervisor_watching(
 def publish_language_ask(conversation: Conversation, candidates: Sequence[tuple[str, str]]) -> None:
     """Ask the citizen which of ``candidates`` (code, name in itself) they write in."""
     publish(conversation_group(conversation.pk, "citizen"), frames.language_ask(candidates))
+
+
+def publish_safety_ask(conversation: Conversation) -> None:
+    """Ask the citizen of a possible-risk conversation whether they are safe right now."""
+    publish(conversation_group(conversation.pk, "citizen"), frames.safety_ask())

@@ -11,6 +11,7 @@ from advice.events.publish import (
     publish_language_ask,
     publish_p1_alert,
     publish_queue_entry,
+    publish_safety_ask,
     publish_state,
     publish_suggestions,
 )
@@ -22,10 +23,11 @@ from advice.models import (
     TriageOverride,
 )
 from advice.prechat import clean_language
-from advice.selectors import is_supervisor, money_moving
+from advice.selectors import is_supervisor, money_moving, safety_question_due
+from advice.services.safety import possible_risk_after, with_safety_reason
 from advice.text import without_invisible_format
 from core.errors import DomainError, ErrorCode
-from core.vocabulary import AuditAction, Category, StateReason, Urgency
+from core.vocabulary import AuditAction, Category, SafetyAnswer, StateReason, Urgency
 from triage.engine import assess
 
 # Triage reads the citizen's first messages only: enough evidence, bounded work per frame.
@@ -52,9 +54,20 @@ def conversation_triage(*, conversation: Conversation, publish: bool = True) -> 
     )
     was_p1 = conversation.urgency == "P1"
     was_moving = money_moving(conversation)
-    changes: dict[str, object] = {"language": result.language, "triage_reasons": result.reasons}
+    was_asking = safety_question_due(conversation)
+    answer = conversation.safety_answer
+    changes: dict[str, object] = {
+        "language": result.language,
+        "triage_reasons": with_safety_reason(answer, list(result.reasons)),
+    }
     if not conversation.triage_overridden:
-        changes.update(category=result.category, urgency=result.urgency)
+        not_safe = answer == SafetyAnswer.NOT_SAFE
+        changes.update(category=result.category, urgency="P1" if not_safe else result.urgency)
+    changes["possible_risk"] = possible_risk_after(
+        answer=answer,
+        marked_by_triage=result.possible_risk,
+        urgency=str(changes.get("urgency", conversation.urgency)),
+    )
     changed = [name for name, value in changes.items() if getattr(conversation, name) != value]
     for name in changed:
         setattr(conversation, name, changes[name])
@@ -62,6 +75,8 @@ def conversation_triage(*, conversation: Conversation, publish: bool = True) -> 
         conversation.save(update_fields=changed)
     if conversation.urgency == Urgency.P1 and not was_p1:
         publish_p1_alert(conversation)
+    if safety_question_due(conversation) and not was_asking:
+        publish_safety_ask(conversation)
     if (
         texts
         and not result.language_confident

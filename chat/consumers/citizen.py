@@ -12,9 +12,16 @@ from advice import resume_words, selectors
 from advice.events import frames
 from advice.events.groups import conversation_group
 from advice.events.outbox import frame_event
-from advice.models import SenderKind
+from advice.models import Conversation, SenderKind
 from advice.prechat import language_from_accept_header
-from advice.services import conversations, erase, messages, resume_codes, triage_apply
+from advice.services import (
+    conversations,
+    erase,
+    messages,
+    resume_codes,
+    safety,
+    triage_apply,
+)
 from advice.services.leases import SocketRef
 from chat import bridge, heartbeat, inbound, limits, positions
 from chat.consumers.base import FrameConsumer, FrameHandler
@@ -50,6 +57,7 @@ class CitizenConsumer(FrameConsumer):
             "typing": self.on_typing,
             "rating.submit": self.on_rating,
             "conversation.set_language": self.on_set_language,
+            "safety.answer": self.on_safety_answer,
             "ping": self.on_ping,
         }
 
@@ -164,6 +172,7 @@ class CitizenConsumer(FrameConsumer):
         # sequence check in ``chat_frame`` drops the second copy.
         await self._join(conversation.pk)
         await self._replay(last_seq)
+        await self._ask_safety_if_due(conversation)
         positions.ticker().watch(self)
 
     async def on_resume_code(self, frame: inbound.ConversationResumeCode) -> None:
@@ -189,6 +198,7 @@ class CitizenConsumer(FrameConsumer):
             )
         )
         await self._replay(frame.last_seq or 0)
+        await self._ask_safety_if_due(resumed.conversation)
         positions.ticker().watch(self)
 
     async def on_issue_code(self, frame: inbound.ResumeCodeIssue) -> None:
@@ -285,6 +295,18 @@ class CitizenConsumer(FrameConsumer):
             conversation_id=conversation_id,
             language=frame.language,
         )
+
+    async def on_safety_answer(self, frame: inbound.SafetyAnswerSend) -> None:
+        await bridge.call(
+            safety.conversation_safety_answer,
+            conversation_id=self._require_conversation(),
+            answer=frame.answer or "",
+        )
+
+    async def _ask_safety_if_due(self, conversation: Conversation) -> None:
+        """After a resume, a possible-risk question not answered yet is asked again."""
+        if selectors.safety_question_due(conversation):
+            await self.send_frame(frames.safety_ask())
 
     async def on_ping(self, frame: inbound.Ping) -> None:
         await self.send_frame(frames.pong())

@@ -47,7 +47,7 @@ async def test_a_message_revealing_danger_raises_a_waiting_conversation_to_p1(
     assert alert["conversation_id"] == first["entry"]["id"]
     updated = await officer.receive_until("queue.entry")
     assert updated["entry"]["urgency"] == "P1"
-    assert any("P1" in reason for reason in updated["entry"]["reasons"])
+    assert any(reason.get("to") == "P1" for reason in updated["entry"]["reasons"])
 
 
 async def test_a_p1_is_alerted_once_not_on_every_message(sockets, make_officer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.triage.english import english
 from triage.combine import combine
 from triage.engine import RuleAssessment
 from triage.features import featurize, word_buckets
@@ -95,11 +96,13 @@ def test_a_trusted_rules_urgency_is_kept_below_p1() -> None:
 
 def test_the_officer_sees_the_phrase_that_moved_the_model() -> None:
     decided = combine(_rules(), _prediction(0.8), PARAMS, _model())
-    assert decided.reasons[0].startswith('the model reads risk to life or safety in "last"')
-    assert decided.reasons[0].endswith("→ P1")
+    shown = english(decided.reasons)[0]
+    assert shown.startswith("the model reads risk to life or safety in “last”")
+    assert shown.endswith("(probability 0.80) → P1")
     marked = combine(_rules(), _prediction(0.2), PARAMS, _model())
-    assert marked.reasons[0].startswith('possible risk to life or safety in "last"')
-    assert "ask whether they are safe right now" in marked.reasons[0]
+    assert marked.reasons[0]["code"] == "possible_risk"  # type: ignore[index]
+    assert english(marked.reasons)[0].startswith("possible risk to life or safety in “last”")
+    assert "ask whether they are safe right now" in english(marked.reasons)[0]
 
 
 def test_rules_evidence_adds_to_the_models_category_probability() -> None:
@@ -110,4 +113,4 @@ def test_rules_evidence_adds_to_the_models_category_probability() -> None:
     assert combine(strong, prediction, PARAMS, _model()).category == "bank_impersonation"
     assert combine(weak, prediction, PARAMS, _model()).category == "phishing"
     chosen = combine(weak, prediction, PARAMS, _model())
-    assert any(reason.endswith("→ phishing") for reason in chosen.reasons)
+    assert any(reason.endswith("→ Phishing") for reason in english(chosen.reasons))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.triage.english import english
 from triage.engine import assess
 
 
@@ -34,7 +35,7 @@ def test_hopelessness_with_goodbye_is_p1_but_hopelessness_alone_is_not() -> None
         texts=["Mam dość wszystkiego, bank nie odpowiada od tygodnia."], browser_language="pl"
     )
     assert both.urgency == "P1"
-    assert any("hopelessness and saying goodbye" in reason for reason in both.reasons)
+    assert any("hopelessness and saying goodbye" in reason for reason in english(both.reasons))
     assert alone.urgency != "P1"
 
 
@@ -64,7 +65,7 @@ def test_officers_see_which_danger_word_was_read_as_a_figure_of_speech() -> None
     )
     assert any(
         "figure of speech" in reason and "not read as threat to life" in reason
-        for reason in result.reasons
+        for reason in english(result.reasons)
     )
 
 
@@ -113,7 +114,7 @@ def test_a_means_of_self_harm_with_hopelessness_is_p1_but_pills_bought_online_ar
         texts=["I ordered diet pills online and they never arrived"], browser_language="en"
     )
     assert means.urgency == "P1"
-    assert any("means of self-harm" in reason for reason in means.reasons)
+    assert any("means of self-harm" in reason for reason in english(means.reasons))
     assert shop.urgency != "P1"
 
 

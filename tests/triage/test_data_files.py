@@ -13,6 +13,8 @@ from triage.data_files import DataFileError, language_data, rules
 from triage.language import SUPPORTED
 from triage.matcher import Matcher
 from triage.normalize import fold
+from triage.reason_codes import reason_code
+from triage.vocabulary import REASON_CODES
 
 
 @pytest.fixture
@@ -84,3 +86,10 @@ def test_broken_json_is_reported(data_dir: Path) -> None:
     (data_dir / "rules.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(DataFileError, match=r"rules\.json"):
         rules()
+
+
+def test_every_cue_and_rule_has_a_reason_code_officers_read_in_their_language() -> None:
+    wordings = {cue.reason for code in SUPPORTED for cue in language_data(code).cues}
+    wordings |= {rule.reason for rule in rules().urgency_rules}
+    wordings |= {rule.reason for rule in rules().category_rules}
+    assert {text for text in wordings if reason_code(text) not in REASON_CODES} == set()

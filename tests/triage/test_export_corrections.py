@@ -64,6 +64,9 @@ def test_the_supervisor_gets_each_corrected_conversation_as_a_corpus_line(
     assert (first["category"], first["urgency"]) == ("child_abuse", "P1")
     fields = {correction["field"] for correction in first["review"]["corrections"]}
     assert fields == {"category", "urgency"}
+    second = lines[1]["review"]
+    assert any("asks whether something is a scam" in text for text in second["triage_reasons"])
+    assert {reason["code"] for reason in second["triage_reason_codes"]} >= {"rule_question"}
     # Every line reads as a corpus line once a person has reviewed it.
     for number, line in enumerate(lines, start=1):
         parse_line(line, path=Path("review.jsonl"), number=number)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.triage.english import english
 from triage.engine import assess
 from triage.normalize import clean, normalize_messages
 from triage.translit import looks_transliterated, to_cyrillic
@@ -53,7 +54,7 @@ def test_transliterated_ukrainian_sextortion_of_a_minor_is_p1() -> None:
     for browser in ("uk", "pl", ""):
         result = assess(texts=[text], browser_language=browser)
         assert (result.language, result.category, result.urgency) == ("uk", "sextortion", "P1")
-        assert "written in Latin letters, read as Ukrainian" in result.reasons
+        assert "written in Latin letters, read as Ukrainian" in english(result.reasons)
 
 
 def test_transliterated_russian_is_read_as_russian() -> None:

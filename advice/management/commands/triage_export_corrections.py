@@ -22,10 +22,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Q
+from django.utils import translation
 
 from advice.audit import audit_record
 from advice.models import Message, OfficerProfile, SenderKind, TriageOverride
 from advice.selectors import is_supervisor
+from core.reason_text import reason_texts
 from core.vocabulary import AuditAction
 
 # The corpus holds openings of one to three messages.
@@ -87,7 +89,8 @@ def corrections_export(
                         }
                         for correction in corrections
                     ],
-                    "triage_reasons": corrections[0].reasons,
+                    "triage_reasons": english_reasons(corrections[0].reasons),
+                    "triage_reason_codes": corrections[0].reasons,
                 },
             }
         )
@@ -99,6 +102,12 @@ def corrections_export(
         params={"conversations": len(lines), "since": since.isoformat() if since else ""},
     )
     return lines
+
+
+def english_reasons(reasons: object) -> list[str]:
+    """The reasons as the reviewer reads them (the corpus and its README are in English)."""
+    with translation.override("en"):
+        return reason_texts(reasons)
 
 
 class Command(BaseCommand):

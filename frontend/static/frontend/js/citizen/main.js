@@ -13,7 +13,7 @@ import { installQuickExit } from "./quickexit.js";
 import { showCode, wireCodeForm, wireLeaveMessage } from "./comeback.js";
 import { loadChat, saveCode, saveEnded, saveOutbox, saveToken, wipe } from "./store.js";
 import { downloadTranscript } from "./transcript.js";
-import { askLanguage, showQueuePosition, showSuggestions, showWaiting } from "./waiting.js";
+import { askLanguage, askSafety, showQueuePosition, showSuggestions, showWaiting } from "./waiting.js";
 
 const PERMANENT_ERRORS = {
   text_empty: "error_text_empty",
@@ -119,6 +119,9 @@ function dispatch(frame) {
       break;
     case "language.ask":
       askLanguage(frame, chooseLanguage);
+      break;
+    case "safety.ask":
+      askSafety(frame, (answer) => socket.send({ type: "safety.answer", answer }));
       break;
     case "typing":
       if (frame.sender === "officer") showTyping();

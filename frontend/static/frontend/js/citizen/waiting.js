@@ -74,3 +74,28 @@ export function askLanguage(frame, choose) {
   );
   box.hidden = candidates.length === 0;
 }
+
+/**
+ * A `safety.ask` frame: "Are you safe right now?" with the answers as buttons. One click
+ * answers (`answer(code)`), hides the question and says what happens next.
+ */
+export function askSafety(frame, answer) {
+  const box = $("#safety-ask");
+  const answers = Array.isArray(frame.answers) ? frame.answers : [];
+  for (const button of box.querySelectorAll("[data-safety-answer]")) {
+    const code = button.dataset.safetyAnswer;
+    button.hidden = !answers.includes(code);
+    button.onclick = () => {
+      answer(code);
+      box.hidden = true;
+      const done = $("#safety-answered");
+      done.textContent = t(`safety_${code}`);
+      done.hidden = false;
+    };
+  }
+  box.hidden = answers.length === 0;
+  if (!box.hidden) {
+    $("#safety-answered").hidden = true;
+    box.scrollIntoView({ block: "nearest" });
+  }
+}

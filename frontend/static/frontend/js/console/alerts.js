@@ -4,6 +4,7 @@ import { beep } from "../common/beep.js";
 import { config } from "../common/config.js";
 import { $, el } from "../common/dom.js";
 import { t } from "../common/i18n.js";
+import { reasonTexts } from "./reasons.js";
 
 export function categoryLabel(code) {
   return (config.categories && config.categories[code]) || code || "";
@@ -18,7 +19,7 @@ export function showP1Alert(frame, onOpen) {
   const region = $("#p1-alerts");
   const existing = region.querySelector(`[data-conversation-id="${Number(frame.conversation_id)}"]`);
   if (existing) existing.remove();
-  const reasons = Array.isArray(frame.reasons) ? frame.reasons.join("; ") : "";
+  const reasons = reasonTexts(frame.reasons).join("; ");
   const text = t("p1_alert", { category: categoryLabel(frame.category), language: languageLabel(frame.language) });
   const open = el("button", { type: "button" }, t("p1_take"));
   const dismiss = el("button", { type: "button" }, t("dismiss"));

@@ -13,6 +13,7 @@ import { BusyRetry } from "../common/retry.js";
 import { categoryLabel, languageLabel } from "./alerts.js";
 import { ArticleTool } from "./articles.js";
 import { expandShortcut, hasCanned, renderCanned } from "./canned.js";
+import { reasonTexts } from "./reasons.js";
 import { markWhisper } from "./watching.js";
 
 const TYPING_SEND_EVERY_MS = 3000;
@@ -157,6 +158,7 @@ export class Chat {
       c.language ? el("span", { class: "badge", lang: c.language }, languageLabel(c.language)) : "",
       "citizen_online" in c ? el("span", { class: "badge" }, c.citizen_online ? `● ${t("citizen_online")}` : `○ ${t("citizen_away")}`) : "",
       c.left_message ? el("span", { class: "badge" }, t("left_message")) : "",
+      c.possible_risk ? el("span", { class: "badge urgency-P2 possible-risk" }, `⚠ ${t("possible_risk")}`) : "",
     );
     const answers = this.panel.querySelector(".prechat-answers");
     const prechat = c.prechat || {};
@@ -166,7 +168,7 @@ export class Chat {
       if (typeof prechat[key] === "boolean") items.push([t(`prechat_${key}`), prechat[key] ? t("yes") : t("no")]);
     }
     answers.replaceChildren(...items.map(([k, v]) => el("div", {}, el("dt", {}, k), el("dd", {}, v))));
-    const reasons = Array.isArray(c.reasons) ? c.reasons : [];
+    const reasons = reasonTexts(c.reasons);
     this.panel.querySelector(".triage-reasons").replaceChildren(
       ...(reasons.length ? [el("p", { class: "hint" }, t("reasons")), el("ul", {}, ...reasons.map((r) => el("li", {}, r)))] : []),
     );

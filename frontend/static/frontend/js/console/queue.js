@@ -5,6 +5,7 @@ import { markBidiControls } from "../common/bidi.js";
 import { $, el } from "../common/dom.js";
 import { formatDuration, formatNumber, t } from "../common/i18n.js";
 import { categoryLabel, languageLabel } from "./alerts.js";
+import { reasonTexts } from "./reasons.js";
 import { config } from "../common/config.js";
 
 export class Queue {
@@ -110,7 +111,7 @@ export class Queue {
     );
     take.addEventListener("click", () => this.onClaim(entry.id));
     const prechat = entry.prechat || {};
-    const reasons = Array.isArray(entry.reasons) ? entry.reasons : [];
+    const reasons = reasonTexts(entry.reasons);
     const languageBadge = entry.preferred === undefined
       ? el("span", { class: "badge", lang: entry.language || null }, languageLabel(entry.language))
       : el(
@@ -130,6 +131,7 @@ export class Queue {
         entry.requeued ? el("span", { class: "badge" }, t("requeued")) : null,
         entry.for_my_unit ? el("span", { class: "badge" }, t("for_my_unit")) : null,
         entry.citizen_online === false ? el("span", { class: "badge away" }, `○ ${t("citizen_away_short")}`) : null,
+        entry.possible_risk ? el("span", { class: "badge urgency-P2 possible-risk" }, `⚠ ${t("possible_risk")}`) : null,
       ),
       prechat.under_18 ? el("p", { class: "hint" }, `${t("prechat_under_18")}: ${t("yes")}`) : null,
       entry.preview ? el("p", { class: "preview", dir: "auto" }, markBidiControls(entry.preview)) : null,

@@ -1,0 +1,60 @@
+"""A citizen whose opening message suggests a possible risk is asked, in their language,
+whether they are safe; "not safe" raises the conversation to P1 on the officer's console,
+with the reason in the officer's language."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.advice.services.test_conversation_safety_answer import POSSIBLE_RISK_PL
+from tests.browser.conftest import (
+    go_on_duty,
+    login,
+    save_screenshot,
+    send_citizen,
+    start_chat,
+)
+from triage.engine import assess
+
+pytestmark = pytest.mark.browser
+
+
+def test_not_safe_raises_p1_and_the_ukrainian_officer_reads_why(new_page, base_url):
+    marked = assess(texts=[POSSIBLE_RISK_PL], browser_language="pl")
+    assert marked.possible_risk, marked
+    assert marked.urgency != "P1", marked
+    officer = new_page(viewport={"width": 1366, "height": 900}, locale="uk-UA")
+    login(officer, base_url, "olena")
+    go_on_duty(officer)
+    citizen = new_page(locale="pl-PL")
+    start_chat(citizen, base_url)
+    send_citizen(citizen, POSSIBLE_RISK_PL)
+
+    question = citizen.locator("#safety-ask")
+    question.wait_for()
+    assert "Czy coś ci teraz grozi?" in question.inner_text()
+    mark = officer.locator(".queue-card .possible-risk")
+    mark.wait_for()
+    assert "Можлива загроза – запитайте, чи в безпеці" in mark.inner_text()
+    save_screenshot(citizen, "citizen-safety-question")
+
+    citizen.get_by_role("button", name="Grozi mi niebezpieczeństwo").click()
+    answered = citizen.locator("#safety-answered")
+    answered.wait_for()
+    assert "112" in answered.inner_text()
+    assert question.is_hidden()
+
+    banner = officer.locator("#p1-alerts[role=alert] .p1-banner")
+    banner.wait_for()
+    assert "людина відповіла, що зараз не в безпеці → P1" in banner.inner_text()
+    card = officer.locator(".queue-card[data-urgency=P1]")
+    card.wait_for()
+    assert "людина відповіла, що зараз не в безпеці → P1" in card.inner_text()
+    assert card.locator(".possible-risk").count() == 0
+    assert "можлива загроза" not in card.inner_text()
+
+    # The question is not asked again when the citizen's page is reloaded (resume).
+    citizen.reload()
+    citizen.wait_for_selector("#chat-view:not([hidden])")
+    citizen.wait_for_timeout(1000)
+    assert citizen.locator("#safety-ask").is_hidden()
