@@ -174,8 +174,13 @@ def referral_inbox(request: HttpRequest) -> HttpResponse:
 @staff_page
 def case_print_page(request: HttpRequest, case_id: int) -> HttpResponse:
     """A printable report of the case (no internal notes), for a formal report."""
+    gate = case_justification_gate(request, case_id=case_id)
+    if gate.response is not None:
+        return gate.response
     try:
-        case = case_print(case_id=case_id, user=staff_user(request))
+        case = case_print(
+            case_id=case_id, user=staff_user(request), justification=gate.justification
+        )
     except DomainError:
         raise Http404("No such case.") from None
     language = translation.get_language() or "en"
