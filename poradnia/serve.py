@@ -21,8 +21,9 @@ from typing import Any
 from daphne.cli import CommandLineInterface
 from daphne.server import Server
 from daphne.ws_protocol import WebSocketProtocol
-from twisted.internet.interfaces import IDelayedCall
+from twisted.internet.protocol import connectionDone
 from twisted.logger import Logger
+from twisted.python.failure import Failure
 from twisted.web.http import HTTPChannel
 
 # Registered close codes a server may send that autobahn keeps from applications.
@@ -51,7 +52,8 @@ class HeaderDeadlineChannel(HTTPChannel):
     websocket and an idle kept-alive connection have their own timeouts).
     """
 
-    _head_deadline: IDelayedCall | None = None
+    # The pending ``callLater`` (an ``IDelayedCall``) while a request head is awaited.
+    _head_deadline: Any = None
 
     def connectionMade(self) -> None:
         super().connectionMade()
@@ -66,7 +68,7 @@ class HeaderDeadlineChannel(HTTPChannel):
         self._disarm()
         super().allHeadersReceived()
 
-    def connectionLost(self, reason: Any) -> None:
+    def connectionLost(self, reason: Failure = connectionDone) -> None:
         self._disarm()
         super().connectionLost(reason)
 
@@ -80,10 +82,11 @@ class HeaderDeadlineChannel(HTTPChannel):
 
     def _head_too_slow(self) -> None:
         self._head_deadline = None
-        _log.info(
-            "Request head not complete in time: dropping {peer}", peer=self.transport.getPeer()
-        )
-        self.transport.abortConnection()
+        transport: Any = self.transport
+        if transport is None:
+            return
+        _log.info("Request head not complete in time: dropping {peer}", peer=transport.getPeer())
+        transport.abortConnection()
 
 
 class ClosingServer(Server):
