@@ -1,16 +1,23 @@
-"""Why a staff member opens a case (or, later, a conversation) that is not assigned to them.
+"""Why a staff member opens a case or a conversation that is not assigned to them.
 
 Such an access first asks for a justification: a reason code from :class:`AccessReason` and,
 optionally, a short text (required for ``other``). The justification is kept in the staff
-member's session for ``JUSTIFICATION_SECONDS`` for that one object and is stored with every
-access event written meanwhile (``params["justification"]``).
+member's session for ``JUSTIFICATION_SECONDS`` for that one object (key :func:`case_key` or
+:func:`conversation_key`) and is stored with every access event written meanwhile
+(``params["justification"]``). Pages ask for it with a form (``cases.views.justify``);
+sockets take it in the ``conversation.open`` frame or find the one the session holds
+(:func:`justification_stored`). Services refuse an access that needs one and has none
+(:func:`justification_enforced`, ``justification_required``), so no view can forget to ask.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from importlib import import_module
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import models
 from django.utils import timezone
@@ -30,6 +37,38 @@ class AccessReason(models.TextChoices):
     LINKED_CASE = "linked_case", _("A linked case or investigation")
     LEGAL_REQUEST = "legal_request", _("A request from a prosecutor or court")
     OTHER = "other", _("Other (explain below)")
+
+
+def case_key(case_id: int) -> str:
+    return f"case:{case_id}"
+
+
+def conversation_key(conversation_id: int) -> str:
+    return f"conversation:{conversation_id}"
+
+
+def justification_needed(*, assigned_officer_id: int | None, user: AbstractBaseUser) -> bool:
+    """Whether ``user`` must say why they open an object assigned to ``assigned_officer_id``
+    (anyone but the assigned officer must, also when nobody is assigned)."""
+    return assigned_officer_id is None or assigned_officer_id != user.pk
+
+
+def justification_enforced(
+    justification: dict[str, str] | None,
+    *,
+    assigned_officer_id: int | None,
+    user: AbstractBaseUser,
+) -> dict[str, str] | None:
+    """``justification`` as it is to be recorded: None for the assigned officer (never asked),
+    else the given one; ``justification_required`` when it is needed and missing."""
+    if not justification_needed(assigned_officer_id=assigned_officer_id, user=user):
+        return None
+    if justification is None:
+        raise DomainError(
+            ErrorCode.JUSTIFICATION_REQUIRED,
+            "You are not assigned to this: give a reason for opening it.",
+        )
+    return justification
 
 
 def justification_clean(*, reason: object, text: object) -> dict[str, str]:
@@ -75,3 +114,15 @@ def _valid(grant: object, *, now: datetime | None) -> bool:
     except (TypeError, ValueError):
         return False
     return until > (now or timezone.now())
+
+
+def justification_stored(*, session_key: str | None, key: str) -> dict[str, str] | None:
+    """The justification for ``key`` that the session ``session_key`` holds now.
+
+    For sockets: their session was read at the handshake, so a justification given later on
+    a page would not be in it; this reads the session afresh (blocking: one query).
+    """
+    if not session_key:
+        return None
+    store: SessionBase = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    return justification_current(store, key=key)

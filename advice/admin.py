@@ -39,10 +39,18 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Conversation)
 class ConversationAdmin(ReadOnlyAdmin):
-    # No message text here: reading a conversation goes through the audited console.
+    # No words of the citizen here — messages, pre-chat answers, the phrases triage quotes,
+    # the rating comment: reading a conversation goes through the audited, justified console.
     list_display = ["id", "status", "unit", "language", "category", "urgency", "created_at"]
     list_filter = ["status", "unit", "language", "category", "urgency"]
-    exclude = ["token_hash", "rating_comment"]
+    exclude = [
+        "token_hash",
+        "rating_comment",
+        "prechat",
+        "triage_reasons",
+        "resume_lookup",
+        "resume_hash",
+    ]
 
 
 @admin.register(AuditEvent)

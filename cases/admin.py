@@ -1,16 +1,18 @@
-"""Django admin for case records: metadata only, and the legal hold supervisors set."""
+"""Django admin for case records: metadata only, read only.
+
+The legal hold and the review date are changed on the case page, by supervisors of the
+case's unit and with a reason (``cases.services.retention``), not here.
+"""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from django.contrib import admin
-from django.forms import ModelForm
 from django.http import HttpRequest
 
 from advice.selectors import is_supervisor
 from cases.models import Case
-from cases.services.cases import case_legal_hold_set
 
 
 @admin.register(Case)
@@ -28,28 +30,18 @@ class CaseAdmin(admin.ModelAdmin):
         "review_at",
         "erased_at",
         "legal_hold",
+        "legal_hold_at",
     )
-    readonly_fields: ClassVar[list[str]] = [
-        "reference",
-        "unit",
-        "category",
-        "status",
-        "created_at",
-        "review_at",
-        "erased_at",
-    ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        user: Any = request.user
+        return is_supervisor(user) or super().has_view_permission(request, obj)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        user: Any = request.user
-        return is_supervisor(user) and (obj is None or obj.erased_at is None)
+        return False
 
-    def save_model(self, request: HttpRequest, obj: Case, form: ModelForm, change: bool) -> None:
-        # Through the service, so the hold is audited like every other change of a case.
-        user: Any = request.user
-        case_legal_hold_set(case_id=obj.pk, user=user, hold=obj.legal_hold)
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from typing import Any, cast
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from advice.models import OfficerProfile, Unit, Urgency
@@ -58,6 +60,38 @@ class CaseFieldsForm(forms.Form):
         cast(forms.TypedChoiceField, self.fields["assigned_officer"]).choices = [
             ("", _("— nobody —"))
         ] + [(p.user_id, p.display_name) for p in officers]
+
+
+class LegalHoldForm(forms.Form):
+    """Put the case on legal hold (``hold`` = "1") or lift it ("0"), with a reason."""
+
+    prefix = "hold"
+
+    hold = forms.TypedChoiceField(
+        choices=[("1", "1"), ("0", "0")],
+        coerce=lambda value: value == "1",
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class ReviewDateForm(forms.Form):
+    """A new review date (a day, read in the case unit's time zone), with a reason."""
+
+    prefix = "review"
+
+    review_on = forms.DateField(
+        label=_("Review date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        day = cleaned.get("review_on")
+        if day is not None:
+            # The start of that day where the case's unit is (the form is read in its zone).
+            cleaned["review_at"] = timezone.make_aware(datetime.combine(day, time.min))
+        return cleaned
 
 
 class TransitionForm(forms.Form):

@@ -67,6 +67,10 @@ class Case(models.Model):
     # case not on legal hold is erased down to its metadata; ``erased_at`` says when.
     review_at = models.DateTimeField(null=True, blank=True, db_index=True)
     legal_hold = models.BooleanField(default=False)
+    # Why and since when the case is held (a supervisor sets both with the hold; cleared
+    # when it is lifted — the audit trail keeps every change).
+    legal_hold_reason = models.CharField(max_length=200, blank=True, default="")
+    legal_hold_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Union, get_args, get_origin, get_type_hints
 
+from advice.access_reasons import JUSTIFICATION_TEXT_MAX, justification_clean
 from advice.prechat import clean_language, clean_prechat
 from advice.text import clean_message_text
 from advice.tokens import TOKEN_MAX_CHARS
@@ -170,6 +171,8 @@ class ConversationOpen(ClientFrame):
     REQUIRED = ("conversation_id",)
     conversation_id: int | None = None
     last_seq: int | None = None
+    # ``{"reason": code, "text": …}`` for a conversation not assigned to the opener.
+    justification: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -381,10 +384,29 @@ def _field_value(kind: type[ClientFrame], spec: dataclasses.Field[Any], value: A
     if get_origin(hint) is dict or hint is dict:
         if name == "prechat":
             return clean_prechat(value)
+        if name == "justification":
+            return _clean_justification(value)
         if not isinstance(value, dict):
             raise _invalid(name, "an object")
         return value
     raise _invalid(name, "absent")  # pragma: no cover - every annotation is handled above
+
+
+def _clean_justification(value: Any) -> dict[str, str]:
+    """``{"reason": code, "text"?: string}`` as ``advice.access_reasons`` stores it."""
+    if not isinstance(value, dict) or not set(value) <= {"reason", "text"}:
+        raise _invalid("justification", "an object with 'reason' and optional 'text'")
+    for part in ("reason", "text"):
+        given = value.get(part, "")
+        if not isinstance(given, str):
+            raise _invalid(f"justification.{part}", "a string")
+        _clean_string(given, f"justification.{part}", JUSTIFICATION_TEXT_MAX)
+    try:
+        return justification_clean(reason=value.get("reason"), text=value.get("text", ""))
+    except DomainError as error:
+        raise DomainError(
+            ErrorCode.INVALID_FIELD, f"Field 'justification': {error.message}"
+        ) from None
 
 
 def parse(text: str, table: FrameTable) -> ClientFrame:

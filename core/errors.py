@@ -38,6 +38,7 @@ class ErrorCode(StrEnum):
     BUSY = "busy"
     CONVERSATION_ESCALATED = "conversation_escalated"
     TEMPORARILY_UNAVAILABLE = "temporarily_unavailable"
+    JUSTIFICATION_REQUIRED = "justification_required"
 
 
 class CaseErrorCode(StrEnum):
@@ -69,6 +70,7 @@ _HTTP_STATUS: dict[str, int] = {
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.NOT_ALLOWED: 403,
     ErrorCode.NOT_ASSIGNED: 403,
+    ErrorCode.JUSTIFICATION_REQUIRED: 403,
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.TOO_MANY_ATTEMPTS: 429,
     ErrorCode.BUSY: 503,

@@ -169,6 +169,7 @@ class AuditAction(StrEnum):
     CASE_EXPORTED = "case.exported"
     CASE_ERASED = "case.erased"
     CASE_LEGAL_HOLD_SET = "case.legal_hold_set"
+    CASE_REVIEW_DATE_SET = "case.review_date_set"
     RETENTION_PURGED = "retention.purged"
     SEARCH_PERFORMED = "search.performed"
 

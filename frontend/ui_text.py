@@ -340,6 +340,10 @@ def watch_strings() -> dict[str, str]:
         "whisper_sent": _("Private note sent to the officer."),
         "whisper_label": _("Private note from %(name)s (supervisor)"),
         "ended": _("This conversation has ended."),
+        "justification_expired": _(
+            "The reason you gave for opening this conversation has expired. Reload the page "
+            "to give it again."
+        ),
         "prechat_under_18": _("Under 18"),
         "yes": _("yes"),
     }

@@ -6,6 +6,12 @@ protocol error) instead of autobahn's default of dropping the TCP connection, so
 can tell a refused message from a network failure; and the application may close with the
 registered codes 1001, 1008 (policy), 1011 and 1013 (try again later), which autobahn's
 ``sendClose`` refuses (it allows only 1000 and 3000–4999 from an application).
+
+And a deadline for the request head: a client must send the request line and every header of
+a request — the websocket upgrade too — within ``HEADER_DEADLINE_SECONDS`` of its first byte
+(or of connecting), else the connection is aborted. Twisted's own timeout is an *idle* one,
+reset by every byte, so a client trickling one byte a second would hold a connection forever
+(slowloris); Daphne's ``--websocket_connect_timeout`` only starts once the headers are in.
 """
 
 from __future__ import annotations
@@ -15,9 +21,17 @@ from typing import Any
 from daphne.cli import CommandLineInterface
 from daphne.server import Server
 from daphne.ws_protocol import WebSocketProtocol
+from twisted.internet.protocol import connectionDone
+from twisted.logger import Logger
+from twisted.python.failure import Failure
+from twisted.web.http import HTTPChannel
 
 # Registered close codes a server may send that autobahn keeps from applications.
 SERVER_CLOSE_CODES = frozenset({1001, 1008, 1011, 1013})
+# The request line and headers of a request must arrive within this many seconds.
+HEADER_DEADLINE_SECONDS = 10.0
+
+_log = Logger()
 
 
 class ClosingProtocol(WebSocketProtocol):
@@ -30,8 +44,64 @@ class ClosingProtocol(WebSocketProtocol):
         super().serverClose(code=code)
 
 
+class HeaderDeadlineChannel(HTTPChannel):
+    """Twisted's HTTP channel with a deadline for each request's head.
+
+    Armed when the connection is made and when the first byte of a later request on a kept-
+    alive connection arrives; cancelled when all headers are in (a body, an upgraded
+    websocket and an idle kept-alive connection have their own timeouts).
+    """
+
+    # The pending ``callLater`` (an ``IDelayedCall``) while a request head is awaited.
+    _head_deadline: Any = None
+
+    def connectionMade(self) -> None:
+        super().connectionMade()
+        self._arm()
+
+    def dataReceived(self, data: bytes) -> None:
+        if self.line_mode and self._head_deadline is None:
+            self._arm()
+        super().dataReceived(data)
+
+    def allHeadersReceived(self) -> None:
+        self._disarm()
+        super().allHeadersReceived()
+
+    def connectionLost(self, reason: Failure = connectionDone) -> None:
+        self._disarm()
+        super().connectionLost(reason)
+
+    def _arm(self) -> None:
+        self._head_deadline = self.callLater(HEADER_DEADLINE_SECONDS, self._head_too_slow)
+
+    def _disarm(self) -> None:
+        if self._head_deadline is not None and self._head_deadline.active():
+            self._head_deadline.cancel()
+        self._head_deadline = None
+
+    def _head_too_slow(self) -> None:
+        self._head_deadline = None
+        transport: Any = self.transport
+        if transport is None:
+            return
+        _log.info("Request head not complete in time: dropping {peer}", peer=transport.getPeer())
+        transport.abortConnection()
+
+
 class ClosingServer(Server):
-    """Daphne's server with ``failByDrop`` off on its websocket factory."""
+    """Daphne's server with ``failByDrop`` off on its websocket factory and a deadline for
+    request heads on its HTTP factory."""
+
+    @property
+    def http_factory(self) -> Any:
+        return self._http_factory
+
+    @http_factory.setter
+    def http_factory(self, factory: Any) -> None:
+        # Plain HTTP/1.1 channels (Daphne serves behind the TLS proxy: no HTTP/2 to negotiate).
+        factory.protocol = HeaderDeadlineChannel
+        self._http_factory = factory
 
     @property
     def ws_factory(self) -> Any:

@@ -7,6 +7,11 @@ Scope: an admin watches any conversation; a supervisor those of their unit, thos
 the shared queue (no unit) and those their unit referred to another one. Every watch is
 audited (``conversation.viewed`` with ``params.watch``); the assigned officer is told (after
 commit). A whisper is an internal note with ``whisper`` set: staff only, like every note.
+
+Watching a live conversation (waiting or active) is supervision done in the open — the
+officer sees that a supervisor is watching — and needs no justification. Reading an *ended*
+one (closed or abandoned) that is not assigned to the supervisor is a look back nobody sees,
+so it asks for one like a case does (``advice.access_reasons``), stored with the event.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
 
+from advice.access_reasons import justification_enforced
 from advice.audit import audit_record
 from advice.events.publish import publish_supervisor_watching
 from advice.models import Conversation, ConversationNote, ConversationStatus, OfficerProfile
@@ -47,15 +53,31 @@ def _watchable(conversation_id: int, user: AbstractBaseUser) -> Conversation:
     return conversation
 
 
-def conversation_watch(*, conversation_id: int, user: AbstractBaseUser) -> Conversation:
-    """Open a conversation read-only for a supervisor: audited; its officer is told."""
+LIVE = (ConversationStatus.WAITING, ConversationStatus.ACTIVE)
+
+
+def watch_needs_justification(conversation: Conversation, user: AbstractBaseUser) -> bool:
+    """An ended conversation that is not the supervisor's own asks why it is opened."""
+    return conversation.status not in LIVE and conversation.assigned_officer_id != user.pk
+
+
+def conversation_watch(
+    *, conversation_id: int, user: AbstractBaseUser, justification: dict[str, str] | None = None
+) -> Conversation:
+    """Open a conversation read-only for a supervisor: audited; its officer is told. An
+    ended one needs a ``justification`` (``justification_required`` without)."""
     with transaction.atomic():
         conversation = _watchable(conversation_id, user)
+        params: dict[str, object] = {"watch": True}
+        if watch_needs_justification(conversation, user):
+            params["justification"] = justification_enforced(
+                justification, assigned_officer_id=conversation.assigned_officer_id, user=user
+            )
         audit_record(
             action=AuditAction.CONVERSATION_VIEWED,
             actor=user,
             conversation=conversation,
-            params={"watch": True},
+            params=params,
         )
         _tell_officer(conversation, user, watching=True)
     return conversation

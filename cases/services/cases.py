@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from advice.models import OfficerProfile, Urgency
-from advice.selectors import is_supervisor
 from cases.checklist import evidence_checklist, staff_language
 from cases.models import (
     Case,
@@ -257,26 +256,3 @@ def case_note_add(*, case_id: int, user: AbstractBaseUser, text: object) -> Case
             case=case, action=AuditAction.CASE_NOTE_ADDED, actor=user, params={"note": note.pk}
         )
     return note
-
-
-def case_legal_hold_set(*, case_id: int, user: AbstractBaseUser, hold: bool) -> Case:
-    """Put a case on legal hold (it is not erased at its review date) or lift the hold.
-
-    Supervisors only (``not_allowed`` otherwise); an erased case cannot be held any more
-    (``invalid_transition``). Audited as ``case.legal_hold_set``.
-    """
-    if not is_supervisor(user):
-        raise DomainError(ErrorCode.NOT_ALLOWED, "Only supervisors can set a legal hold.")
-    with transaction.atomic():
-        case = Case.objects.select_for_update().filter(pk=case_id).first()
-        if case is None:
-            raise DomainError(ErrorCode.NOT_FOUND, "No such case.")
-        if case.erased_at is not None:
-            raise DomainError(ErrorCode.INVALID_TRANSITION, "The case has been erased.")
-        if case.legal_hold != hold:
-            case.legal_hold = hold
-            case.save(update_fields=["legal_hold", "updated_at"])
-            case_audit(
-                case=case, action=AuditAction.CASE_LEGAL_HOLD_SET, actor=user, params={"hold": hold}
-            )
-    return case

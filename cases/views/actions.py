@@ -20,10 +20,12 @@ from cases.forms import (
     ChecklistForm,
     DeclineForm,
     IndicatorDecisionForm,
+    LegalHoldForm,
     LossForm,
     ManualIndicatorForm,
     NoteForm,
     ReferralForm,
+    ReviewDateForm,
     TransitionForm,
 )
 from cases.selectors import case_for_user
@@ -39,6 +41,7 @@ from cases.services.referrals import (
     referral_case_create,
     referral_decline,
 )
+from cases.services.retention import case_legal_hold_set, case_review_date_set
 from cases.services.transcript import transcript_refresh
 from cases.views.common import staff_page, staff_user, unit_time
 from core.error_messages import error_message
@@ -133,6 +136,42 @@ def case_status(request: HttpRequest, case_id: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         ),
         _("Status changed."),
+    )
+
+
+@require_POST
+@staff_page
+def legal_hold(request: HttpRequest, case_id: int) -> HttpResponse:
+    form = _case_form(request, case_id, lambda: LegalHoldForm(request.POST))
+    if form is None:
+        return _detail(case_id)
+    hold = form.cleaned_data["hold"]
+    return _run(
+        request,
+        case_id,
+        lambda: case_legal_hold_set(
+            case_id=case_id, user=staff_user(request), hold=hold, reason=form.cleaned_data["reason"]
+        ),
+        _("The case is on legal hold.") if hold else _("The legal hold is lifted."),
+    )
+
+
+@require_POST
+@staff_page
+def review_date(request: HttpRequest, case_id: int) -> HttpResponse:
+    form = _case_form(request, case_id, lambda: ReviewDateForm(request.POST))
+    if form is None:
+        return _detail(case_id)
+    return _run(
+        request,
+        case_id,
+        lambda: case_review_date_set(
+            case_id=case_id,
+            user=staff_user(request),
+            review_at=form.cleaned_data["review_at"],
+            reason=form.cleaned_data["reason"],
+        ),
+        _("Review date changed."),
     )
 
 

@@ -1,8 +1,11 @@
-"""The justification asked before a staff member who is not the case's officer opens it.
+"""The justification asked before staff open a case or a conversation not assigned to them.
 
-The detail page first shows a small form (a reason code and optional text); once given, the
-justification is kept in the session for that case (``advice.access_reasons``) and stored
-with every ``case.viewed`` event of the detail page while it lasts.
+Every staff page that shows such an object — the case's detail page, its printable report,
+its JSON and STIX downloads, a supervisor's view of an ended conversation — first passes
+:func:`justification_gate`: a small form (a reason code and optional text) posted back to
+the same address. Once given, the justification is kept in the session for that object
+(``advice.access_reasons``), so the other pages of the same object, and the staff sockets,
+find it there and store it with their access events while it lasts.
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from advice.access_reasons import (
     JUSTIFICATION_TEXT_MAX,
     AccessReason,
+    case_key,
     justification_clean,
     justification_current,
     justification_grant,
+    justification_needed,
 )
 from cases.selectors import case_for_user
 from cases.views.common import staff_user
@@ -43,25 +48,27 @@ class JustificationForm(forms.Form):
 
 @dataclass(frozen=True)
 class Gate:
-    """Either a ``response`` to send instead of the case, or the ``justification`` (None when
-    none is needed) to record with the access."""
+    """Either a ``response`` to send instead of the object, or the ``justification`` (None
+    when none is needed) to record with the access."""
 
     response: HttpResponse | None = None
     justification: dict[str, str] | None = None
 
 
-def case_justification_gate(request: HttpRequest, *, case_id: int) -> Gate:
-    """Ask for (GET), accept (POST) or find (session) the justification for opening a case
-    the user is not assigned to. A case the user may not see passes through: opening it
-    gives ``not_found`` as before."""
-    user = staff_user(request)
-    try:
-        case = case_for_user(case_id, user)
-    except DomainError:
+@dataclass(frozen=True)
+class Subject:
+    """What the form asks about, in words for the person asked."""
+
+    heading: str
+    explanation: str
+    button: str
+
+
+def justification_gate(request: HttpRequest, *, key: str, needed: bool, subject: Subject) -> Gate:
+    """Ask for (GET), accept (POST, then back to the same address with GET) or find (in the
+    session) the justification for the object ``key``; pass through when not ``needed``."""
+    if not needed:
         return Gate()
-    if case.assigned_officer_id == user.pk:
-        return Gate()
-    key = f"case:{case.pk}"
     current = justification_current(request.session, key=key)
     if current is not None and request.method != "POST":
         return Gate(justification=current)
@@ -71,5 +78,38 @@ def case_justification_gate(request: HttpRequest, *, case_id: int) -> Gate:
             reason=form.cleaned_data["reason"], text=form.cleaned_data["text"]
         )
         justification_grant(request.session, key=key, justification=justification)
-        return Gate(response=redirect("cases:detail", case_id=case.pk))
-    return Gate(response=render(request, "cases/justify.html", {"case": case, "form": form}))
+        return Gate(response=redirect(request.get_full_path()))
+    return Gate(
+        response=render(
+            request,
+            "cases/justify.html",
+            {"subject": subject, "form": form, "action": request.get_full_path()},
+        )
+    )
+
+
+def case_justification_gate(request: HttpRequest, *, case_id: int) -> Gate:
+    """:func:`justification_gate` for a case. A case the user may not see passes through:
+    opening it gives ``not_found`` as before."""
+    user = staff_user(request)
+    try:
+        case = case_for_user(case_id, user)
+    except DomainError:
+        return Gate()
+    subject = Subject(
+        heading=str(_("Why are you opening this case?")),
+        explanation=str(
+            _(
+                "You are not the officer assigned to %(reference)s. Give the reason for "
+                "opening it: it is recorded with your access."
+            )
+            % {"reference": case.reference}
+        ),
+        button=str(_("Open the case")),
+    )
+    return justification_gate(
+        request,
+        key=case_key(case.pk),
+        needed=justification_needed(assigned_officer_id=case.assigned_officer_id, user=user),
+        subject=subject,
+    )

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import translation
+from django.utils import timezone, translation
 
 from advice.models import OfficerProfile
 from cases.checklist import item_label
@@ -15,10 +15,12 @@ from cases.forms import (
     ChecklistForm,
     DeclineForm,
     IndicatorDecisionForm,
+    LegalHoldForm,
     LossForm,
     ManualIndicatorForm,
     NoteForm,
     ReferralForm,
+    ReviewDateForm,
     TransitionForm,
 )
 from cases.inbox import pending_rows
@@ -39,6 +41,7 @@ from cases.selectors import (
 )
 from cases.services.cases import TRANSITIONS
 from cases.services.reading import case_list_viewed, case_open, case_print
+from cases.services.retention import retention_editable_by
 from cases.services.transcript import transcript_verify
 from cases.views.common import staff_page, staff_user, unit_time
 from cases.views.justify import case_justification_gate
@@ -119,6 +122,13 @@ def detail_context(case: Case, request: HttpRequest) -> dict[str, Any]:
                 "summary": case.summary,
             },
         ),
+        "retention_editable": retention_editable_by(case, user),
+        "hold_form": LegalHoldForm(initial={"hold": "0" if case.legal_hold else "1"}),
+        "review_form": ReviewDateForm(
+            initial={"review_on": timezone.localtime(case.review_at).date()}
+            if case.review_at
+            else None
+        ),
         "transitions": sorted(TRANSITIONS.get(case.status, frozenset())),
         "status_labels": dict(CaseStatus.choices),
         "transition_form": TransitionForm(),
@@ -174,8 +184,13 @@ def referral_inbox(request: HttpRequest) -> HttpResponse:
 @staff_page
 def case_print_page(request: HttpRequest, case_id: int) -> HttpResponse:
     """A printable report of the case (no internal notes), for a formal report."""
+    gate = case_justification_gate(request, case_id=case_id)
+    if gate.response is not None:
+        return gate.response
     try:
-        case = case_print(case_id=case_id, user=staff_user(request))
+        case = case_print(
+            case_id=case_id, user=staff_user(request), justification=gate.justification
+        )
     except DomainError:
         raise Http404("No such case.") from None
     language = translation.get_language() or "en"

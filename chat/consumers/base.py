@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from channels.consumer import get_handler_name
 from channels.db import aclose_old_connections, database_sync_to_async
@@ -15,6 +15,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from advice.access_reasons import conversation_key, justification_stored
 from advice.events import frames
 from advice.events.groups import staff_group
 from advice.services.messages import PostResult
@@ -25,7 +26,7 @@ from advice.staff_sessions import (
     session_binding,
     session_digest,
 )
-from chat import inbound
+from chat import bridge, inbound
 from chat.bridge import LAYER_ERRORS, LayerFailures
 from chat.session_watch import session_watch
 from core import metrics
@@ -34,6 +35,7 @@ from core.vocabulary import SessionEndReason
 
 # A handler takes the parsed frame of its type (``chat.inbound``).
 FrameHandler = Callable[[Any], Awaitable[None]]
+T = TypeVar("T")
 
 
 class FrameConsumer(AsyncWebsocketConsumer):
@@ -248,6 +250,38 @@ class StaffConsumer(FrameConsumer):
         if self.revoked:
             return
         await super().receive(text_data=text_data, bytes_data=bytes_data)
+
+    async def open_justified(
+        self, service: Callable[..., T], frame: inbound.ConversationOpen, **kwargs: Any
+    ) -> T:
+        """Call an opening ``service`` with ``conversation_id`` and the frame's justification.
+
+        If the service needs one (``justification_required``) and the frame brought none,
+        the one given on a page for this conversation and still held by the session
+        (``advice.access_reasons``) is used; without either the error reaches the client.
+        """
+        conversation_id = frame.conversation_id
+        try:
+            return await bridge.call(
+                service,
+                conversation_id=conversation_id,
+                justification=frame.justification,
+                **kwargs,
+            )
+        except DomainError as error:
+            if error.code != ErrorCode.JUSTIFICATION_REQUIRED or frame.justification is not None:
+                raise
+            session = self.scope.get("session")
+            stored = await bridge.call(
+                justification_stored,
+                session_key=getattr(session, "session_key", None),
+                key=conversation_key(conversation_id or 0),
+            )
+            if stored is None:
+                raise
+            return await bridge.call(
+                service, conversation_id=conversation_id, justification=stored, **kwargs
+            )
 
 
 def second_factor_ok(scope: dict[str, Any]) -> bool:

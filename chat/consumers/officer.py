@@ -145,15 +145,18 @@ class OfficerConsumer(StaffConsumer):
         await bridge.call(
             conversations.conversation_claim, conversation_id=conversation_id, officer=self._user()
         )
-        await self._open(conversation_id, after_seq=0)
+        await self._open(inbound.ConversationOpen(conversation_id=conversation_id))
 
     async def on_open(self, frame: inbound.ConversationOpen) -> None:
-        await self._open(_required(frame.conversation_id), after_seq=frame.last_seq or 0)
+        await self._open(frame)
 
-    async def _open(self, conversation_id: int, *, after_seq: int) -> None:
-        """Subscribe to a conversation (audited) and replay its messages after ``after_seq``."""
-        conversation = await bridge.call(
-            access.conversation_open_for_staff, conversation_id=conversation_id, user=self._user()
+    async def _open(self, frame: inbound.ConversationOpen) -> None:
+        """Subscribe to a conversation (audited, justified when not assigned to this officer)
+        and replay its messages after the frame's ``last_seq``."""
+        conversation_id = _required(frame.conversation_id)
+        after_seq = frame.last_seq or 0
+        conversation = await self.open_justified(
+            access.conversation_open_for_staff, frame, user=self._user()
         )
         await self._add_group(conversation_group(conversation_id, "staff"))
         self.last_sent[conversation_id] = after_seq

@@ -30,8 +30,8 @@ class WatchingConsumer(StaffConsumer):
     async def on_watch_open(self, frame: inbound.ConversationOpen) -> None:
         assert frame.conversation_id is not None  # noqa: S101 - REQUIRED by the parser
         conversation_id = frame.conversation_id
-        conversation = await bridge.call(
-            watch.conversation_watch, conversation_id=conversation_id, user=self.scope["user"]
+        conversation = await self.open_justified(
+            watch.conversation_watch, frame, user=self.scope["user"]
         )
         group = conversation_group(conversation_id, "staff")
         if group not in self.groups:

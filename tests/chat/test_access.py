@@ -87,7 +87,9 @@ async def test_officer_cannot_open_another_officers_conversation(sockets, make_o
     assert (await piotr.receive_until("error"))["code"] == "not_assigned"
 
 
-async def test_supervisor_may_open_any_conversation_and_it_is_audited(sockets, make_officer):
+async def test_supervisor_may_open_any_conversation_with_a_reason_and_it_is_audited(
+    sockets, make_officer
+):
     make = database_sync_to_async(make_officer)
     anna = await officer_online(sockets, await make("anna"))
     boss = await officer_online(sockets, await make("marek", supervisor=True))
@@ -95,7 +97,13 @@ async def test_supervisor_may_open_any_conversation_and_it_is_audited(sockets, m
     conversation_id = (await anna.receive_until("queue.entry"))["entry"]["id"]
     await anna.send({"type": "conversation.claim", "conversation_id": conversation_id})
     await anna.receive_until("replay.done")
-    await boss.send({"type": "conversation.open", "conversation_id": conversation_id})
+    await boss.send(
+        {
+            "type": "conversation.open",
+            "conversation_id": conversation_id,
+            "justification": {"reason": "supervision"},
+        }
+    )
     await boss.receive_until("replay.done")
     viewers = [
         name

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 
 import pytest
 from channels.testing import WebsocketCommunicator
@@ -34,10 +33,6 @@ async def close_code(communicator: WebsocketCommunicator, timeout: float = 3) ->
             return output.get("code")
 
 
-@pytest.mark.skipif(
-    bool(os.environ.get("REDIS_URL")),
-    reason="on the Redis cache this refusal times out after other tests of the suite have run",
-)
 async def test_the_21st_open_socket_from_one_address_is_refused_and_others_are_not():
     opened = [await citizen_from("198.51.100.7") for _ in range(settings.LIMIT_OPEN_SOCKETS)]
     refused, _ = await citizen_from("198.51.100.7")

@@ -65,7 +65,9 @@ function dispatch(frame) {
       if (frame.conversation && frame.conversation.id === conversationId) showCard(frame.conversation);
       break;
     case "error":
-      $("#watch-status").textContent = t("error_generic", { message: errorText(frame) });
+      // An ended conversation needs the reason given on this page; it holds for a while.
+      if (frame.code === "justification_required") $("#watch-status").textContent = t("justification_expired");
+      else $("#watch-status").textContent = t("error_generic", { message: errorText(frame) });
       break;
     default:
       break;
