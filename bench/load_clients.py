@@ -192,7 +192,9 @@ class Outbox:
 
 
 def open_socket(port: int, path: str, cookie: str | None = None) -> Any:
-    headers = {"Cookie": f"sessionid={cookie}"} if cookie else None
+    # The session cookie is "__Host-sessionid" where cookies are secure (DEBUG off, not the
+    # embedded mode), else "sessionid": send both, the server reads its own.
+    headers = {"Cookie": f"sessionid={cookie}; __Host-sessionid={cookie}"} if cookie else None
     return connect(
         f"ws://127.0.0.1:{port}{path}",
         origin=f"http://127.0.0.1:{port}",  # type: ignore[arg-type]
