@@ -353,6 +353,7 @@ def summarise(
         "seq_backwards": observed.seq_backwards,
         "errors": dict(observed.errors),
         "busy": observed.busy,
+        "refused": dict(observed.refused),
         "busy_given_up": observed.busy_given_up,
         "foreign_frames": observed.foreign_frames,
         "sockets_dropped": observed.sockets_dropped,
@@ -426,7 +427,8 @@ def format_report(result: dict[str, Any]) -> str:
         lines.append(f"error frames: {result['errors']}")
     if result.get("busy"):
         lines.append(
-            f"busy refusals {result['busy']} (each resent with the same client_id; "
+            f"retry refusals {result['busy']} {result.get('refused', {})} (each resent with "
+            "the same client_id; "
             f"given up {result['busy_given_up']})"
         )
     if result["foreign_frames"] or result["sockets_dropped"]:

@@ -6,9 +6,11 @@ never waits for an answer before the next message, so a slow server cannot slow 
 down and hide its own latency). Officers go on duty and claim the run's new queue entries,
 spread evenly by one in-process dispatcher; optionally they reply to every k-th message.
 
-A frame refused with ``busy`` (the server's admission control) is sent again with the same
-``client_id`` after a growing, jittered delay (at most ``BUSY_ATTEMPTS`` times), as the
-browser clients do.
+Messages leave as the browser's outbox (``common/outbox.js``) sends them: at most one per
+conversation and ``window`` per socket on the wire, the rest queued in order; a message
+refused with ``busy``, ``rate_limited`` or ``temporarily_unavailable`` is sent again with the
+same ``client_id`` after the refusal's ``retry_after`` plus a random, growing extra pause,
+and given up after ``GIVE_UP_SECONDS`` of refusals.
 
 Every message carries ``client_id = <run>.<conversation>.<k>`` and its send time
 (``t=<monotonic ns>``) in the text; receivers check them against what was sent.
@@ -22,7 +24,7 @@ import json
 import random
 import re
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +32,13 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 STAMP = re.compile(r"\bt=(\d+)\b")
-BUSY_ATTEMPTS = 40
+# As the browser's outbox: refusals that mean "later", the random extra pause after the
+# server's hint (seconds, doubling per attempt up to the cap), and when to give up.
+RETRY_CODES = frozenset({"busy", "rate_limited", "temporarily_unavailable"})
+JITTER_BASE = 0.25
+JITTER_MAX = 8.0
+GIVE_UP_SECONDS = 60.0
+OFFICER_WINDOW = 4
 WAITING_TEXTS = (
     "Kliknąłem link z SMS-a o dopłacie do paczki i podałem dane karty. Co mam teraz zrobić?",
     "Někdo mi volal jako pracovník banky a chtěl, abych převedl peníze na bezpečný účet.",
@@ -78,7 +86,8 @@ class Observed:
     conversations_claimed: int = 0
     unclaimed: int = 0
     sockets_dropped: int = 0
-    busy: int = 0  # busy refusals received (each answered by a resend)
+    busy: int = 0  # retry refusals received (each answered by a resend)
+    refused: Counter[str] = field(default_factory=Counter)  # the same, by code
     busy_given_up: int = 0
     first_live_send: list[int] = field(default_factory=list)  # per conversation
     last_live_send: list[int] = field(default_factory=list)
@@ -99,46 +108,93 @@ async def _send(ws: ClientConnection, frame: dict[str, Any]) -> None:
     await ws.send(json.dumps(frame, ensure_ascii=False))
 
 
-class Resender:
-    """Frames sent but not acknowledged yet, resent after ``busy`` with backoff."""
+class Outbox:
+    """One socket's messages not acknowledged yet, sent as the browser's outbox sends them.
 
-    def __init__(self, observed: Observed) -> None:
+    At most ``window`` frames are on the wire, at most one per conversation (the server
+    stores a conversation's messages in arrival order, so a refused one must go again before
+    the next); the others wait in order. A refused frame keeps its place and goes again after
+    the server's ``retry_after`` plus jitter.
+    """
+
+    def __init__(self, observed: Observed, *, window: int) -> None:
         self.observed = observed
-        self.frames: dict[str, dict[str, Any]] = {}
+        self.window = window
+        self.ws: ClientConnection | None = None
+        self.waiting: deque[dict[str, Any]] = deque()
+        self.inflight: dict[str, dict[str, Any]] = {}  # client_id → frame
         self.attempts: dict[str, int] = {}
+        self.first_refused: dict[str, float] = {}
         self.tasks: set[asyncio.Task[None]] = set()
 
-    def sent(self, frame: dict[str, Any]) -> None:
-        self.frames[frame["client_id"]] = frame
+    @staticmethod
+    def _lane(frame: dict[str, Any]) -> Any:
+        return frame.get("conversation_id")
+
+    def submit(self, frame: dict[str, Any]) -> None:
+        self.waiting.append(frame)
+        self._pump()
 
     def acked(self, client_id: str) -> None:
-        self.frames.pop(client_id, None)
+        if self.inflight.pop(client_id, None) is None:
+            return
         self.attempts.pop(client_id, None)
+        self.first_refused.pop(client_id, None)
+        self._pump()
 
-    def busy(self, ws: ClientConnection | None, client_id: str) -> None:
-        frame = self.frames.get(client_id)
-        if frame is None or ws is None:
-            return
+    def refused(self, error: dict[str, Any]) -> bool:
+        """An error frame; True if it refused one of ours for now, to be sent again."""
+        client_id = str(error.get("ref", ""))
+        code = str(error.get("code"))
+        retry_after = float(error.get("retry_after", 0))
+        frame = self.inflight.get(client_id)
+        if frame is None or code not in RETRY_CODES:
+            return False
         self.observed.busy += 1
-        attempt = self.attempts.get(client_id, 0)
-        if attempt >= BUSY_ATTEMPTS:
+        self.observed.refused[code] += 1
+        now = time.monotonic()
+        if now - self.first_refused.setdefault(client_id, now) > GIVE_UP_SECONDS:
             self.observed.busy_given_up += 1
-            return
+            del self.inflight[client_id]
+            self._pump()
+            return True
+        attempt = self.attempts.get(client_id, 0)
         self.attempts[client_id] = attempt + 1
-        delay = min(2.0, 0.1 * 2**attempt) * (0.5 + random.random())
+        delay = retry_after + random.random() * min(JITTER_MAX, JITTER_BASE * 2**attempt)
+        self._later(delay, frame)
+        return True
 
-        async def later() -> None:
-            await asyncio.sleep(delay)
-            with contextlib.suppress(ConnectionClosed):
-                await _send(ws, frame)
+    def _pump(self) -> None:
+        busy_lanes = {self._lane(frame) for frame in self.inflight.values()}
+        for frame in list(self.waiting):
+            if len(self.inflight) >= self.window:
+                return
+            if self._lane(frame) in busy_lanes:
+                continue
+            self.waiting.remove(frame)
+            self.inflight[frame["client_id"]] = frame
+            busy_lanes.add(self._lane(frame))
+            self._later(0, frame)
 
-        task = asyncio.get_running_loop().create_task(later())
+    def _later(self, delay: float, frame: dict[str, Any]) -> None:
+        ws = self.ws
+
+        async def send() -> None:
+            if delay:
+                await asyncio.sleep(delay)
+            if ws is not None and frame["client_id"] in self.inflight:
+                with contextlib.suppress(ConnectionClosed):
+                    await _send(ws, frame)
+
+        task = asyncio.get_running_loop().create_task(send())
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
 
 def open_socket(port: int, path: str, cookie: str | None = None) -> Any:
-    headers = {"Cookie": f"sessionid={cookie}"} if cookie else None
+    # The session cookie is "__Host-sessionid" where cookies are secure (DEBUG off, not the
+    # embedded mode), else "sessionid": send both, the server reads its own.
+    headers = {"Cookie": f"sessionid={cookie}; __Host-sessionid={cookie}"} if cookie else None
     return connect(
         f"ws://127.0.0.1:{port}{path}",
         origin=f"http://127.0.0.1:{port}",  # type: ignore[arg-type]
@@ -170,7 +226,8 @@ class Officer:
         self.last_seq: dict[int, int] = {}
         self.received: Counter[int] = Counter()
         self.reply_count = 0
-        self.resender = Resender(observed)
+        # A console carries many conversations: one reply each on the wire, a few in all.
+        self.outbox = Outbox(observed, window=OFFICER_WINDOW)
         self._on_duty = asyncio.Event()
         self._snapshot = asyncio.Event()
         self._reader: asyncio.Task[None] | None = None
@@ -181,6 +238,7 @@ class Officer:
 
     async def connect(self) -> None:
         self.ws = await open_socket(self.port, "/ws/officer/", self.session)
+        self.outbox.ws = self.ws
         self._reader = asyncio.get_running_loop().create_task(self._read())
         await asyncio.wait_for(self._snapshot.wait(), 30)
         await _send(self.ws, {"type": "duty.set", "on_duty": True})
@@ -227,7 +285,7 @@ class Officer:
                     await self._reply(conversation_id)
         elif kind == "ack":
             cid = frame.get("client_id", "")
-            self.resender.acked(cid)
+            self.outbox.acked(cid)
             if cid in self.observed.reply_sent and not frame.get("duplicate"):
                 self.observed.reply_acked.add(cid)
         elif kind == "queue.entry":
@@ -240,8 +298,7 @@ class Officer:
             if frame.get("on_duty"):
                 self._on_duty.set()
         elif kind == "error":
-            if frame.get("code") == "busy":
-                self.resender.busy(self.ws, str(frame.get("ref", "")))
+            if self.outbox.refused(frame):
                 return
             self.observed.errors[f"officer:{frame.get('code')}"] += 1
 
@@ -283,9 +340,7 @@ class Officer:
             "client_id": cid,
             "text": text,
         }
-        self.resender.sent(frame)
-        with contextlib.suppress(ConnectionClosed):
-            await _send(self.ws, frame)
+        self.outbox.submit(frame)
 
 
 class Dispatcher:
@@ -341,10 +396,11 @@ class Citizen:
         self._joined = asyncio.Event()
         self._reader: asyncio.Task[None] | None = None
         self.seen_own: set[str] = set()
-        self.resender = Resender(observed)
+        self.outbox = Outbox(observed, window=1)
 
     async def start(self) -> None:
         self.ws = await open_socket(self.port, "/ws/citizen/")
+        self.outbox.ws = self.ws
         self._reader = asyncio.get_running_loop().create_task(self._read())
         language = LANGUAGES[self.index % len(LANGUAGES)]
         await _send(
@@ -406,9 +462,7 @@ class Citizen:
         self.observed.sent[cid] = now_ns()
         if live:
             self.observed.live.add(cid)
-        frame = {"type": "message.send", "client_id": cid, "text": body}
-        self.resender.sent(frame)
-        await _send(self.ws, frame)
+        self.outbox.submit({"type": "message.send", "client_id": cid, "text": body})
 
     async def _read(self) -> None:
         if self.ws is None:
@@ -427,7 +481,7 @@ class Citizen:
         kind = frame.get("type")
         if kind == "ack":
             cid = frame.get("client_id", "")
-            self.resender.acked(cid)
+            self.outbox.acked(cid)
             if cid in observed.sent and not frame.get("duplicate"):
                 observed.acked.add(cid)
                 observed.ack_latency_ms.append((received - observed.sent[cid]) / 1e6)
@@ -451,7 +505,6 @@ class Citizen:
             if frame.get("reason") == "officer_joined":
                 self._joined.set()
         elif kind == "error":
-            if frame.get("code") == "busy":
-                self.resender.busy(self.ws, str(frame.get("ref", "")))
+            if self.outbox.refused(frame):
                 return
             observed.errors[f"citizen:{frame.get('code')}"] += 1

@@ -3,7 +3,9 @@
 Every call through ``chat.bridge`` counts while it waits for and holds a database thread.
 Frames that a client can safely send again (a chat message, resent with the same
 ``client_id``) are refused with ``busy`` while the process already has
-``settings.MAX_INFLIGHT_DB_CALLS`` calls in flight: the queue in front of the database stays
+``settings.MAX_INFLIGHT_DB_CALLS`` calls in flight, with the pause to wait before the resend
+(``retry_after``: ``settings.BUSY_RETRY_AFTER_SECONDS``, which clients stretch with jitter so
+that the refused do not come back together): the queue in front of the database stays
 short, so the conversations already being served stay fast and throughput levels off
 instead of collapsing. Other calls (presence, claims, starts) are counted but never refused.
 
@@ -31,7 +33,11 @@ class Gate:
         the process is at its bound."""
         if refusable and self.inflight >= settings.MAX_INFLIGHT_DB_CALLS:
             self.refused += 1
-            raise DomainError(ErrorCode.BUSY, "The server is busy; send the frame again.")
+            raise DomainError(
+                ErrorCode.BUSY,
+                "The server is busy; send the frame again.",
+                retry_after=settings.BUSY_RETRY_AFTER_SECONDS,
+            )
         self.inflight += 1
         try:
             yield

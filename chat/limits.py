@@ -10,6 +10,10 @@ is Redis, so the limits hold across server processes; otherwise they are per pro
 - conversation starts per address: ``LIMIT_STARTS`` (5) per ``LIMIT_STARTS_WINDOW_SECONDS``
   (600), then ``rate_limited``.
 
+The frame rate of one socket (:data:`CITIZEN_FRAME_RATE`, :data:`OFFICER_FRAME_RATE`) is kept
+by the consumer itself (``chat.consumers.base``); the pages hand the same numbers to the
+browser, which paces its frames under them (``common/pacer.js``).
+
 The functions here are blocking (a cache round trip); consumers call them through
 :func:`run`, off the database thread.
 """
@@ -19,6 +23,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import asdict, dataclass
 from typing import Any, TypeVar
 
 from asgiref.sync import sync_to_async
@@ -28,6 +33,23 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class FrameRate:
+    """A token bucket: ``burst`` frames at once, ``per_second`` on average."""
+
+    per_second: float
+    burst: float
+
+    def as_config(self) -> dict[str, float]:
+        """The numbers as a page's configuration hands them to ``common/pacer.js``."""
+        return asdict(self)
+
+
+CITIZEN_FRAME_RATE = FrameRate(per_second=10.0, burst=30.0)
+# Officer consoles carry many conversations on one socket.
+OFFICER_FRAME_RATE = FrameRate(per_second=100.0, burst=200.0)
 # An open-socket count outlives a crashed process by at most this long.
 SOCKET_COUNT_TTL = 3600
 

@@ -56,13 +56,36 @@ class CaseErrorCode(StrEnum):
 AnyErrorCode = ErrorCode | CaseErrorCode
 
 
-class DomainError(Exception):
-    """A request that the domain refuses; ``code`` is stable, ``message`` is for people."""
+# Refusals a client retries with the same frame (same ``client_id``), and the pause the
+# server suggests before the retry (``retry_after`` of the error frame, in seconds) when the
+# refusing code does not compute its own.
+RETRYABLE: frozenset[AnyErrorCode] = frozenset(
+    {ErrorCode.BUSY, ErrorCode.RATE_LIMITED, ErrorCode.TEMPORARILY_UNAVAILABLE}
+)
+_RETRY_AFTER_SECONDS: dict[AnyErrorCode, float] = {
+    ErrorCode.TEMPORARILY_UNAVAILABLE: 1.0,
+}
 
-    def __init__(self, code: AnyErrorCode, message: str) -> None:
+
+class DomainError(Exception):
+    """A request that the domain refuses; ``code`` is stable, ``message`` is for people.
+
+    ``retry_after`` (seconds) is the server's hint for a refusal the client may retry
+    (:data:`RETRYABLE`); it defaults to the code's usual pause.
+    """
+
+    def __init__(
+        self, code: AnyErrorCode, message: str, *, retry_after: float | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.retry_after = retry_after if retry_after is not None else retry_hint(code)
+
+
+def retry_hint(code: AnyErrorCode) -> float | None:
+    """The usual pause before retrying a frame refused with ``code``; None if not retryable."""
+    return _RETRY_AFTER_SECONDS.get(code)
 
 
 # Codes that are not a plain "bad request" (400).

@@ -38,6 +38,12 @@ LAYER_SEND_ERRORS = Counter(
     "poradnia_channel_layer_send_errors",
     "Group sends to the channel layer that raised.",
 )
+FRAMES_REFUSED = Counter(
+    "poradnia_frames_refused",
+    "Frames this process refused for load or rate, to be retried by the client, by error code"
+    " (busy, rate_limited, temporarily_unavailable).",
+    ["code"],
+)
 FRAME_DATABASE_SECONDS = Histogram(
     "poradnia_frame_database_seconds",
     "Time a websocket frame's service call spent in the database thread, by service.",

@@ -31,6 +31,7 @@ from advice.services.conversations import conversation_leave
 from advice.services.watch import conversations_watchable
 from advice.tokens import TOKEN_MAX_CHARS
 from cases.models import ReferralReason
+from chat import limits
 from chat.routing import CITIZEN_SOCKET_PATH, OFFICER_SOCKET_PATH, SUPERVISOR_SOCKET_PATH
 from core.errors import DomainError
 from core.reason_text import reason_table
@@ -80,6 +81,7 @@ def citizen_page(request: HttpRequest) -> HttpResponse:
                 "help_url": reverse("knowledge_base:index"),
                 "chosen_language": language if chosen else "",
                 "language_names": ui_text.language_names(),
+                "frame_rate": limits.CITIZEN_FRAME_RATE.as_config(),
             },
         }
         response = render(request, "frontend/citizen.html", context)
@@ -122,6 +124,7 @@ def console_page(request: HttpRequest) -> HttpResponse:
     names = ui_text.language_names()
     config = {
         "socket_path": OFFICER_SOCKET_PATH,
+        "frame_rate": limits.OFFICER_FRAME_RATE.as_config(),
         "officer_id": request.user.pk,
         "csrf_token": get_token(request),
         "escalate_url": _id_template("cases:escalate"),

@@ -386,8 +386,10 @@ LIMIT_OPEN_SOCKETS = _env_int("LIMIT_OPEN_SOCKETS", 20)
 LIMITS_NAMESPACE = os.environ.get("LIMITS_NAMESPACE", "poradnia")
 LIMIT_STARTS = _env_int("LIMIT_STARTS", 5)
 LIMIT_STARTS_WINDOW_SECONDS = _env_int("LIMIT_STARTS_WINDOW_SECONDS", 600)
-# Frames refused for the rate on one socket before it is closed with 1008.
+# Frames refused for the rate on one socket within LIMIT_RATE_STRIKES_WINDOW_SECONDS before
+# it is closed with 1008 (the pages pace their frames under the limit and never get there).
 LIMIT_RATE_STRIKES = _env_int("LIMIT_RATE_STRIKES", 20)
+LIMIT_RATE_STRIKES_WINDOW_SECONDS = float(os.environ.get("LIMIT_RATE_STRIKES_WINDOW_SECONDS", "60"))
 # A citizen socket that sends nothing for this long after connecting is closed.
 CITIZEN_FIRST_FRAME_SECONDS = float(os.environ.get("CITIZEN_FIRST_FRAME_SECONDS", "10"))
 # How often each server process checks that the logins behind its open staff sockets hold.
@@ -397,6 +399,8 @@ DB_THREADS = _env_int("DB_THREADS", 4)
 # Database calls one process may have in flight before chat messages get ``busy``
 # (``chat.admission``); the client sends them again with the same client_id.
 MAX_INFLIGHT_DB_CALLS = _env_int("MAX_INFLIGHT_DB_CALLS", 64)
+# The pause a ``busy`` refusal asks for before the resend (its ``retry_after``).
+BUSY_RETRY_AFTER_SECONDS = float(os.environ.get("BUSY_RETRY_AFTER_SECONDS", "0.5"))
 
 LOGGING = {
     "version": 1,

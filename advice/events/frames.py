@@ -59,6 +59,7 @@ class ErrorFrame(TypedDict):
     code: str
     message: str
     ref: NotRequired[str]
+    retry_after: NotRequired[float]
 
 
 class MessageFrame(TypedDict):
@@ -260,10 +261,19 @@ class PongFrame(TypedDict):
     type: Literal["pong"]
 
 
-def error(code: AnyErrorCode, message: str, *, ref: str | None = None) -> ErrorFrame:
+def error(
+    code: AnyErrorCode,
+    message: str,
+    *,
+    ref: str | None = None,
+    retry_after: float | None = None,
+) -> ErrorFrame:
+    """An error frame; ``retry_after`` (seconds) only on refusals the client retries."""
     frame: ErrorFrame = {"type": "error", "code": code.value, "message": message}
     if ref is not None:
         frame["ref"] = ref
+    if retry_after is not None:
+        frame["retry_after"] = round(retry_after, 2)
     return frame
 
 

@@ -26,11 +26,11 @@ from advice.staff_sessions import (
     session_binding,
     session_digest,
 )
-from chat import bridge, inbound
+from chat import bridge, inbound, limits
 from chat.bridge import LAYER_ERRORS, LayerFailures
 from chat.session_watch import session_watch
 from core import metrics
-from core.errors import AnyErrorCode, DomainError, ErrorCode
+from core.errors import RETRYABLE, AnyErrorCode, DomainError, ErrorCode, retry_hint
 from core.vocabulary import SessionEndReason
 
 # A handler takes the parsed frame of its type (``chat.inbound``).
@@ -42,18 +42,25 @@ class FrameConsumer(AsyncWebsocketConsumer):
     """Subclasses map frame types to handlers in :meth:`frame_handlers`.
 
     Each socket may send ``RATE_BURST`` frames at once and ``RATE_PER_SECOND`` on average;
-    frames beyond that are refused with ``rate_limited`` (a token bucket), and the
-    ``LIMIT_RATE_STRIKES``-th refusal closes the socket with 1008 (policy violation).
+    frames beyond that are refused with ``rate_limited`` (a token bucket) with the frame's
+    ``client_id`` as ``ref`` and the seconds until a frame is accepted again as
+    ``retry_after``. The ``LIMIT_RATE_STRIKES``-th refusal within
+    ``LIMIT_RATE_STRIKES_WINDOW_SECONDS`` closes the socket with 1008 (policy violation). The
+    pages pace their frames with the same bucket (``chat.limits``, handed to them) a little
+    under its numbers, so they are not refused in normal use and never closed.
     """
 
-    RATE_PER_SECOND = 10.0
-    RATE_BURST = 30.0
+    RATE_PER_SECOND = limits.CITIZEN_FRAME_RATE.per_second
+    RATE_BURST = limits.CITIZEN_FRAME_RATE.burst
     _tokens: float = RATE_BURST
     _tokens_at: float = 0.0
     _strikes: int = 0
+    _strikes_since: float = 0.0
 
     def _allow_frame(self) -> bool:
         now = time.monotonic()
+        if not self._tokens_at:  # the socket's first frame: a full bucket of its own size
+            self._tokens = self.RATE_BURST
         elapsed = now - self._tokens_at if self._tokens_at else 0.0
         self._tokens_at = now
         self._tokens = min(self.RATE_BURST, self._tokens + elapsed * self.RATE_PER_SECOND)
@@ -61,6 +68,18 @@ class FrameConsumer(AsyncWebsocketConsumer):
             return False
         self._tokens -= 1
         return True
+
+    def _strike(self) -> bool:
+        """Count a refusal for the rate; True when the socket has had too many of them."""
+        now = time.monotonic()
+        if now - self._strikes_since > settings.LIMIT_RATE_STRIKES_WINDOW_SECONDS:
+            self._strikes, self._strikes_since = 0, now
+        self._strikes += 1
+        return self._strikes >= settings.LIMIT_RATE_STRIKES
+
+    def _rate_retry_after(self) -> float:
+        """Seconds until the bucket holds a whole token again."""
+        return max(0.05, (1 - self._tokens) / self.RATE_PER_SECOND)
 
     # The frames this endpoint accepts (``chat.inbound``); each has a handler below.
     frame_table: inbound.FrameTable = {}
@@ -133,11 +152,16 @@ class FrameConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if not self._allow_frame():
-            self._strikes += 1
-            if self._strikes >= settings.LIMIT_RATE_STRIKES:
+            if self._strike():
                 await self.close(code=1008)
                 return
-            await self.send_error(ErrorCode.RATE_LIMITED, "Too many frames; slow down.")
+            ref = inbound.client_ref(text_data) if text_data is not None else None
+            await self.send_error(
+                ErrorCode.RATE_LIMITED,
+                "Too many frames; slow down.",
+                ref=ref,
+                retry_after=self._rate_retry_after(),
+            )
             return
         if text_data is None:
             await self.send_error(ErrorCode.BINARY_NOT_SUPPORTED, "Send JSON text frames.")
@@ -156,7 +180,7 @@ class FrameConsumer(AsyncWebsocketConsumer):
         try:
             await self.frame_handlers()[frame.TYPE](frame)
         except DomainError as error:
-            await self.send_error(error.code, error.message, ref=ref)
+            await self.send_error(error.code, error.message, ref=ref, retry_after=error.retry_after)
         except LAYER_ERRORS as error:
             # The frame needed Redis before anything was stored: the client may retry it.
             LayerFailures.record(frame.TYPE, error)
@@ -177,8 +201,17 @@ class FrameConsumer(AsyncWebsocketConsumer):
             )
         )
 
-    async def send_error(self, code: AnyErrorCode, message: str, *, ref: str | None = None) -> None:
-        await self.send_frame(frames.error(code, message, ref=ref))
+    async def send_error(
+        self,
+        code: AnyErrorCode,
+        message: str,
+        *,
+        ref: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        if code in RETRYABLE:
+            metrics.FRAMES_REFUSED.labels(code=code.value).inc()
+        await self.send_frame(frames.error(code, message, ref=ref, retry_after=retry_after))
 
     async def chat_frame(self, event: dict[str, Any]) -> None:
         """A frame published to a group this socket is in."""
@@ -186,10 +219,12 @@ class FrameConsumer(AsyncWebsocketConsumer):
 
 
 def _unavailable_frame(*, ref: str | None = None) -> frames.ErrorFrame:
+    metrics.FRAMES_REFUSED.labels(code=ErrorCode.TEMPORARILY_UNAVAILABLE.value).inc()
     return frames.error(
         ErrorCode.TEMPORARILY_UNAVAILABLE,
         "The service is briefly unavailable; please try again in a moment.",
         ref=ref,
+        retry_after=retry_hint(ErrorCode.TEMPORARILY_UNAVAILABLE),
     )
 
 

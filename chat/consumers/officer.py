@@ -22,7 +22,7 @@ from advice.services import (
     triage_apply,
 )
 from advice.services.leases import SocketRef
-from chat import bridge, heartbeat, inbound
+from chat import bridge, heartbeat, inbound, limits
 from chat.consumers.base import FrameHandler, StaffConsumer, refuse_without_second_factor
 from core.errors import DomainError, ErrorCode
 from core.vocabulary import JOINS_STAFF, LEAVES_STAFF, StateReason
@@ -31,8 +31,8 @@ from knowledge_base import selectors as kb
 
 class OfficerConsumer(StaffConsumer):
     # A console serves several conversations at once: more frames than a citizen's page.
-    RATE_PER_SECOND = 100.0
-    RATE_BURST = 200.0
+    RATE_PER_SECOND = limits.OFFICER_FRAME_RATE.per_second
+    RATE_BURST = limits.OFFICER_FRAME_RATE.burst
     officer_id: int | None = None
     lease: SocketRef | None = None
     # Read once on connect and stamped on every message this console sends.

@@ -7,6 +7,7 @@ import pytest
 from channels.db import database_sync_to_async
 
 from advice.models import Message
+from core import metrics
 from tests.conftest import start_citizen
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,6 +20,7 @@ async def test_a_busy_refusal_stores_nothing_and_the_resend_is_stored_once(socke
     await citizen.send(frame)
     refused = await citizen.receive_until("error")
     assert (refused["code"], refused["ref"]) == ("busy", "m1")
+    assert refused["retry_after"] == settings.BUSY_RETRY_AFTER_SECONDS
     assert not await database_sync_to_async(Message.objects.exists)()
 
     settings.MAX_INFLIGHT_DB_CALLS = 64
@@ -29,3 +31,14 @@ async def test_a_busy_refusal_stores_nothing_and_the_resend_is_stored_once(socke
     again = await citizen.receive_until("ack")
     assert (again["seq"], again["duplicate"]) == (1, True)
     assert await database_sync_to_async(Message.objects.count)() == 1
+
+
+async def test_busy_refusals_are_counted_by_code(sockets, settings):
+    citizen, _ = await start_citizen(sockets, language="en")
+    counter = metrics.FRAMES_REFUSED.labels(code="busy")
+    before = counter._value.get()
+    settings.MAX_INFLIGHT_DB_CALLS = 0
+    for n in range(3):
+        await citizen.send({"type": "message.send", "client_id": f"b{n}", "text": "help"})
+        assert (await citizen.receive_until("error"))["code"] == "busy"
+    assert counter._value.get() - before == 3

@@ -6,7 +6,7 @@ import { $, $$ } from "../common/dom.js";
 import { errorText, t } from "../common/i18n.js";
 import { newClientId } from "../common/ids.js";
 import { MessageList } from "../common/messagelist.js";
-import { BusyRetry } from "../common/retry.js";
+import { Outbox } from "../common/outbox.js";
 import { ReconnectingSocket, showConnectionState } from "../common/socket.js";
 import { readPrechat, watchDanger } from "./prechat.js";
 import { installQuickExit } from "./quickexit.js";
@@ -15,26 +15,15 @@ import { loadChat, saveCode, saveEnded, saveOutbox, saveToken, wipe } from "./st
 import { downloadTranscript } from "./transcript.js";
 import { askLanguage, askSafety, showQueuePosition, showSuggestions, showWaiting } from "./waiting.js";
 
-const PERMANENT_ERRORS = {
-  text_empty: "error_text_empty",
-  text_too_long: "error_text_too_long",
-  text_invalid: "error_text_empty",
-  invalid_field: "error_text_empty",
-  conversation_ended: "error_ended",
-};
 const TYPING_SEND_EVERY_MS = 3000;
 const TYPING_SHOW_MS = 5000;
 
 const saved = loadChat();
-// Pauses before resending a message the server could not store (`temporarily_unavailable`).
-const UNAVAILABLE_BACKOFF_SECONDS = [1, 2, 5, 10, 20, 30];
 
 const chat = {
-  unavailableTries: 0,
   token: saved ? saved.token : null,
   code: saved && typeof saved.code === "string" ? saved.code : "",
   resumeCode: "",
-  outbox: saved && Array.isArray(saved.outbox) ? saved.outbox : [],
   startRequested: false,
   prechat: {},
   ready: false,
@@ -57,11 +46,22 @@ const messages = new MessageList($("#message-list"), { mySender: "citizen", send
 const socket = new ReconnectingSocket(config.socket_path, {
   onOpen,
   onFrame: dispatch,
+  rate: config.frame_rate,
   onState: (state, detail) => {
-    if (state !== "open") chat.ready = false;
-    if (state !== "open") markOutboxQueued();
+    if (state !== "open") {
+      chat.ready = false;
+      outbox.setReady(false);
+    }
     showConnectionState($("#connection"), t, state, detail);
   },
+});
+
+const outbox = new Outbox({
+  socket,
+  messages,
+  frameFor: (item) => ({ type: "message.send", client_id: item.client_id, text: item.text }),
+  onChange: saveOutbox,
+  t,
 });
 
 /** "ended" keeps the conversation readable above the ending (an answer left for a citizen
@@ -140,10 +140,10 @@ function dispatch(frame) {
 function onStarted(frame) {
   chat.token = frame.token;
   saveToken(frame.token);
-  saveOutbox(chat.outbox);
+  saveOutbox(outbox.saved());
   applyStatus(frame);
   chat.ready = true;
-  flushOutbox();
+  outbox.setReady(true);
   socket.send({ type: "resume_code.issue" });
 }
 
@@ -211,7 +211,7 @@ function onState(frame) {
 
 function onMessage(frame) {
   const isNew = messages.receive(frame);
-  removeFromOutbox(frame.client_id, frame.sender);
+  if (frame.sender === "citizen" && frame.client_id) outbox.delivered(frame.client_id);
   if (isNew && frame.sender !== "citizen") {
     hideTyping();
     if (!chat.firstReplay || chat.ready) {
@@ -221,10 +221,8 @@ function onMessage(frame) {
 }
 
 function onAck(frame) {
-  busyRetry.accepted();
-  chat.unavailableTries = 0;
   messages.ack(frame);
-  removeFromOutbox(frame.client_id, "citizen");
+  outbox.delivered(frame.client_id);
 }
 
 function onReplayDone() {
@@ -236,28 +234,12 @@ function onReplayDone() {
       socket.send({ type: "conversation.set_language", language: config.chosen_language });
     }
   }
-  flushOutbox();
+  outbox.setReady(true);
 }
 
 function onError(frame) {
-  if (frame.ref && messages.stateOf(frame.ref)) {
-    if (frame.code === "rate_limited") {
-      messages.setState(frame.ref, "queued");
-      setTimeout(flushOutbox, 3000);
-      return;
-    }
-    if (frame.code === "busy" || frame.code === "temporarily_unavailable") {
-      // Nothing was stored: resend with the same client_id after a growing pause (the
-      // server stores it once however often it arrives).
-      messages.setState(frame.ref, "queued");
-      busyRetry.refused();
-      return;
-    }
-    const reasonKey = PERMANENT_ERRORS[frame.code];
-    messages.setState(frame.ref, "failed", reasonKey ? t(reasonKey) : errorText(frame));
-    removeFromOutbox(frame.ref, "citizen");
-    return;
-  }
+  // A message of ours: the outbox resends it (same client_id) or marks it "Not sent".
+  if (frame.ref && outbox.refused(frame)) return;
   if (frame.code === "invalid_code" || frame.code === "too_many_attempts") {
     // The socket stays open and attached to nothing: the citizen may try again.
     chat.resumeCode = "";
@@ -280,6 +262,13 @@ function onError(frame) {
     announce(notice);
     return;
   }
+  if (frame.code === "rate_limited" && chat.token) {
+    // Another frame (typing, a ping) came too fast: pause, nothing to tell the citizen.
+    socket.holdFor(frame.retry_after);
+    return;
+  }
+  // A retry refusal of a message already stored (its resend crossed the ack): nothing to do.
+  if (frame.ref && (frame.code === "busy" || frame.code === "temporarily_unavailable")) return;
   if (frame.code === "conversation_escalated") {
     $("#erase-error").textContent = t("error_escalated");
     $("#confirm-erase").hidden = true;
@@ -288,7 +277,7 @@ function onError(frame) {
   }
   if (frame.code === "invalid_token") {
     chat.token = null;
-    chat.outbox = [];
+    outbox.clear();
     wipe();
     socket.stop();
     showView("start");
@@ -307,37 +296,8 @@ function onError(frame) {
   announce(text);
 }
 
-function removeFromOutbox(clientId, sender) {
-  if (!clientId || sender !== "citizen") return;
-  const before = chat.outbox.length;
-  chat.outbox = chat.outbox.filter((item) => item.client_id !== clientId);
-  if (chat.outbox.length !== before) saveOutbox(chat.outbox);
-}
-
-function markOutboxQueued() {
-  for (const item of chat.outbox) {
-    if (messages.stateOf(item.client_id) === "sending") messages.setState(item.client_id, "queued");
-  }
-}
-
-/** Send every unacknowledged message again, with its original client_id. */
-const busyRetry = new BusyRetry(() => flushOutbox());
-
-function flushOutbox() {
-  if (!chat.ready) return;
-  for (const item of chat.outbox) {
-    if (socket.send({ type: "message.send", client_id: item.client_id, text: item.text })) {
-      messages.setState(item.client_id, "sending");
-    }
-  }
-}
-
 function sendMessage(text) {
-  const item = { client_id: newClientId(), text };
-  chat.outbox.push(item);
-  saveOutbox(chat.outbox);
-  messages.addPending(item.client_id, text, chat.ready ? "sending" : "queued");
-  if (chat.ready) socket.send({ type: "message.send", client_id: item.client_id, text });
+  outbox.add(newClientId(), text);
 }
 
 function chooseLanguage(code, name) {
@@ -362,7 +322,7 @@ function hideTyping() {
 /** The conversation was erased at the citizen's request: nothing of it stays in this tab. */
 function onErased() {
   chat.token = null;
-  chat.outbox = [];
+  outbox.clear();
   chat.status = "closed";
   wipe();
   socket.stop();
@@ -440,7 +400,7 @@ function wireComposer() {
     const now = Date.now();
     if (chat.ready && now - chat.lastTypingSent > TYPING_SEND_EVERY_MS) {
       chat.lastTypingSent = now;
-      socket.send({ type: "typing" });
+      socket.send({ type: "typing" }, { optional: true });
     }
   });
 }
@@ -541,7 +501,7 @@ if (chat.token) {
   // A reload inside a chat: show it again, resend what was not acknowledged.
   showView(saved.ended ? "ended" : "chat");
   if (chat.code) showCode(chat.code);
-  for (const item of chat.outbox) messages.addPending(item.client_id, item.text, "queued");
+  outbox.restore(saved && Array.isArray(saved.outbox) ? saved.outbox : []);
   socket.connect();
 } else {
   showView("start");

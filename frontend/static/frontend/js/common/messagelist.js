@@ -43,16 +43,28 @@ export class MessageList {
     return Array.from(this.pending.values()).map((p) => p.frame);
   }
 
-  /** Update the delivery state of a message still waiting for its ack. */
-  setState(clientId, state, reason = "") {
+  /**
+   * Update the delivery state of a message still waiting for its ack. A "failed" message
+   * shows why and, with `onRetry`, a button that sends it again.
+   */
+  setState(clientId, state, reason = "", onRetry = null) {
     const entry = this.pending.get(clientId);
     if (!entry) return;
+    if (entry.state === state && state !== "failed") return;
     entry.state = state;
     const item = entry.item;
     item.dataset.state = state;
     const delivery = item.querySelector(".delivery");
-    if (state === "failed") delivery.textContent = this.t("state_failed", { reason });
-    else delivery.textContent = this.t(state === "queued" ? "state_queued" : "state_sending");
+    if (state === "failed") {
+      delivery.replaceChildren(this.t("state_failed", { reason }));
+      if (onRetry) {
+        const button = el("button", { type: "button", class: "retry-send" }, this.t("retry"));
+        button.addEventListener("click", onRetry, { once: true });
+        delivery.append(" ", button);
+      }
+    } else {
+      delivery.textContent = this.t(state === "queued" ? "state_queued" : "state_sending");
+    }
   }
 
   stateOf(clientId) {

@@ -2,6 +2,10 @@
 //
 // States: "connecting", "open", "offline" (the next try comes after `retryIn` seconds),
 // "closed" (given up: the server refused us, e.g. a console whose login ended).
+//
+// Every frame passes the socket's pacer (`pacer.js`), a copy of the server's frame limit.
+
+import { FramePacer } from "./pacer.js";
 
 const BACKOFF_SECONDS = [0.5, 1, 2, 4, 8, 15];
 const PING_EVERY_MS = 20000;
@@ -15,10 +19,12 @@ export function socketUrl(path) {
 export class ReconnectingSocket {
   /**
    * `onOpen()` runs on every (re)connection, before any queued work is resent;
-   * `onFrame(frame)` for each JSON frame; `onState(state, detail)` on every change.
+   * `onFrame(frame)` for each JSON frame; `onState(state, detail)` on every change;
+   * `rate` the server's frame limit for this socket (`{per_second, burst}`).
    */
-  constructor(path, { onOpen, onFrame, onState }) {
+  constructor(path, { onOpen, onFrame, onState, rate }) {
     this.url = socketUrl(path);
+    this.pacer = new FramePacer(rate);
     this.onOpen = onOpen;
     this.onFrame = onFrame;
     this.onState = onState;
@@ -56,6 +62,7 @@ export class ReconnectingSocket {
       if (this.ws !== ws) return;
       this.attempt = 0;
       this.lastHeard = Date.now();
+      this.pacer.reset();
       this.setState("open");
       this.startHeartbeat();
       this.onOpen();
@@ -104,7 +111,7 @@ export class ReconnectingSocket {
         this.drop();
         return;
       }
-      this.send({ type: "ping" });
+      this.send({ type: "ping" }, { optional: true });
     }, PING_EVERY_MS);
   }
 
@@ -130,11 +137,35 @@ export class ReconnectingSocket {
     this.connect();
   }
 
-  /** Send a frame if the socket is open; returns whether it went out. */
-  send(frame) {
+  /**
+   * Send a frame if the socket is open; returns whether it went out. An `optional` frame
+   * (typing, ping) is dropped when the pacer has no token for it; any other frame goes out
+   * at once and uses the next token (people's actions are rare next to the limit).
+   */
+  send(frame, { optional = false } = {}) {
     if (!this.isOpen) return false;
+    if (optional) {
+      if (!this.pacer.take()) return false;
+    } else {
+      this.pacer.force();
+    }
     this.ws.send(JSON.stringify(frame));
     return true;
+  }
+
+  /**
+   * Send a frame only if the pacer has a token for it beyond `reserve` (left for other
+   * frames); returns whether it went out. When not, `pacer.waitMs(reserve)` says how long.
+   */
+  sendPaced(frame, reserve = 0) {
+    if (!this.isOpen || !this.pacer.take(reserve)) return false;
+    this.ws.send(JSON.stringify(frame));
+    return true;
+  }
+
+  /** The server refused a frame for the rate (`rate_limited`): pause for `seconds`. */
+  holdFor(seconds) {
+    this.pacer.hold(Math.max(0, Number(seconds) || 0) * 1000);
   }
 
   /** Stop for good (quick exit, logout). */

@@ -9,7 +9,7 @@ import { $, el } from "../common/dom.js";
 import { errorText, formatTime, t } from "../common/i18n.js";
 import { newClientId } from "../common/ids.js";
 import { MessageList } from "../common/messagelist.js";
-import { BusyRetry } from "../common/retry.js";
+import { Outbox } from "../common/outbox.js";
 import { categoryLabel, languageLabel } from "./alerts.js";
 import { ArticleTool } from "./articles.js";
 import { expandShortcut, hasCanned, renderCanned } from "./canned.js";
@@ -34,12 +34,17 @@ export class Chat {
     this.opened = false;
     this.ended = false;
     this.unread = 0;
-    this.outbox = [];
-    this.busyRetry = new BusyRetry(() => this.flush());
     this.notes = new Map();
     this.lastTypingSent = 0;
     this.typingTimer = null;
     this.build();
+    // Replies leave one at a time and in order, paced under the socket's frame limit.
+    this.outbox = new Outbox({
+      socket: manager.socket,
+      messages: this.messages,
+      frameFor: (item) => ({ type: "message.send", conversation_id: this.id, client_id: item.client_id, text: item.text }),
+      t,
+    });
     this.update(card);
   }
 
@@ -108,7 +113,7 @@ export class Chat {
       const now = Date.now();
       if (this.ready && now - this.lastTypingSent > TYPING_SEND_EVERY_MS) {
         this.lastTypingSent = now;
-        this.send({ type: "typing", conversation_id: this.id });
+        this.manager.socket.send({ type: "typing", conversation_id: this.id }, { optional: true });
       }
     });
     this.panel.querySelector(".note-form").addEventListener("submit", (event) => {
@@ -190,7 +195,7 @@ export class Chat {
 
   onMessage(frame) {
     const isNew = this.messages.receive(frame);
-    this.outbox = this.outbox.filter((item) => item.client_id !== frame.client_id || frame.sender !== "officer");
+    if (frame.sender === "officer" && frame.client_id) this.outbox.delivered(frame.client_id);
     if (isNew && frame.sender === "citizen") {
       this.hideTyping();
       this.card.preview = frame.text.slice(0, 140);
@@ -202,32 +207,18 @@ export class Chat {
   }
 
   onAck(frame) {
-    this.busyRetry.accepted();
     this.messages.ack(frame);
-    this.outbox = this.outbox.filter((item) => item.client_id !== frame.client_id);
+    this.outbox.delivered(frame.client_id);
   }
 
   onReplayDone() {
     this.ready = true;
-    this.flush();
+    this.outbox.setReady(true);
   }
 
+  /** An error frame about one of this chat's replies or notes; true if it was. */
   onError(frame) {
-    if (this.messages.stateOf(frame.ref)) {
-      if (frame.code === "rate_limited") {
-        this.messages.setState(frame.ref, "queued");
-        setTimeout(() => this.flush(), 3000);
-        return true;
-      }
-      if (frame.code === "busy") {
-        this.messages.setState(frame.ref, "queued");
-        this.busyRetry.refused();
-        return true;
-      }
-      this.messages.setState(frame.ref, "failed", errorText(frame));
-      this.outbox = this.outbox.filter((item) => item.client_id !== frame.ref);
-      return true;
-    }
+    if (this.outbox.refused(frame)) return true;
     const note = this.notes.get(frame.ref);
     if (note) {
       note.querySelector(".meta").textContent = t("state_failed", { reason: errorText(frame) });
@@ -237,27 +228,13 @@ export class Chat {
   }
 
   sendMessage(text) {
-    const item = { client_id: newClientId(), text };
-    this.outbox.push(item);
-    this.messages.addPending(item.client_id, text, this.ready ? "sending" : "queued");
-    if (this.ready) this.send({ type: "message.send", conversation_id: this.id, client_id: item.client_id, text });
+    this.outbox.add(newClientId(), text);
   }
 
-  /** Resend unacknowledged replies with their original client_id. */
-  flush() {
-    if (!this.ready) return;
-    for (const item of this.outbox) {
-      if (this.send({ type: "message.send", conversation_id: this.id, client_id: item.client_id, text: item.text })) {
-        this.messages.setState(item.client_id, "sending");
-      }
-    }
-  }
-
+  /** The console's socket dropped: replies wait until the conversation is open again. */
   markQueued() {
     this.ready = false;
-    for (const item of this.outbox) {
-      if (this.messages.stateOf(item.client_id) === "sending") this.messages.setState(item.client_id, "queued");
-    }
+    this.outbox.setReady(false);
   }
 
   insertArticle(slug) {
@@ -317,12 +294,13 @@ export class Chat {
       node.hidden = true;
     }
     this.panel.querySelector(".act-dismiss").hidden = false;
-    this.outbox = [];
+    this.outbox.clear();
   }
 }
 
 export class Chats {
-  constructor({ send, status, actions }) {
+  constructor({ socket, send, status, actions }) {
+    this.socket = socket;
     this.send = send;
     this.status = status;
     this.actions = actions;

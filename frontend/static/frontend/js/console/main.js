@@ -25,6 +25,7 @@ function status(text) {
 const socket = new ReconnectingSocket(config.socket_path, {
   onOpen: () => {},
   onFrame: dispatch,
+  rate: config.frame_rate,
   onState: (state, detail) => {
     if (state !== "open") for (const chat of chats.all()) chat.markQueued();
     showConnectionState($("#connection"), t, state, detail);
@@ -32,7 +33,7 @@ const socket = new ReconnectingSocket(config.socket_path, {
 });
 const send = (frame) => socket.send(frame);
 const actions = new Actions({ send, status });
-const chats = new Chats({ send, status, actions });
+const chats = new Chats({ socket, send, status, actions });
 const queue = new Queue({ onClaim: claim });
 
 function claim(conversationId) {
@@ -181,8 +182,15 @@ function onConversationState(frame) {
 }
 
 function onError(frame) {
-  const chat = chats.all().find((c) => c.onError && frame.ref && (c.messages.stateOf(frame.ref) || c.notes.has(frame.ref)));
+  const chat = chats.all().find((c) => frame.ref && (c.outbox.has(frame.ref) || c.notes.has(frame.ref)));
   if (chat && chat.onError(frame)) return;
+  if (frame.code === "rate_limited") {
+    // A frame that is not a reply came too fast (typing, an article search): pause.
+    socket.holdFor(frame.retry_after);
+    return;
+  }
+  // A retry refusal of a reply already stored (its resend crossed the ack).
+  if (frame.ref && (frame.code === "busy" || frame.code === "temporarily_unavailable")) return;
   if (frame.code === "already_claimed") {
     status(t("claimed_elsewhere"));
     return;

@@ -1,0 +1,79 @@
+"""A socket over its frame rate gets ``rate_limited`` naming the frame and the pause to wait;
+a client paced like the pages is never refused, and old refusals are forgiven."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from chat import limits
+from chat.consumers import base
+from chat.consumers.citizen import CitizenConsumer
+from core import metrics
+from tests.conftest import start_citizen
+
+
+def refused_count(code: str) -> float:
+    return metrics.FRAMES_REFUSED.labels(code=code)._value.get()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_message_over_the_rate_is_refused_with_its_client_id_and_a_pause(sockets):
+    citizen, _ = await start_citizen(sockets, language="en")
+    before = refused_count("rate_limited")
+    # The burst goes on pings (answered without the database), then three messages follow.
+    ping = json.dumps({"type": "ping"})
+    for _ in range(int(limits.CITIZEN_FRAME_RATE.burst)):
+        await citizen.communicator.send_to(text_data=ping)
+    for n in range(3):
+        frame = {"type": "message.send", "client_id": f"fast-{n}", "text": f"message {n}"}
+        await citizen.communicator.send_to(text_data=json.dumps(frame))
+    refusals = [f for f in await citizen.collect(timeout=0.5) if f["type"] == "error"]
+    assert [r["ref"] for r in refusals if "ref" in r] == ["fast-0", "fast-1", "fast-2"]
+    for refusal in refusals:
+        assert refusal["code"] == "rate_limited"
+        assert 0 < refusal["retry_after"] <= 1 / limits.CITIZEN_FRAME_RATE.per_second + 0.01
+    assert refused_count("rate_limited") - before == len(refusals)
+
+    # Waiting the pause it names, the refused message is accepted.
+    await asyncio.sleep(refusals[-1]["retry_after"])
+    await citizen.send({"type": "message.send", "client_id": "fast-0", "text": "again"})
+    assert (await citizen.receive_until("ack", timeout=10))["client_id"] == "fast-0"
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_client_paced_like_the_pages_is_never_refused(sockets):
+    """The pages' pacer (``common/pacer.js``): the socket's numbers with a small margin."""
+    citizen, _ = await start_citizen(sockets, language="en")
+    await citizen.collect(timeout=0.3)
+    rate = limits.CITIZEN_FRAME_RATE
+    per_second, burst = rate.per_second * 0.9, rate.burst - 2
+    loop = asyncio.get_running_loop()
+    tokens, at = burst - 2, loop.time()  # the start and its code request took two
+    answers: list[dict[str, object]] = []
+    for _ in range(int(rate.burst) + 15):
+        now = loop.time()
+        tokens = min(burst, tokens + (now - at) * per_second)
+        at = now
+        if tokens < 1:
+            await asyncio.sleep((1 - tokens) / per_second)
+            tokens, at = 1.0, loop.time()
+        tokens -= 1
+        await citizen.send({"type": "ping"})
+    answers = await citizen.collect(timeout=0.5)
+    assert [a for a in answers if a["type"] == "error"] == []
+    assert sum(1 for a in answers if a["type"] == "pong") == int(rate.burst) + 15
+
+
+def test_refusals_older_than_the_window_are_forgiven(settings, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(base.time, "monotonic", lambda: clock[0])
+    consumer = CitizenConsumer()
+    strikes = settings.LIMIT_RATE_STRIKES
+    for _ in range(3):
+        assert not any(consumer._strike() for _ in range(strikes - 1))
+        clock[0] += settings.LIMIT_RATE_STRIKES_WINDOW_SECONDS + 1
+    assert not any(consumer._strike() for _ in range(strikes - 1))
+    assert consumer._strike()  # the LIMIT_RATE_STRIKES-th within one window
