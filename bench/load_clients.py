@@ -138,7 +138,9 @@ class Resender:
 
 
 def open_socket(port: int, path: str, cookie: str | None = None) -> Any:
-    headers = {"Cookie": f"sessionid={cookie}"} if cookie else None
+    # Under both names the server may use: ``__Host-sessionid`` outside DEBUG and the
+    # embedded mode (``poradnia.settings``), ``sessionid`` otherwise.
+    headers = {"Cookie": f"sessionid={cookie}; __Host-sessionid={cookie}"} if cookie else None
     return connect(
         f"ws://127.0.0.1:{port}{path}",
         origin=f"http://127.0.0.1:{port}",  # type: ignore[arg-type]
