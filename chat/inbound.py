@@ -14,7 +14,6 @@ integers; a field the type does not define is refused.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
 import re
 import types
@@ -352,9 +351,14 @@ class _Field(NamedTuple):
     hint: Any
 
 
-@functools.cache
+_FIELDS: dict[type[ClientFrame], dict[str, _Field]] = {}
+
+
 def _fields(kind: type[ClientFrame]) -> dict[str, _Field]:
     """The fields of a frame type with their resolved annotations (read once per type)."""
+    known = _FIELDS.get(kind)
+    if known is not None:
+        return known
     hints = get_type_hints(kind)
     fields: dict[str, _Field] = {}
     for spec in dataclasses.fields(kind):
@@ -362,6 +366,7 @@ def _fields(kind: type[ClientFrame]) -> dict[str, _Field]:
         if get_origin(hint) in (Union, types.UnionType):
             hint = next(arg for arg in get_args(hint) if arg is not type(None))
         fields[spec.name] = _Field(spec, hint)
+    _FIELDS[kind] = fields
     return fields
 
 
