@@ -14,7 +14,7 @@ def browser_length(text: str) -> int:
     A character beyond the Basic Multilingual Plane (most emoji) counts twice, so the reply
     box and the server refuse the same messages.
     """
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def clean_message_text(text: object) -> str:

@@ -24,7 +24,12 @@ if not settings.configured:
     layer: dict[str, Any] = (
         {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [{"address": redis_url, "max_connections": 2000}]},
+            "CONFIG": {
+                "hosts": [{"address": redis_url, "max_connections": 2000}],
+                # Pub/sub names are shared by every database number: the same prefix as the
+                # Poradnia server keeps runs beside each other apart.
+                "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "asgi"),
+            },
         }
         if redis_url
         else {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}

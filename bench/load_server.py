@@ -81,6 +81,9 @@ def start(
     # Every simulated citizen connects from the one loopback address: the per-address abuse
     # limits (docs/security.md) would refuse all but the first few.
     env = {"LIMIT_OPEN_SOCKETS": "1000000", "LIMIT_STARTS": "1000000", **env}
+    # Poradnia as production serves it (``poradnia.serve``: loads triage and the article
+    # index before it listens); another application (the bare chat) on plain Daphne.
+    server_module = "daphne" if daphne_args is not None else "poradnia.serve"
     if daphne_args is None:
         daphne_args = ["-b", "127.0.0.1", "-p", str(port), "poradnia.asgi:application"]
     if gc_out is not None:
@@ -89,7 +92,7 @@ def start(
             command += ["--freeze-after", str(freeze_after)]
         command += ["--", *daphne_args]
     else:
-        command = [sys.executable, "-m", "daphne", *daphne_args]
+        command = [sys.executable, "-m", server_module, *daphne_args]
     output = log.open("wb") if log is not None else subprocess.DEVNULL
     # The load clients send this origin; allow it whether the server is embedded or not.
     env = {"WEBSOCKET_ALLOWED_ORIGINS": f"http://127.0.0.1:{port}", **env}

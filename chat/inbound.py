@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Union, get_args, get_origin, get_type_hints
+from typing import Any, ClassVar, NamedTuple, Union, get_args, get_origin, get_type_hints
 
 from advice.access_reasons import JUSTIFICATION_TEXT_MAX, justification_clean
 from advice.prechat import clean_language, clean_prechat
@@ -316,23 +317,27 @@ def _invalid(name: str, wants: str) -> DomainError:
     return DomainError(ErrorCode.INVALID_FIELD, f"Field '{name}' must be {wants}.")
 
 
+# NUL, surrogates and the non-characters (U+FDD0..U+FDEF and the last two code points of
+# every plane).
+_REFUSED_CODE_POINTS = re.compile(
+    "[\x00\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(chr(plane | 0xFFFE) + chr(plane | 0xFFFF) for plane in range(0, 0x110000, 0x10000))
+    + "]"
+)
+
+
 def _clean_string(value: str, name: str, max_len: int) -> str:
     if len(value) > max_len:
         raise _invalid(name, f"a string of at most {max_len} characters")
-    for ch in value:
-        code = ord(ch)
-        if (
-            code == 0
-            or 0xD800 <= code <= 0xDFFF
-            or 0xFDD0 <= code <= 0xFDEF
-            or (code & 0xFFFE) == 0xFFFE
-        ):
-            raise _invalid(name, "text without NUL, surrogate or non-character code points")
+    if _REFUSED_CODE_POINTS.search(value) is not None:
+        raise _invalid(name, "text without NUL, surrogate or non-character code points")
     return value
 
 
 def _depth_ok(text: str) -> bool:
     """Whether brackets nest at most ``MAX_DEPTH`` deep (strings are skipped)."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return True  # too few opening brackets to nest deeper, in strings or not
     depth = 0
     in_string = escaped = False
     for ch in text:
@@ -354,11 +359,33 @@ def _depth_ok(text: str) -> bool:
     return True
 
 
-def _field_value(kind: type[ClientFrame], spec: dataclasses.Field[Any], value: Any) -> Any:
+class _Field(NamedTuple):
+    spec: dataclasses.Field[Any]
+    # The annotation without its ``| None``.
+    hint: Any
+
+
+_FIELDS: dict[type[ClientFrame], dict[str, _Field]] = {}
+
+
+def _fields(kind: type[ClientFrame]) -> dict[str, _Field]:
+    """The fields of a frame type with their resolved annotations (read once per type)."""
+    known = _FIELDS.get(kind)
+    if known is not None:
+        return known
+    hints = get_type_hints(kind)
+    fields: dict[str, _Field] = {}
+    for spec in dataclasses.fields(kind):
+        hint = hints[spec.name]
+        if get_origin(hint) in (Union, types.UnionType):
+            hint = next(arg for arg in get_args(hint) if arg is not type(None))
+        fields[spec.name] = _Field(spec, hint)
+    _FIELDS[kind] = fields
+    return fields
+
+
+def _field_value(spec: dataclasses.Field[Any], hint: Any, value: Any) -> Any:
     name = spec.name
-    hint = get_type_hints(kind)[name]
-    if get_origin(hint) in (Union, types.UnionType):
-        hint = next(arg for arg in get_args(hint) if arg is not type(None))
     if spec.metadata.get("text"):
         return clean_message_text(value)
     if spec.metadata.get("language"):
@@ -432,7 +459,7 @@ def parse(text: str, table: FrameTable) -> ClientFrame:
                 ErrorCode.NOT_ALLOWED, f"'{kind_name}' is not allowed on this connection."
             )
         raise DomainError(ErrorCode.UNKNOWN_TYPE, f"Unknown frame type '{kind_name}'.")
-    specs = {spec.name: spec for spec in dataclasses.fields(kind)}
+    specs = _fields(kind)
     for name in data:
         if name != "type" and name not in specs:
             shown = name if len(name) <= 40 and name.isprintable() else "?"
@@ -440,13 +467,13 @@ def parse(text: str, table: FrameTable) -> ClientFrame:
                 ErrorCode.INVALID_FIELD, f"Field '{shown}' is not part of a '{kind_name}' frame."
             )
     values: dict[str, Any] = {}
-    for name, spec in specs.items():
+    for name, (spec, hint) in specs.items():
         value = data.get(name)
         if value is None:
             if name in kind.REQUIRED:
                 raise _invalid(name, "present")
             continue
-        values[name] = _field_value(kind, spec, value)
+        values[name] = _field_value(spec, hint, value)
     return kind(**values)
 
 

@@ -1,11 +1,12 @@
 """Daphne, as production runs it: ``python -m poradnia.serve`` takes Daphne's arguments.
 
-The one difference from the ``daphne`` command: a websocket that breaks the protocol is
+The differences from the ``daphne`` command: a websocket that breaks the protocol is
 closed with a close frame that says why (1009 message too big, 1007 invalid UTF-8, 1002
 protocol error) instead of autobahn's default of dropping the TCP connection, so a client
-can tell a refused message from a network failure; and the application may close with the
+can tell a refused message from a network failure; the application may close with the
 registered codes 1001, 1008 (policy), 1011 and 1013 (try again later), which autobahn's
-``sendClose`` refuses (it allows only 1000 and 3000–4999 from an application).
+``sendClose`` refuses (it allows only 1000 and 3000–4999 from an application); and the
+process loads triage and the article index before it listens (``poradnia.preload``).
 
 And a deadline for the request head: a client must send the request line and every header of
 a request — the websocket upgrade too — within ``HEADER_DEADLINE_SECONDS`` of its first byte
@@ -91,7 +92,16 @@ class HeaderDeadlineChannel(HTTPChannel):
 
 class ClosingServer(Server):
     """Daphne's server with ``failByDrop`` off on its websocket factory and a deadline for
-    request heads on its HTTP factory."""
+    request heads on its HTTP factory; it loads what every conversation needs
+    (:func:`poradnia.preload.preload`) before it listens."""
+
+    def run(self) -> None:
+        # Imported here: Daphne sets Django up when it imports the application, after this
+        # module.
+        from poradnia.preload import preload
+
+        preload()
+        super().run()
 
     @property
     def http_factory(self) -> Any:
