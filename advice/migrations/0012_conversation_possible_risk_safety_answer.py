@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('advice', '0010_unit_case_retention_days'),
+        ('advice', '0011_unit_timezone_by_country'),
     ]
 
     operations = [
