@@ -51,6 +51,7 @@ ERROR_MESSAGES: dict[str, Promise] = {
     CaseErrorCode.SAME_UNIT: _("choose a unit other than your own"),
     CaseErrorCode.UNKNOWN_UNIT: _("unknown unit"),
     CaseErrorCode.NO_INDICATOR: _("no indicator was found in that value"),
+    CaseErrorCode.REVIEW_DATE_PAST: _("the review date must be in the future"),
 }
 # Codes outside the domain enums that HTTP answers use.
 NOT_AUTHENTICATED = "not_authenticated"

@@ -51,6 +51,7 @@ class CaseErrorCode(StrEnum):
     SAME_UNIT = "same_unit"
     UNKNOWN_UNIT = "unknown_unit"
     NO_INDICATOR = "no_indicator"
+    REVIEW_DATE_PAST = "review_date_past"
 
 
 AnyErrorCode = ErrorCode | CaseErrorCode

@@ -19,7 +19,8 @@ from advice.selectors import is_supervisor
 from cases.models import Case
 from cases.selectors import User, case_editable_by
 from cases.services.common import case_audit
-from core.errors import DomainError, ErrorCode
+from cases.errors import CaseError
+from core.errors import CaseErrorCode, DomainError, ErrorCode
 from core.vocabulary import AuditAction
 
 RETENTION_REASON_MAX = 200
@@ -91,7 +92,7 @@ def case_review_date_set(
     """
     cleaned = _reason(reason)
     if review_at <= timezone.now():
-        raise DomainError(ErrorCode.INVALID_FIELD, "The review date must be in the future.")
+        raise CaseError(CaseErrorCode.REVIEW_DATE_PAST, "The review date must be in the future.")
     with transaction.atomic():
         case = _case_for_retention(case_id, user)
         if case.review_at == review_at:

@@ -96,7 +96,7 @@ def test_a_review_date_in_the_past_is_refused(supervisor, case):
         {"review-review_on": yesterday, "review-reason": "Erase it now"},
     )
     page = client.get(answer["Location"]).content.decode()
-    assert "The review date must be in the future." in page
+    assert "the review date must be in the future" in page
     case.refresh_from_db()
     assert case.review_at == before
     assert not AuditEvent.objects.filter(action="case.review_date_set").exists()
