@@ -36,6 +36,14 @@ def box(locator: Any) -> dict[str, float]:
     return dict(found)
 
 
+def shown_in_list(panel: Any, text: str) -> bool:
+    """True when the end of the message showing ``text`` is in the visible part of the list."""
+    item = box(panel.locator(".messages li", has_text=text).last)
+    frame = box(panel.locator(".messages"))
+    bottom = item["y"] + item["height"]
+    return frame["y"] < bottom <= frame["y"] + frame["height"] + 1
+
+
 def citizen_sends_paced(citizen: Any, texts: list[str]) -> None:
     """Send each text once the previous one was acknowledged (a person typing, not a burst)."""
     for text in texts:
@@ -84,6 +92,8 @@ def test_desk_shows_three_panes_and_the_reply_box_in_a_long_conversation(new_pag
     assert officer.evaluate("() => document.scrollingElement.scrollHeight") <= 768
     messages = panel.locator(".messages")
     assert messages.evaluate("l => l.scrollHeight > l.clientHeight + 100")
+    # The list follows the conversation: the newest message is in view.
+    assert shown_in_list(panel, "That is all of it")
     messages.evaluate("l => { l.scrollTop = 0; }")
     messages.focus()
     officer.keyboard.press("End")
@@ -132,6 +142,13 @@ def test_desk_shows_three_panes_and_the_reply_box_in_a_long_conversation(new_pag
     officer.keyboard.press("Alt+Shift+M")
     save_screenshot(officer, "console")
 
+    # Transfer and close sit in the conversation's header.
+    panel.get_by_role("button", name="Close…").click()
+    officer.select_option("#close-outcome", "advice_given")
+    officer.get_by_role("button", name="Close conversation").click()
+    panel.locator(".ended-note:not([hidden])").wait_for()
+    citizen.wait_for_selector("#ended-view:not([hidden])")
+
 
 def open_menu(officer: Any) -> Any:
     officer.locator("#menu-button").tap()
@@ -151,9 +168,12 @@ def test_phone_console_fits_360px_and_works_with_one_thumb(new_page, base_url):
     assert officer.locator("#duty-toggle").is_hidden()
     menu = open_menu(officer)
     toggle = officer.locator("#duty-toggle")
-    if toggle.get_attribute("aria-pressed") != "true":
+    assert box(toggle)["height"] >= 44
+    if toggle.get_attribute("aria-pressed") == "true":
+        officer.locator("#menu-button").tap()
+    else:
         toggle.tap()
-    officer.wait_for_selector("#duty-toggle[aria-pressed=true]", state="attached")
+        officer.wait_for_selector("#duty-toggle[aria-pressed=true]", state="attached")
     assert menu.is_hidden()
     wait_for_empty_queue(officer)
 
@@ -185,7 +205,13 @@ def test_phone_console_fits_360px_and_works_with_one_thumb(new_page, base_url):
     panel.locator(".reply").fill("Я допоможу. Змініть пароль, field reply")
     panel.get_by_role("button", name="Send").tap()
     citizen.locator("#message-list .message.theirs", has_text="field reply").wait_for()
-    citizen_sends_paced(citizen, ["Дякую, а що далі? " + "довге слово" * 30])
+    citizen_sends_paced(
+        citizen,
+        [
+            "Дякую, а що далі? Він пише з нового профілю: "
+            "https://example.invalid/profile/" + "a1b2c3d4" * 12
+        ],
+    )
     panel.locator(".messages", has_text="що далі").wait_for()
     assert officer.evaluate(SCROLL_WIDTH) <= 360
 
@@ -197,6 +223,7 @@ def test_phone_console_fits_360px_and_works_with_one_thumb(new_page, base_url):
     assert officer.evaluate(SCROLL_WIDTH) <= 360
     panel.get_by_role("button", name="Tools").tap()
     assert panel.locator(".messages").is_visible()
+    assert shown_in_list(panel, "що далі")
     assert run_axe(officer) == []
     save_screenshot(officer, "console-phone")
 

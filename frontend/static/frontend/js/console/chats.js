@@ -65,7 +65,17 @@ export class Chat {
     this.tabUnread = el("span", { class: "unread", hidden: true });
     this.tab.append(this.tabLabel, this.tabUnread);
     this.tab.addEventListener("click", () => this.manager.activate(this.id, false));
-    this.messages = new MessageList(this.panel.querySelector(".messages"), { mySender: "officer", senderLabel, t, shownText: markBidiControls });
+    this.list = this.panel.querySelector(".messages");
+    this.messages = new MessageList(this.list, { mySender: "officer", senderLabel, t, shownText: markBidiControls });
+    // The list scrolls inside itself: it follows new messages while the officer reads at its
+    // end, and keeps their place while they read further up.
+    this.atEnd = true;
+    this.savedScroll = 0;
+    this.list.addEventListener("scroll", () => {
+      if (!this.list.clientHeight) return;
+      this.savedScroll = this.list.scrollTop;
+      this.atEnd = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 48;
+    });
     this.reply = this.panel.querySelector(".reply");
     this.noteInput = this.panel.querySelector(".note-input");
     this.tools = new ToolTabs(this.panel.querySelector(".chat-tools"), {
@@ -93,6 +103,13 @@ export class Chat {
   setToolsOpen(open) {
     this.toolsToggle.setAttribute("aria-expanded", String(open));
     this.panel.dataset.toolsOpen = String(open);
+    if (!open) this.restoreScroll();
+  }
+
+  /** After the list was hidden (another tab, view or the tools) or grew: back to its place. */
+  restoreScroll() {
+    if (!this.list.clientHeight) return;
+    this.list.scrollTop = this.atEnd ? this.list.scrollHeight : this.savedScroll;
   }
 
   /** Bring the tool `name` into view (e.g. for a keyboard shortcut). */
@@ -211,6 +228,7 @@ export class Chat {
 
   onMessage(frame) {
     const isNew = this.messages.receive(frame);
+    this.restoreScroll();
     this.outbox = this.outbox.filter((item) => item.client_id !== frame.client_id || frame.sender !== "officer");
     if (isNew && frame.sender === "citizen") {
       this.hideTyping();
@@ -225,6 +243,7 @@ export class Chat {
   onAck(frame) {
     this.busyRetry.accepted();
     this.messages.ack(frame);
+    this.restoreScroll();
     this.outbox = this.outbox.filter((item) => item.client_id !== frame.client_id);
   }
 
@@ -261,6 +280,8 @@ export class Chat {
     const item = { client_id: newClientId(), text };
     this.outbox.push(item);
     this.messages.addPending(item.client_id, text, this.ready ? "sending" : "queued");
+    this.atEnd = true;
+    this.restoreScroll();
     if (this.ready) this.send({ type: "message.send", conversation_id: this.id, client_id: item.client_id, text });
   }
 
@@ -418,6 +439,7 @@ export class Chats {
       other.tab.tabIndex = selected ? 0 : -1;
       other.panel.hidden = !selected;
     }
+    chat.restoreScroll();
     if (this.isShown()) chat.setUnread(0);
     this.changed();
     if (focusTab) chat.tab.focus();

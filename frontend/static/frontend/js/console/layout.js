@@ -80,6 +80,7 @@ export class Layout {
   showChat() {
     this.view = "chat";
     document.body.dataset.view = this.view;
+    this.chats.active()?.restoreScroll();
     this.chats.active()?.setUnread(0);
     this.refresh();
   }
