@@ -241,6 +241,7 @@ def test_phone_console_fits_360px_and_works_with_one_thumb(new_page, base_url):
     officer.locator("#to-queue").tap()
     officer.locator("#queue-heading").wait_for()
     assert panel.is_hidden()
+    assert officer.evaluate("document.activeElement.id") == "queue-heading"
     citizen_sends_paced(citizen, ["Ви ще тут?"])
     back = officer.locator("#to-chats")
     back.locator(".unread", has_text="1 unread").wait_for()

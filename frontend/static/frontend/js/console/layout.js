@@ -17,7 +17,10 @@ export class Layout {
     this.menuButton = $("#menu-button");
     this.menu = $("#console-menu");
     document.body.dataset.view = this.view;
-    $("#to-queue").addEventListener("click", () => this.showQueue());
+    $("#to-queue").addEventListener("click", () => {
+      this.showQueue();
+      $("#queue-heading").focus();
+    });
     $("#to-chats").addEventListener("click", () => {
       this.showChat();
       this.chats.active()?.tab.focus();
