@@ -86,6 +86,7 @@ def test_console_with_a_chat_open_and_its_case_page_have_no_serious_violations(n
     )
     assert_no_violations(officer)
 
+    panel.get_by_role("tab", name="Case").click()
     panel.get_by_role("button", name="Escalate to case").click()
     link = panel.locator(".chat-case a")
     link.wait_for()

@@ -60,6 +60,7 @@ def test_escalation_shows_the_case_reference_to_both_sides(new_page, base_url):
     send_citizen(citizen, "A fake bank employee made me install an app, escalate me")
 
     panel = take(officer, "escalate me")
+    panel.get_by_role("tab", name="Case").click()
     panel.get_by_role("button", name="Escalate to case").click()
     link = panel.locator(".chat-case a")
     link.wait_for()

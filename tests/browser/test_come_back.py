@@ -21,7 +21,7 @@ from tests.browser.conftest import (
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 360, "height": 740}
-DESK = {"width": 1366, "height": 900}
+DESK = {"width": 1366, "height": 768}
 
 
 def shown_code(page) -> str:
@@ -76,7 +76,7 @@ def test_citizen_closes_the_tab_and_comes_back_with_the_code_to_the_reply(new_pa
     citizen.context.close()
     panel.locator(".chat-badges", has_text="Citizen away").wait_for()
     reply(panel, "Change the password from a clean device and tell your friends.")
-    panel.locator(".messages", has_text="clean device").wait_for()
+    panel.locator(".message.mine[data-state=sent]", has_text="clean device").wait_for()
     save_screenshot(officer, "console-citizen-away")
 
     # Another device: capitals and hyphens do not matter.

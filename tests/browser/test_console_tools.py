@@ -64,11 +64,13 @@ def test_officer_works_two_chats_with_keyboard_and_tools(new_page, base_url):
 
     # Correct the triage of the second chat, then hand it back to the queue.
     panel = officer.locator(".chat-panel:not([hidden])")
+    panel.get_by_role("tab", name="Triage").click()
     panel.locator("select[name=urgency]").select_option("P2")
     panel.get_by_role("button", name="Save correction").click()
     panel.locator(".chat-badges", has_text="P2 urgent").wait_for()
-    panel.locator("select[name=officer]").select_option("")
-    panel.get_by_role("button", name="Transfer").click()
+    panel.get_by_role("button", name="Transfer…").click()
+    officer.locator("#transfer-dialog select[name=officer]").select_option("")
+    officer.locator("#transfer-dialog").get_by_role("button", name="Transfer", exact=True).click()
     panel.locator(".ended-note:not([hidden])").wait_for()
     officer.locator(".queue-card", has_text="Are you still there?").wait_for()
 

@@ -180,8 +180,10 @@ def test_transfer_to_an_officer_who_lost_the_claim_shows_the_history(new_page, b
 
     tab_id = winner.locator(".chat-tab[aria-selected=true]").get_attribute("id")
     panel = winner.locator(".chat-panel:not([hidden])")
-    panel.locator("select[name=officer]").select_option(str(staff["colleague"]["id"]))
-    panel.get_by_role("button", name="Transfer").click()
+    panel.get_by_role("button", name="Transfer…").click()
+    dialog = winner.locator("#transfer-dialog")
+    dialog.locator("select[name=officer]").select_option(str(staff["colleague"]["id"]))
+    dialog.get_by_role("button", name="Transfer", exact=True).click()
 
     loser.locator(f"#{tab_id}").click()
     received = loser.locator(".chat-panel:not([hidden]) .messages", has_text="lost race delta")
@@ -219,8 +221,13 @@ def test_supervisor_watches_and_whispers_and_the_officer_sees_both(new_page, bas
 
     chief.fill("#whisper-input", "Ask for the account number, zeta whisper")
     chief.get_by_role("button", name="Send to the officer").click()
+    # The whisper marks the Notes tab until the officer opens it.
+    notes_tab = panel.get_by_role("tab", name="Notes")
+    notes_tab.locator(".unread", has_text="1 unread").wait_for()
+    notes_tab.click()
     whisper = panel.locator(".note-list li.whisper", has_text="zeta whisper")
     whisper.wait_for()
+    assert notes_tab.locator(".unread").is_hidden()
     assert "Private note from" in whisper.inner_text()
     chief.locator("#watch-notes li.whisper", has_text="zeta whisper").wait_for()
     save_screenshot(officer, "console-watched")

@@ -1,4 +1,5 @@
-// Actions on a conversation that go over HTTP (escalate, refer) or through a dialog (close).
+// Actions on a conversation that go over HTTP (escalate, refer) or through a dialog (close,
+// transfer).
 
 import { config } from "../common/config.js";
 import { $ } from "../common/dom.js";
@@ -38,6 +39,16 @@ export class Actions {
       }
       if (chat) chat.reply.focus();
     });
+    const transferDialog = $("#transfer-dialog");
+    transferDialog.addEventListener("close", () => {
+      const chat = this.target;
+      if (transferDialog.returnValue === "transfer" && chat && !chat.ended) {
+        const officer = $("#transfer-officer").value;
+        const frame = { type: "conversation.transfer", conversation_id: chat.id };
+        if (officer) frame.officer_id = Number(officer);
+        this.send(frame);
+      }
+    });
     const referDialog = $("#refer-dialog");
     referDialog.addEventListener("close", () => {
       const chat = this.target;
@@ -76,6 +87,14 @@ export class Actions {
     } catch (error) {
       this.status(t("request_failed", { message: error.message }));
     }
+  }
+
+  transfer(chat) {
+    this.target = chat;
+    const dialog = $("#transfer-dialog");
+    $("#transfer-form").reset();
+    dialog.returnValue = "";
+    dialog.showModal();
   }
 
   close(chat) {

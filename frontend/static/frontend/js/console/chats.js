@@ -1,5 +1,5 @@
-// The officer's conversations: one tab and panel each, unread counts, replies, notes,
-// triage corrections and transfers. Frames go out through `send`; nothing here parses frames
+// The officer's conversations: one tab and panel each, unread counts, replies, the tools
+// beside them (articles, canned replies, notes, triage, case) and transfers. Frames go out through `send`; nothing here parses frames
 // from the socket except what the dispatcher hands to a Chat.
 
 import { announce } from "../common/announce.js";
@@ -14,6 +14,7 @@ import { categoryLabel, languageLabel } from "./alerts.js";
 import { ArticleTool } from "./articles.js";
 import { expandShortcut, hasCanned, renderCanned } from "./canned.js";
 import { reasonTexts } from "./reasons.js";
+import { ToolTabs } from "./tooltabs.js";
 import { markWhisper } from "./watching.js";
 
 const TYPING_SEND_EVERY_MS = 3000;
@@ -51,8 +52,9 @@ export class Chat {
   build() {
     const suffix = `c${this.id}`;
     const fragment = $("#chat-panel-template").content.cloneNode(true);
-    for (const node of fragment.querySelectorAll("[id], [for], [aria-describedby]")) {
-      for (const attr of ["id", "for", "aria-describedby"]) {
+    const attrs = ["id", "for", "aria-describedby", "aria-controls", "aria-labelledby"];
+    for (const node of fragment.querySelectorAll(attrs.map((a) => `[${a}]`).join(", "))) {
+      for (const attr of attrs) {
         const value = node.getAttribute(attr);
         if (value && value.includes("__")) node.setAttribute(attr, value.replaceAll("__", suffix));
       }
@@ -69,9 +71,25 @@ export class Chat {
     this.tabUnread = el("span", { class: "unread", hidden: true });
     this.tab.append(this.tabLabel, this.tabUnread);
     this.tab.addEventListener("click", () => this.manager.activate(this.id, false));
-    this.messages = new MessageList(this.panel.querySelector(".messages"), { mySender: "officer", senderLabel, t, shownText: markBidiControls });
+    this.list = this.panel.querySelector(".messages");
+    this.messages = new MessageList(this.list, { mySender: "officer", senderLabel, t, shownText: markBidiControls });
+    // The list scrolls inside itself: it follows new messages while the officer reads at its
+    // end, and keeps their place while they read further up.
+    this.atEnd = true;
+    this.savedScroll = 0;
+    this.list.addEventListener("scroll", () => {
+      if (!this.list.clientHeight) return;
+      this.savedScroll = this.list.scrollTop;
+      this.atEnd = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 48;
+    });
     this.reply = this.panel.querySelector(".reply");
     this.noteInput = this.panel.querySelector(".note-input");
+    this.tools = new ToolTabs(this.panel.querySelector(".chat-tools"), {
+      onSelect: (name) => {
+        if (name === "notes") this.unreadNotes = 0;
+      },
+    });
+    this.toolsToggle = this.panel.querySelector(".act-tools");
     this.articles = new ArticleTool(this.panel.querySelector(".articles"), {
       insert: (slug) => this.insertArticle(slug),
       preview: (slug) => this.send({ type: "article.preview", conversation_id: this.id, slug }),
@@ -82,6 +100,33 @@ export class Chat {
 
   send(frame) {
     return this.manager.send(frame);
+  }
+
+  /**
+   * Where the tools do not fit beside the conversation, they replace it while open (the
+   * header with this toggle stays). At a desk both are always shown.
+   */
+  setToolsOpen(open) {
+    this.toolsToggle.setAttribute("aria-expanded", String(open));
+    this.panel.dataset.toolsOpen = String(open);
+    if (!open) this.restoreScroll();
+  }
+
+  /** After the list was hidden (another tab, view or the tools) or grew: back to its place. */
+  restoreScroll() {
+    if (!this.list.clientHeight) return;
+    this.list.scrollTop = this.atEnd ? this.list.scrollHeight : this.savedScroll;
+  }
+
+  /** Bring the tool `name` into view (e.g. for a keyboard shortcut). */
+  showTool(name) {
+    this.tools.select(name, false);
+    this.setToolsOpen(true);
+  }
+
+  /** True when the tool `name` is on screen. */
+  toolShown(name) {
+    return this.tools.selected === name && this.manager.isVisible(this.id) && this.panel.querySelector(".chat-tools").offsetParent !== null;
   }
 
   wire() {
@@ -134,13 +179,8 @@ export class Chat {
       }
       if (Object.keys(frame).length > 2) this.send(frame);
     });
-    this.panel.querySelector(".transfer-form").addEventListener("submit", (event) => {
-      event.preventDefault();
-      const officer = new FormData(event.target).get("officer");
-      const frame = { type: "conversation.transfer", conversation_id: this.id };
-      if (officer) frame.officer_id = Number(officer);
-      this.send(frame);
-    });
+    this.toolsToggle.addEventListener("click", () => this.setToolsOpen(this.toolsToggle.getAttribute("aria-expanded") !== "true"));
+    this.panel.querySelector(".act-transfer").addEventListener("click", () => this.manager.actions.transfer(this));
     this.panel.querySelector(".act-escalate").addEventListener("click", () => this.manager.actions.escalate(this));
     this.panel.querySelector(".act-refer").addEventListener("click", () => this.manager.actions.refer(this));
     this.panel.querySelector(".act-close").addEventListener("click", () => this.manager.actions.close(this));
@@ -196,6 +236,7 @@ export class Chat {
   onMessage(frame) {
     const isNew = this.messages.receive(frame);
     if (frame.sender === "officer" && frame.client_id) this.outbox.delivered(frame.client_id);
+    this.restoreScroll();
     if (isNew && frame.sender === "citizen") {
       this.hideTyping();
       this.card.preview = frame.text.slice(0, 140);
@@ -209,6 +250,7 @@ export class Chat {
   onAck(frame) {
     this.messages.ack(frame);
     this.outbox.delivered(frame.client_id);
+    this.restoreScroll();
   }
 
   onReplayDone() {
@@ -229,6 +271,8 @@ export class Chat {
 
   sendMessage(text) {
     this.outbox.add(newClientId(), text);
+    this.atEnd = true;
+    this.restoreScroll();
   }
 
   /** The console's socket dropped: replies wait until the conversation is open again. */
@@ -253,6 +297,11 @@ export class Chat {
     if (existing) existing.replaceWith(item);
     else list.append(item);
     this.notes.set(key, item);
+    // A new note from someone else (a supervisor's whisper), not one replayed on opening.
+    if (this.ready && !pending && !existing && !this.toolShown("notes")) {
+      this.unreadNotes = (this.unreadNotes || 0) + 1;
+      this.tools.mark("notes", t("unread", { count: this.unreadNotes }));
+    }
     if (!pending && existing) this.manager.status(t("note_added"));
   }
 
@@ -274,11 +323,14 @@ export class Chat {
     this.tabUnread.hidden = count === 0;
     this.tabUnread.textContent = t("unread", { count });
     this.manager.updateTitle();
+    this.manager.changed();
   }
 
   setCase(reference, url) {
     const box = this.panel.querySelector(".chat-case");
     box.replaceChildren(url ? el("a", { href: url }, t("cases"), " ", reference) : el("span", {}, t("cases"), " ", reference));
+    this.panel.querySelector(".act-escalate").hidden = true;
+    this.showTool("case");
   }
 
   /** The conversation left this officer (ended, transferred, handed back): read-only now. */
@@ -290,20 +342,25 @@ export class Chat {
     const note = this.panel.querySelector(".ended-note");
     note.textContent = text;
     note.hidden = false;
-    for (const node of this.panel.querySelectorAll(".composer, .override-form, .transfer-form, .act-escalate, .act-refer, .act-close")) {
+    for (const node of this.panel.querySelectorAll(".composer, .override-form, .act-transfer, .act-escalate, .act-refer, .act-close")) {
       node.hidden = true;
     }
     this.panel.querySelector(".act-dismiss").hidden = false;
     this.outbox.clear();
+    this.manager.changed();
   }
 }
 
 export class Chats {
-  constructor({ socket, send, status, actions }) {
+  /** `isShown()` says whether the conversation view is on screen; `onChange()` follows
+   * every change of the open conversations, their unread counts or the active one. */
+  constructor({ socket, send, status, actions, isShown = () => true, onChange = () => {} }) {
     this.socket = socket;
     this.send = send;
     this.status = status;
     this.actions = actions;
+    this.isShown = isShown;
+    this.onChange = onChange;
     this.map = new Map();
     this.cannedAsked = new Set();
     this.activeId = null;
@@ -316,7 +373,7 @@ export class Chats {
       }
     });
     document.addEventListener("visibilitychange", () => {
-      if (!document.hidden && this.activeId !== null) this.get(this.activeId).setUnread(0);
+      if (!document.hidden && this.activeId !== null && this.isShown()) this.get(this.activeId).setUnread(0);
     });
   }
 
@@ -337,6 +394,7 @@ export class Chats {
       this.panels.append(chat.panel);
       $("#no-chats").hidden = true;
       if (this.activeId === null) this.activate(chat.id, false);
+      this.changed();
     } else if (card.status) {
       chat.update(card);
     }
@@ -344,7 +402,11 @@ export class Chats {
   }
 
   isVisible(id) {
-    return this.activeId === Number(id) && !document.hidden;
+    return this.activeId === Number(id) && !document.hidden && this.isShown();
+  }
+
+  changed() {
+    this.onChange();
   }
 
   activate(id, focusTab) {
@@ -357,7 +419,9 @@ export class Chats {
       other.tab.tabIndex = selected ? 0 : -1;
       other.panel.hidden = !selected;
     }
-    chat.setUnread(0);
+    chat.restoreScroll();
+    if (this.isShown()) chat.setUnread(0);
+    this.changed();
     if (focusTab) chat.tab.focus();
   }
 
@@ -386,6 +450,7 @@ export class Chats {
     }
     $("#no-chats").hidden = this.map.size > 0;
     this.updateTitle();
+    this.changed();
   }
 
   /** Route an `article.results` frame to the chat whose search it answers. */

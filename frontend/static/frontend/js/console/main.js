@@ -7,6 +7,7 @@ import { errorText, t } from "../common/i18n.js";
 import { ReconnectingSocket, showConnectionState } from "../common/socket.js";
 import { Actions } from "./actions.js";
 import { clearP1Alert, showP1Alert } from "./alerts.js";
+import { Layout } from "./layout.js";
 import { storeCanned } from "./canned.js";
 import { Chats } from "./chats.js";
 import { Queue } from "./queue.js";
@@ -33,8 +34,17 @@ const socket = new ReconnectingSocket(config.socket_path, {
 });
 const send = (frame) => socket.send(frame);
 const actions = new Actions({ send, status });
-const chats = new Chats({ socket, send, status, actions });
-const queue = new Queue({ onClaim: claim });
+let layout = null;
+const chats = new Chats({
+  socket,
+  send,
+  status,
+  actions,
+  isShown: () => !layout || layout.chatShown(),
+  onChange: () => layout?.refresh(),
+});
+const queue = new Queue({ onClaim: claim, onChange: () => layout?.refresh() });
+layout = new Layout({ chats, actions: (name, chat) => actions[name](chat) });
 
 function claim(conversationId) {
   pendingClaims.add(conversationId);
@@ -66,8 +76,13 @@ function dispatch(frame) {
       break;
     case "alert.p1":
       showP1Alert(frame, (id) => {
-        if (queue.has(id)) queue.focusCard(id);
-        else if (chats.get(id)) chats.activate(id, true);
+        if (queue.has(id)) {
+          layout.showQueue();
+          queue.focusCard(id);
+        } else if (chats.get(id)) {
+          layout.showChat();
+          chats.activate(id, true);
+        }
         else if (frame.referral_id) openReferralInbox();
       });
       break;
@@ -159,6 +174,7 @@ function onConversationState(frame) {
       chat.opened = true;
       if (pendingClaims.delete(card.id)) {
         chats.activate(card.id, false);
+        layout.showChat();
         chat.reply.focus();
       }
     }
@@ -224,11 +240,29 @@ installShortcuts({
     const first = queue.first();
     if (first) claim(first.id);
   },
-  nextChat: () => chats.step(1, true),
-  previousChat: () => chats.step(-1, true),
-  focusReply: onActive((chat) => chat.reply.focus()),
-  focusArticles: onActive((chat) => chat.articles.searchInput?.focus()),
-  focusNote: onActive((chat) => chat.noteInput.focus()),
+  nextChat: () => {
+    layout.showChat();
+    chats.step(1, true);
+  },
+  previousChat: () => {
+    layout.showChat();
+    chats.step(-1, true);
+  },
+  focusReply: onActive((chat) => {
+    layout.showChat();
+    chat.setToolsOpen(false);
+    chat.reply.focus();
+  }),
+  focusArticles: onActive((chat) => {
+    layout.showChat();
+    chat.showTool("articles");
+    chat.articles.searchInput?.focus();
+  }),
+  focusNote: onActive((chat) => {
+    layout.showChat();
+    chat.showTool("notes");
+    chat.noteInput.focus();
+  }),
   escalate: onActive((chat) => actions.escalate(chat)),
   refer: onActive((chat) => actions.refer(chat)),
   close: onActive((chat) => actions.close(chat)),

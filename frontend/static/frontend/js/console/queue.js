@@ -9,11 +9,13 @@ import { reasonTexts } from "./reasons.js";
 import { config } from "../common/config.js";
 
 export class Queue {
-  constructor({ onClaim }) {
+  /** `onClaim(id)` takes a conversation; `onChange()` follows every redraw. */
+  constructor({ onClaim, onChange = () => {} }) {
     this.list = $("#queue-list");
     this.leftList = $("#left-list");
     this.entries = [];
     this.onClaim = onClaim;
+    this.onChange = onChange;
     setInterval(() => this.tick(), 15000);
   }
 
@@ -99,6 +101,7 @@ export class Queue {
     $("#queue-count").textContent = `(${formatNumber(live.length)})`;
     $("#left-empty").hidden = left.length > 0;
     $("#left-count").textContent = `(${formatNumber(left.length)})`;
+    this.onChange();
   }
 
   card(entry) {
