@@ -12,20 +12,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from django.utils.formats import number_format
-from django.utils.translation import pgettext
+from django.utils.translation import get_language, pgettext
 
 from core.labels import choice_labels, language_label, translated
 from core.triage_reasons import URGENCY_WORDINGS, TriageReason
 from core.vocabulary import Category, Urgency
 
 ReasonTable = dict[str, Any]
+_URGENCIES = frozenset(Urgency.values)
 
 
 def reason_table() -> ReasonTable:
-    """Every wording a reason is built from, in the active language."""
+    """Every wording a reason is built from, in the active language (built once per language
+    and process: the catalogues do not change while it runs). Read it, never change it."""
+    return _table_in(get_language() or "")
+
+
+@lru_cache(maxsize=32)
+def _table_in(language: str) -> ReasonTable:
     return {
         "labels": choice_labels(TriageReason),
         "levels": translated(URGENCY_WORDINGS),
@@ -84,7 +92,7 @@ def reason_text(reason: object, table: ReasonTable | None = None) -> str:
         shown = number_format(probability, decimal_pos=2)
         text = _fill(words["with_probability"], {"reason": text, "probability": shown})
     if to:
-        shown_to = to if to in Urgency.values else words["categories"].get(to, to)
+        shown_to = to if to in _URGENCIES else words["categories"].get(to, to)
         text = _fill(words["leads_to"], {"reason": text, "to": shown_to})
     return text
 
