@@ -3,7 +3,8 @@
 :func:`reason_table` is the one table of wordings, translated in the active language; the
 server renders with it (:func:`reason_text`) and the console receives the same table in its
 page configuration and renders frames' reasons with the same steps
-(``frontend/static/frontend/js/console/reasons.js``). The result is plain text: the
+(``frontend/static/frontend/js/common/reason_text.js``, checked against this module by
+``tests/frontend/test_reason_text_js.py``). The result is plain text: the
 citizen's quoted words stay text, escaped wherever a page shows them. A reason stored
 before reasons had codes (a plain string) is shown as it was written.
 """
@@ -12,24 +13,34 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.utils.formats import number_format
-from django.utils.translation import pgettext
+from django.utils.translation import get_language, pgettext
 
 from core.labels import choice_labels, language_label, translated
 from core.triage_reasons import URGENCY_WORDINGS, TriageReason
 from core.vocabulary import Category, Urgency
 
 ReasonTable = dict[str, Any]
+_URGENCIES = frozenset(Urgency.values)
 
 
 def reason_table() -> ReasonTable:
-    """Every wording a reason is built from, in the active language."""
+    """Every wording a reason is built from, in the active language (built once per language
+    and process: the catalogues do not change while it runs). Read it, never change it."""
+    return _table_in(get_language() or "")
+
+
+@lru_cache(maxsize=32)
+def _table_in(language: str) -> ReasonTable:
     return {
         "labels": choice_labels(TriageReason),
         "levels": translated(URGENCY_WORDINGS),
         "categories": choice_labels(Category),
+        "languages": {code: language_label(code) for code, _name in settings.LANGUAGES},
         "quote": pgettext("triage reason", "“%(text)s”"),
         "whole_message": pgettext("triage reason", "the message as a whole"),
         "with_quotes": pgettext("triage reason", "%(reason)s (%(phrases)s)"),
@@ -69,7 +80,9 @@ def reason_text(reason: object, table: ReasonTable | None = None) -> str:
         "level": words["levels"].get(to, to),
         "category": words["categories"].get(to, to),
         "meaning": words["labels"].get(meaning, meaning),
-        "languages": ", ".join(language_label(code) for code in _strings(reason.get("languages"))),
+        "languages": ", ".join(
+            words["languages"].get(code, code) for code in _strings(reason.get("languages"))
+        ),
     }
     label = words["labels"].get(code, code)
     text = _fill(label, values)
@@ -84,7 +97,7 @@ def reason_text(reason: object, table: ReasonTable | None = None) -> str:
         shown = number_format(probability, decimal_pos=2)
         text = _fill(words["with_probability"], {"reason": text, "probability": shown})
     if to:
-        shown_to = to if to in Urgency.values else words["categories"].get(to, to)
+        shown_to = to if to in _URGENCIES else words["categories"].get(to, to)
         text = _fill(words["leads_to"], {"reason": text, "to": shown_to})
     return text
 

@@ -10,6 +10,7 @@ from tests.advice.services.test_conversation_safety_answer import POSSIBLE_RISK_
 from tests.browser.conftest import (
     go_on_duty,
     login,
+    run_axe,
     save_screenshot,
     send_citizen,
     start_chat,
@@ -23,7 +24,9 @@ def test_not_safe_raises_p1_and_the_ukrainian_officer_reads_why(new_page, base_u
     marked = assess(texts=[POSSIBLE_RISK_PL], browser_language="pl")
     assert marked.possible_risk, marked
     assert marked.urgency != "P1", marked
-    officer = new_page(viewport={"width": 1366, "height": 900}, locale="uk-UA")
+    # The console is checked with axe (an injected script: CSP bypassed there only; the
+    # citizen's page runs under the strict policy).
+    officer = new_page(bypass_csp=True, viewport={"width": 1366, "height": 900}, locale="uk-UA")
     login(officer, base_url, "olena")
     go_on_duty(officer)
     citizen = new_page(locale="pl-PL")
@@ -37,6 +40,7 @@ def test_not_safe_raises_p1_and_the_ukrainian_officer_reads_why(new_page, base_u
     mark.wait_for()
     assert "Можлива загроза – запитайте, чи в безпеці" in mark.inner_text()
     save_screenshot(citizen, "citizen-safety-question")
+    assert run_axe(officer) == []
 
     citizen.get_by_role("button", name="Grozi mi niebezpieczeństwo").click()
     answered = citizen.locator("#safety-answered")
@@ -58,3 +62,24 @@ def test_not_safe_raises_p1_and_the_ukrainian_officer_reads_why(new_page, base_u
     citizen.wait_for_selector("#chat-view:not([hidden])")
     citizen.wait_for_timeout(1000)
     assert citizen.locator("#safety-ask").is_hidden()
+
+
+def test_the_safety_question_fits_a_phone_and_passes_axe_in_ukrainian(new_page, base_url):
+    citizen = new_page(bypass_csp=True, viewport={"width": 360, "height": 740}, locale="uk-UA")
+    start_chat(citizen, base_url)
+    send_citizen(citizen, POSSIBLE_RISK_PL)
+    question = citizen.locator("#safety-ask")
+    question.wait_for()
+    assert "Ви зараз у безпеці?" in question.inner_text()
+    for name in ("Я в безпеці", "Я не в безпеці", "Волію не казати"):
+        button = citizen.get_by_role("button", name=name)
+        assert button.is_visible()
+        box = button.bounding_box()
+        assert box is not None
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= 360
+    assert citizen.evaluate("document.documentElement.scrollWidth") <= 360
+    assert run_axe(citizen) == []
+    citizen.get_by_role("button", name="Я в безпеці").click()
+    citizen.locator("#safety-answered").wait_for()
+    assert "Дякуємо" in citizen.locator("#safety-answered").inner_text()
