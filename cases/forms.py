@@ -75,14 +75,21 @@ class LegalHoldForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
+class DayInput(forms.DateInput):
+    """The browser's date picker, sending ``YYYY-MM-DD``."""
+
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
 class ReviewDateForm(forms.Form):
     """A new review date (a day, read in the case unit's time zone), with a reason."""
 
     prefix = "review"
 
-    review_on = forms.DateField(
-        label=_("Review date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    review_on = forms.DateField(label=_("Review date"), widget=DayInput())
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
     def clean(self) -> dict[str, Any]:

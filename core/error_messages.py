@@ -44,6 +44,9 @@ ERROR_MESSAGES: dict[str, Promise] = {
     ErrorCode.BUSY: _("the service is busy; try again in a moment"),
     ErrorCode.CONVERSATION_ESCALATED: _ALREADY_A_CASE,
     ErrorCode.TEMPORARILY_UNAVAILABLE: _("temporarily unavailable; try again in a moment"),
+    ErrorCode.JUSTIFICATION_REQUIRED: _(
+        "you are not assigned to this: give a reason for opening it"
+    ),
     CaseErrorCode.ALREADY_ESCALATED: _ALREADY_A_CASE,
     CaseErrorCode.CASE_CLOSED: _("the case is closed; reopen it first"),
     CaseErrorCode.REFERRAL_PENDING: _("a referral is already waiting for a decision"),

@@ -16,10 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from advice.selectors import is_supervisor
+from cases.errors import CaseError
 from cases.models import Case
 from cases.selectors import User, case_editable_by
 from cases.services.common import case_audit
-from cases.errors import CaseError
 from core.errors import CaseErrorCode, DomainError, ErrorCode
 from core.vocabulary import AuditAction
 
