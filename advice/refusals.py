@@ -52,7 +52,8 @@ def handshake_refusal_record(
     (the failure is logged).
     """
     client = client_address_hash(client_address)
-    if not cache.add(f"ws-refused:{reason}:{client}", 1, timeout=REFUSAL_AUDIT_WINDOW):
+    key = f"ws-refused:{settings.LIMITS_NAMESPACE}:{reason}:{client}"
+    if not cache.add(key, 1, timeout=REFUSAL_AUDIT_WINDOW):
         return False
     params = {"reason": str(reason), "path": path[:200], "client": client}
     if origin:

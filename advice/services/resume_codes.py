@@ -87,8 +87,13 @@ def resume_code_store(*, conversation_id: int, issued: IssuedCode) -> Conversati
 
 
 def _count_attempt(key: str) -> int:
-    """Count one attempt under ``key`` in a fixed window; return the count so far."""
+    """Count one attempt under ``key`` in a fixed window; return the count so far.
+
+    The key lives in ``LIMITS_NAMESPACE``, like every abuse counter: deployments (and test
+    runs) sharing one Redis keep separate counts.
+    """
     window = settings.RESUME_CODE_WINDOW_SECONDS
+    key = f"resume-code:{settings.LIMITS_NAMESPACE}:{key}"
     cache.add(key, 0, timeout=window)
     try:
         return int(cache.incr(key))
@@ -114,13 +119,13 @@ def resume_code_lookup(*, code: str, address: str) -> list[Candidate]:
     """
     # The address is only a counter's name; it is not kept in readable form even there.
     address_key = salted_hmac("advice.resume_address", address).hexdigest()
-    if _count_attempt(f"resume-code:address:{address_key}") > settings.RESUME_CODE_ATTEMPTS:
+    if _count_attempt(f"address:{address_key}") > settings.RESUME_CODE_ATTEMPTS:
         raise _too_many()
     canonical = code_normalise(code)
     if canonical is None:
         raise DomainError(ErrorCode.INVALID_CODE, "These words are not a conversation code.")
     lookup = lookup_key(canonical)
-    if _count_attempt(f"resume-code:lookup:{lookup}") > settings.RESUME_CODE_ATTEMPTS:
+    if _count_attempt(f"lookup:{lookup}") > settings.RESUME_CODE_ATTEMPTS:
         raise _too_many()
     ended_since = timezone.now() - timedelta(seconds=settings.CITIZEN_CODE_RESUME_SECONDS)
     rows = (

@@ -63,15 +63,19 @@ class CitizenConsumer(FrameConsumer):
 
     async def connect(self) -> None:
         self.limit_key = limits.address_key(limits.client_address(self.scope))
+        # The socket takes its place before the handshake completes: a client that sees its
+        # socket open holds a place, and sockets opened one after another are counted in
+        # that order (counted after the accept, the counts of a burst interleave and the
+        # refusal can fall on an earlier socket than the one over the limit).
+        self.counted = await limits.run(limits.socket_open, key=self.limit_key)
         await self.accept()
-        if not await limits.run(limits.socket_open, key=self.limit_key):
+        if not self.counted:
             await self.send_error(
                 ErrorCode.RATE_LIMITED,
                 "Too many open connections from your network. Please wait and try again.",
             )
             await self.close(code=1008)
             return
-        self.counted = True
         self.silence_timer = asyncio.get_running_loop().create_task(self._close_if_silent())
 
     async def _close_if_silent(self) -> None:

@@ -22,7 +22,8 @@ async def citizen_from(address: str, headers=()) -> tuple[WebsocketCommunicator,
 
     communicator = WebsocketCommunicator(application, "/ws/citizen/", headers=[ORIGIN, *headers])
     communicator.scope["client"] = [address, 50000]
-    connected, _ = await communicator.connect()
+    # The socket's place is counted before the handshake completes (a Redis round trip).
+    connected, _ = await communicator.connect(timeout=10)
     return communicator, connected
 
 

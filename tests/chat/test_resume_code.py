@@ -5,19 +5,11 @@ from __future__ import annotations
 
 import pytest
 from channels.db import database_sync_to_async
-from django.core.cache import cache
 from django.core.management import call_command
 
 from tests.conftest import officer_online, start_citizen
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _no_attempts_counted():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 async def code_for(citizen) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from advice.models import AuditEvent, Conversation, ConversationStatus, SenderKind
@@ -27,13 +26,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _live_process():
     process_beat(process_id=PROCESS_ID)
-
-
-@pytest.fixture(autouse=True)
-def _no_attempts_counted():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 PROCESS_ID = "test:1:resume"
