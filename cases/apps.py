@@ -8,3 +8,8 @@ class CasesConfig(AppConfig):
     label = "cases"
     verbose_name = "Case records"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from cases.search_sql import search_function_install
+
+        search_function_install()

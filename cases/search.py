@@ -4,10 +4,11 @@ Scope: cases the permission model lets the searcher open (``cases_visible_to``: 
 those referred to it and pending, those they worked on) and conversations of their unit or
 assigned to them. Nothing of another unit is searched, for supervisors either.
 
-Matching is a case-insensitive substring match (``icontains``) over the text with invisible
-formatting removed in the database (``Visible``), on SQLite and PostgreSQL alike: a unit
-holds tens of thousands of messages, which a scan reads in milliseconds (docs/security.md
-gives the figure); full-text ranking would add little to finding one word in one unit.
+Matching is a substring match over the text in lower case with invisible formatting removed
+(``cases.search_sql.text_contains``), on SQLite and PostgreSQL alike: a scan of a unit's
+messages, no index (docs/security.md gives the figures). At the scale of one unit that is
+fast enough, and full-text ranking would add little to finding one word, one account or
+one phone number.
 Indicators are compared by their normalised values (``cases.indicators``): on cases through
 the ``Indicator`` rows; in conversations not yet made a case by running the extractors over
 the messages that contain the value's last characters.
@@ -15,19 +16,17 @@ the messages that contain the value's last characters.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, Func, OuterRef, Q, QuerySet, Value
-from django.db.models.expressions import Expression
-from django.db.models.fields import TextField
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from advice.models import Conversation, ConversationNote, Message, SenderKind
 from advice.selectors import is_supervisor
-from advice.text import INVISIBLE_FORMAT, without_invisible_format
+from advice.text import without_invisible_format
 from cases.indicators import Found, Hints, extract_indicators
 from cases.models import (
     Case,
@@ -37,40 +36,14 @@ from cases.models import (
     IndicatorStatus,
     TranscriptEntry,
 )
-from cases.search_query import QueryKind, SearchQuery, case_variants
+from cases.search_query import QueryKind, SearchQuery
+from cases.search_sql import text_contains
 from cases.selectors import cases_visible_to, staff_unit_id
 
 RESULTS_MAX = 50
 # Messages read in Python to confirm an indicator in conversations not made a case yet.
 CANDIDATES_MAX = 500
 SNIPPET_CONTEXT = 60
-_INVISIBLE = "".join(chr(code) for code in sorted(INVISIBLE_FORMAT))
-
-
-class Visible(Func):
-    """A text column without invisible formatting characters (see ``advice.text``)."""
-
-    output_field = TextField()
-
-    def __init__(self, expression: str | Expression) -> None:
-        super().__init__(expression)
-
-    def as_sql(  # type: ignore[override]
-        self, compiler: Any, connection: Any, **extra: Any
-    ) -> Any:
-        inner: Expression = self.source_expressions[0]
-        for char in _INVISIBLE:
-            inner = Func(inner, Value(char), Value(""), function="REPLACE")
-        return compiler.compile(inner)
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return Func(
-            self.source_expressions[0],
-            Value(_INVISIBLE),
-            Value(""),
-            function="TRANSLATE",
-            output_field=TextField(),
-        ).as_sql(compiler, connection)
 
 
 @dataclass(frozen=True)
@@ -107,19 +80,9 @@ class SearchResults:
     conversations: list[SearchHit]
 
 
-def _any_variant(field: str, words: Iterable[str]) -> Q:
-    query = Q()
-    for word in words:
-        for variant in case_variants(word):
-            query |= Q(**{f"{field}__icontains": variant})
-    return query
-
-
 def _visible_has(model: Any, link: str, field: str, word: str) -> Exists:
     """Rows of ``model`` linked to the outer row whose visible ``field`` contains ``word``."""
-    rows = model.objects.annotate(_visible=Visible(field)).filter(
-        _any_variant("_visible", [word]), **{link: OuterRef("pk")}
-    )
+    rows = model.objects.filter(text_contains(field, [word]), **{link: OuterRef("pk")})
     return Exists(rows)
 
 
@@ -197,9 +160,8 @@ def _conversations_with_indicators(
     wanted = {(item.kind, item.value) for item in found}
     tails = {_tail(item.value) for item in found}
     candidates = (
-        Message.objects.annotate(_visible=Visible("text"))
-        .filter(
-            _any_variant("_visible", tails),
+        Message.objects.filter(
+            text_contains("text", sorted(tails)),
             conversation__in=conversations.values("pk"),
             sender=SenderKind.CITIZEN,
         )
@@ -226,10 +188,10 @@ def _tail(value: str) -> str:
 
 
 def _cases_with_words(cases: QuerySet[Case], words: Sequence[str]) -> QuerySet[Case]:
-    rows = cases.annotate(_summary=Visible("summary"))
+    rows = cases
     for word in words:
         rows = rows.filter(
-            _any_variant("_summary", [word])
+            text_contains("summary", [word])
             | _visible_has(CaseNote, "case_id", "text", word)
             | _visible_has(TranscriptEntry, "case_id", "text", word)
         )
@@ -285,8 +247,7 @@ def _message_snippets(conversation_ids: list[int], words: Sequence[str]) -> dict
         if not missing:
             break
         rows = (
-            model.objects.annotate(_visible=Visible("text"))
-            .filter(_any_variant("_visible", words), conversation_id__in=missing)
+            model.objects.filter(text_contains("text", words), conversation_id__in=missing)
             .order_by("conversation_id", "pk")
             .values_list("conversation_id", "text")
         )
@@ -321,8 +282,7 @@ def _case_snippets(cases: Sequence[Case], query: SearchQuery) -> dict[int, Snipp
         if not missing:
             break
         rows = (
-            model.objects.annotate(_visible=Visible("text"))
-            .filter(_any_variant("_visible", query.words), case_id__in=missing)
+            model.objects.filter(text_contains("text", query.words), case_id__in=missing)
             .order_by("case_id", "pk")
             .values_list("case_id", "text")
         )

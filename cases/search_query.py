@@ -96,12 +96,3 @@ def _words(text: str) -> tuple[str, ...]:
         if len(word) >= WORD_MIN:
             unique.setdefault(word.casefold(), None)
     return tuple(unique)[:WORDS_MAX]
-
-
-def case_variants(word: str) -> tuple[str, ...]:
-    """Spellings of ``word`` to match case-insensitively on every database.
-
-    SQLite's ``LIKE`` folds the case of ASCII letters only (``Ł`` and ``ł`` differ), so a
-    word is also looked for as typed in lower case, capitalised and in upper case.
-    """
-    return tuple(dict.fromkeys((word, word.lower(), word.capitalize(), word.upper())))

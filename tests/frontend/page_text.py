@@ -1,13 +1,32 @@
-"""What a person reads on a page: its text nodes and labelling attributes, and the strings
-its scripts are given (``json_script`` blobs), without markup or script code."""
+"""What a person reads on a page — its text nodes and labelling attributes, and the strings
+its scripts are given (``json_script`` blobs), without markup or script code — and what in
+it is a raw vocabulary code or an English catalogue string the reader's catalogue
+translates differently (``untranslated``)."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from functools import cache
 from html.parser import HTMLParser
 from typing import Any
+
+import polib
+from django.conf import settings
+
+from advice.access_reasons import AccessReason
+from advice.models import ConversationStatus, MessageKind, SenderKind
+from cases.models import (
+    CaseStatus,
+    IndicatorKind,
+    IndicatorParty,
+    IndicatorStatus,
+    PaymentMethod,
+    ReferralReason,
+    ReferralStatus,
+)
+from core.vocabulary import Category, Outcome
 
 # Attributes a person reads (or hears from a screen reader).
 READ_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
@@ -77,3 +96,62 @@ def _strings(value: Any, skip_keys: frozenset[str]) -> Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from _strings(item, skip_keys)
+
+
+# Codes of the vocabulary that must never be shown as words, and the separators a label
+# list is written with ("sextortion · P1").
+SEPARATORS = re.compile(r"\s*[·|,;:()\[\]/–—→]\s*")
+
+
+def vocabulary_codes() -> set[str]:
+    codes: set[str] = set()
+    for choices in (
+        Category,
+        Outcome,
+        ConversationStatus,
+        CaseStatus,
+        ReferralStatus,
+        ReferralReason,
+        IndicatorKind,
+        IndicatorStatus,
+        IndicatorParty,
+        PaymentMethod,
+        SenderKind,
+        MessageKind,
+        AccessReason,
+    ):
+        codes.update(str(value) for value in choices.values)
+    codes.update(code for code, _name in settings.LANGUAGES)
+    return codes
+
+
+@cache
+def english_only(language: str) -> frozenset[str]:
+    """English messages the catalogue of ``language`` translates differently."""
+    po = polib.pofile(str(settings.BASE_DIR / "locale" / language / "LC_MESSAGES" / "django.po"))
+    return frozenset(
+        entry.msgid
+        for entry in po.translated_entries()
+        if not entry.msgid_plural and entry.msgstr.strip() != entry.msgid.strip()
+    )
+
+
+def untranslated(
+    texts: Iterable[str], language: str, *, script_strings: Iterable[str] = ()
+) -> list[str]:
+    """Raw codes and English catalogue strings among ``texts`` (and English among the
+    strings given to scripts), as readable problem lines."""
+    codes = vocabulary_codes()
+    english = english_only(language)
+    found: list[str] = []
+    for text in texts:
+        if text in english:
+            found.append(f"English: {text!r}")
+            continue
+        for token in SEPARATORS.split(text):
+            if token in codes:
+                found.append(f"code {token!r} in {text!r}")
+            elif token in english and len(token) > 3:
+                found.append(f"English: {token!r} in {text!r}")
+    found.extend(f"English given to scripts: {s!r}" for s in script_strings if s in english)
+    return found

@@ -21,96 +21,43 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
-import polib
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from advice.access_reasons import AccessReason
-from advice.models import ConversationStatus, MessageKind, SenderKind, Unit
+from advice.models import Unit
 from advice.services.conversations import conversation_close
 from advice.services.notes import note_add
 from cases.models import (
-    CaseStatus,
-    IndicatorKind,
     IndicatorParty,
     IndicatorStatus,
     PaymentMethod,
     ReferralReason,
-    ReferralStatus,
 )
 from cases.services.cases import LossInput, case_loss_add, case_note_add
 from cases.services.escalation import case_escalate
 from cases.services.indicators import indicator_decide
 from cases.services.referrals import referral_case_create
-from core.vocabulary import Category, Outcome
+from core.vocabulary import Outcome
 from stats.demo.history import HistoryPlan, history_generate
 from tests.cases.conftest import chat
-from tests.frontend.page_text import read_page
+from tests.frontend.page_text import read_page, untranslated
 
 pytestmark = pytest.mark.django_db
 
 LANGUAGES = ("pl", "cs", "uk")
-SEPARATORS = re.compile(r"\s*[·|,;:()\[\]/–—→]\s*")
 IBAN = "PL61 1090 1014 0000 0712 1981 2874"
-
-
-def vocabulary_codes() -> set[str]:
-    codes: set[str] = set()
-    for choices in (
-        Category,
-        Outcome,
-        ConversationStatus,
-        CaseStatus,
-        ReferralStatus,
-        ReferralReason,
-        IndicatorKind,
-        IndicatorStatus,
-        IndicatorParty,
-        PaymentMethod,
-        SenderKind,
-        MessageKind,
-        AccessReason,
-    ):
-        codes.update(str(value) for value in choices.values)
-    codes.update(code for code, _name in settings.LANGUAGES)
-    return codes
-
-
-@cache
-def english_only(language: str) -> frozenset[str]:
-    """English messages the catalogue of ``language`` translates differently."""
-    po = polib.pofile(str(settings.BASE_DIR / "locale" / language / "LC_MESSAGES" / "django.po"))
-    return frozenset(
-        entry.msgid
-        for entry in po.translated_entries()
-        if not entry.msgid_plural and entry.msgstr.strip() != entry.msgid.strip()
-    )
 
 
 def problems(html: str, language: str) -> list[str]:
     # Canned replies come in every language: an officer answers in the citizen's.
     texts, script_strings = read_page(html, skip_keys=frozenset({"canned"}))
-    codes = vocabulary_codes()
-    english = english_only(language)
-    found: list[str] = []
-    for text in texts:
-        if text in english:
-            found.append(f"English: {text!r}")
-            continue
-        for token in SEPARATORS.split(text):
-            if token in codes:
-                found.append(f"code {token!r} in {text!r}")
-            elif token in english and len(token) > 3:
-                found.append(f"English: {token!r} in {text!r}")
-    found.extend(f"English given to scripts: {s!r}" for s in script_strings if s in english)
-    return found
+    return untranslated(texts, language, script_strings=script_strings)
 
 
 @pytest.fixture
