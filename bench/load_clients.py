@@ -6,11 +6,11 @@ never waits for an answer before the next message, so a slow server cannot slow 
 down and hide its own latency). Officers go on duty and claim the run's new queue entries,
 spread evenly by one in-process dispatcher; optionally they reply to every k-th message.
 
-Messages leave as the browser's outbox (``common/outbox.js``) sends them: at most one per
-conversation and ``window`` per socket on the wire, the rest queued in order; a message
-refused with ``busy``, ``rate_limited`` or ``temporarily_unavailable`` is sent again with the
-same ``client_id`` after the refusal's ``retry_after`` plus a random, growing extra pause,
-and given up after ``GIVE_UP_SECONDS`` of refusals.
+Messages leave as the browser's outbox (``common/outbox.js``) sends them: in order, at most
+``window`` per socket on the wire, the rest queued; a message refused with ``busy``,
+``rate_limited`` or ``temporarily_unavailable`` is sent again with the same ``client_id``
+(with the ones after it) after the refusal's ``retry_after`` plus a random, growing extra
+pause, and given up after ``GIVE_UP_SECONDS`` of refusals.
 
 Every message carries ``client_id = <run>.<conversation>.<k>`` and its send time
 (``t=<monotonic ns>``) in the text; receivers check them against what was sent.
@@ -24,7 +24,7 @@ import json
 import random
 import re
 import time
-from collections import Counter, deque
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,7 +38,10 @@ RETRY_CODES = frozenset({"busy", "rate_limited", "temporarily_unavailable"})
 JITTER_BASE = 0.25
 JITTER_MAX = 8.0
 GIVE_UP_SECONDS = 60.0
-OFFICER_WINDOW = 4
+# Messages on the wire per socket, as the browser keeps per conversation; a console
+# carries several conversations on one socket.
+CITIZEN_WINDOW = 4
+OFFICER_WINDOW = 16
 WAITING_TEXTS = (
     "Kliknąłem link z SMS-a o dopłacie do paczki i podałem dane karty. Co mam teraz zrobić?",
     "Někdo mi volal jako pracovník banky a chtěl, abych převedl peníze na bezpečný účet.",
@@ -111,82 +114,90 @@ async def _send(ws: ClientConnection, frame: dict[str, Any]) -> None:
 class Outbox:
     """One socket's messages not acknowledged yet, sent as the browser's outbox sends them.
 
-    At most ``window`` frames are on the wire, at most one per conversation (the server
-    stores a conversation's messages in arrival order, so a refused one must go again before
-    the next); the others wait in order. A refused frame keeps its place and goes again after
-    the server's ``retry_after`` plus jitter.
+    In order, at most ``window`` on the wire. When one is refused for now the server holds
+    back every later message of the socket (``chat/send_order.py``), so the refused one and
+    all after it go again, in order, after the server's ``retry_after`` plus jitter.
     """
 
     def __init__(self, observed: Observed, *, window: int) -> None:
         self.observed = observed
         self.window = window
         self.ws: ClientConnection | None = None
-        self.waiting: deque[dict[str, Any]] = deque()
-        self.inflight: dict[str, dict[str, Any]] = {}  # client_id → frame
+        self.pending: list[dict[str, Any]] = []  # not acknowledged, in order
+        self.inflight: set[str] = set()
         self.attempts: dict[str, int] = {}
         self.first_refused: dict[str, float] = {}
+        self.paused = False
         self.tasks: set[asyncio.Task[None]] = set()
 
-    @staticmethod
-    def _lane(frame: dict[str, Any]) -> Any:
-        return frame.get("conversation_id")
-
     def submit(self, frame: dict[str, Any]) -> None:
-        self.waiting.append(frame)
+        self.pending.append(frame)
         self._pump()
 
     def acked(self, client_id: str) -> None:
-        if self.inflight.pop(client_id, None) is None:
-            return
+        self.pending = [frame for frame in self.pending if frame["client_id"] != client_id]
+        self.inflight.discard(client_id)
         self.attempts.pop(client_id, None)
         self.first_refused.pop(client_id, None)
         self._pump()
 
     def refused(self, error: dict[str, Any]) -> bool:
-        """An error frame; True if it refused one of ours for now, to be sent again."""
+        """An error frame; True if it refused one of ours for now (it goes again)."""
         client_id = str(error.get("ref", ""))
         code = str(error.get("code"))
-        retry_after = float(error.get("retry_after", 0))
-        frame = self.inflight.get(client_id)
-        if frame is None or code not in RETRY_CODES:
+        index = next(
+            (i for i, frame in enumerate(self.pending) if frame["client_id"] == client_id), None
+        )
+        if code not in RETRY_CODES:
             return False
+        if index is None or client_id not in self.inflight:
+            # Held back behind an earlier refusal and already taken back, or a resend that
+            # crossed its own acknowledgement: nothing to do.
+            return True
         self.observed.busy += 1
         self.observed.refused[code] += 1
         now = time.monotonic()
         if now - self.first_refused.setdefault(client_id, now) > GIVE_UP_SECONDS:
             self.observed.busy_given_up += 1
-            del self.inflight[client_id]
+            self.inflight.discard(client_id)
+            del self.pending[index]
             self._pump()
             return True
+        for frame in self.pending[index:]:
+            self.inflight.discard(frame["client_id"])
         attempt = self.attempts.get(client_id, 0)
         self.attempts[client_id] = attempt + 1
-        delay = retry_after + random.random() * min(JITTER_MAX, JITTER_BASE * 2**attempt)
-        self._later(delay, frame)
+        retry_after = float(error.get("retry_after", 0))
+        self._pause(retry_after + random.random() * min(JITTER_MAX, JITTER_BASE * 2**attempt))
         return True
 
     def _pump(self) -> None:
-        busy_lanes = {self._lane(frame) for frame in self.inflight.values()}
-        for frame in list(self.waiting):
+        if self.paused or self.ws is None:
+            return
+        for frame in self.pending:
             if len(self.inflight) >= self.window:
                 return
-            if self._lane(frame) in busy_lanes:
+            if frame["client_id"] in self.inflight:
                 continue
-            self.waiting.remove(frame)
-            self.inflight[frame["client_id"]] = frame
-            busy_lanes.add(self._lane(frame))
-            self._later(0, frame)
+            self.inflight.add(frame["client_id"])
+            self._spawn(_send(self.ws, frame))
 
-    def _later(self, delay: float, frame: dict[str, Any]) -> None:
-        ws = self.ws
+    def _pause(self, delay: float) -> None:
+        self.paused = True
 
-        async def send() -> None:
-            if delay:
-                await asyncio.sleep(delay)
-            if ws is not None and frame["client_id"] in self.inflight:
-                with contextlib.suppress(ConnectionClosed):
-                    await _send(ws, frame)
+        async def resume() -> None:
+            await asyncio.sleep(delay)
+            self.paused = False
+            self._pump()
 
-        task = asyncio.get_running_loop().create_task(send())
+        self._spawn(resume())
+
+    def _spawn(self, work: Any) -> None:
+        async def run() -> None:
+            with contextlib.suppress(ConnectionClosed):
+                await work
+
+        task = asyncio.get_running_loop().create_task(run())
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
@@ -226,7 +237,6 @@ class Officer:
         self.last_seq: dict[int, int] = {}
         self.received: Counter[int] = Counter()
         self.reply_count = 0
-        # A console carries many conversations: one reply each on the wire, a few in all.
         self.outbox = Outbox(observed, window=OFFICER_WINDOW)
         self._on_duty = asyncio.Event()
         self._snapshot = asyncio.Event()
@@ -396,7 +406,7 @@ class Citizen:
         self._joined = asyncio.Event()
         self._reader: asyncio.Task[None] | None = None
         self.seen_own: set[str] = set()
-        self.outbox = Outbox(observed, window=1)
+        self.outbox = Outbox(observed, window=CITIZEN_WINDOW)
 
     async def start(self) -> None:
         self.ws = await open_socket(self.port, "/ws/citizen/")

