@@ -4,7 +4,8 @@ Starts one bare-chat Daphne (``bench.bare_chat``) and one Poradnia Daphne on the
 channel layer (the environment's ``REDIS_URL``; Poradnia on the environment's
 ``DATABASE_URL``), both on 127.0.0.1, then runs ``--rounds`` rounds of: the bare chat under
 ``bench.bare_load``, then Poradnia under ``bench.load`` (both parties send: officers answer
-every citizen message). Prints one row per run and the ratio of CPU per delivered message.
+every citizen message); with ``--before-root`` an older checkout too, between the two.
+Prints one row per run and the ratio of CPU per delivered message.
 
     .venv/bin/python -m bench.compare --conversations 200 --duration 20 --rounds 2 \
         --json /tmp/compare.json
@@ -98,6 +99,12 @@ def main() -> int:
         default=ROOT,
         help="serve Poradnia from this checkout (e.g. an export of an older commit)",
     )
+    parser.add_argument(
+        "--before-root",
+        type=Path,
+        default=None,
+        help="also serve this checkout and run it in every round, after the bare chat",
+    )
     args = parser.parse_args()
     if not 1 <= args.rounds <= 5 or args.duration > 120 or args.conversations > 2000:
         parser.error("rounds 1..5, duration ≤ 120 s, conversations ≤ 2000")
@@ -111,6 +118,16 @@ def main() -> int:
         daphne_args=["-b", "127.0.0.1", "-p", str(bare_port), "bench.bare_chat:application"],
     )
     full = start(env, full_port, cwd=args.poradnia_root, log=logs / "poradnia.log")
+    servers = [("poradnia", full)]
+    if args.before_root is not None:
+        before_port = free_port()
+        servers.insert(
+            0,
+            (
+                "poradnia-before",
+                start(env, before_port, cwd=args.before_root, log=logs / "poradnia-before.log"),
+            ),
+        )
     rows: list[dict[str, Any]] = []
     try:
         for n in range(args.rounds):
@@ -127,22 +144,30 @@ def main() -> int:
             )
             span = args.duration + args.ramp + 3
             rows.append(row("bare", result, (machine_busy_seconds() - before) / span))
-            before = machine_busy_seconds()
-            result = poradnia_run(full_port, full.pid, args, logs / f"poradnia-{n}.json")
-            rows.append(
-                row("poradnia", result, (machine_busy_seconds() - before) / result["wall_s"])
-            )
-            print(json.dumps(rows[-2]), json.dumps(rows[-1]), sep="\n", flush=True)
+            print(json.dumps(rows[-1]), flush=True)
+            for kind, server in servers:
+                before = machine_busy_seconds()
+                result = poradnia_run(server.port, server.pid, args, logs / f"{kind}-{n}.json")
+                busy = (machine_busy_seconds() - before) / result["wall_s"]
+                rows.append(row(kind, result, busy))
+                print(json.dumps(rows[-1]), flush=True)
     finally:
         bare.stop()
-        full.stop()
-    bare_cpu = [r["cpu_ms_per_msg"] for r in rows if r["run"] == "bare" and r["cpu_ms_per_msg"]]
-    full_cpu = [r["cpu_ms_per_msg"] for r in rows if r["run"] == "poradnia" and r["cpu_ms_per_msg"]]
+        for _kind, server in servers:
+            server.stop()
+
+    def cpu(kind: str) -> list[float]:
+        return [r["cpu_ms_per_msg"] for r in rows if r["run"] == kind and r["cpu_ms_per_msg"]]
+
     summary: dict[str, Any] = {"rows": rows, "logs": str(logs)}
-    if bare_cpu and full_cpu:
-        summary["bare_cpu_ms_per_msg"] = statistics.median(bare_cpu)
-        summary["poradnia_cpu_ms_per_msg"] = statistics.median(full_cpu)
-        summary["ratio"] = round(statistics.median(full_cpu) / statistics.median(bare_cpu), 2)
+    bare_cpu = cpu("bare")
+    for kind, prefix in (("poradnia", ""), ("poradnia-before", "before_")):
+        full_cpu = cpu(kind)
+        if bare_cpu and full_cpu:
+            summary["bare_cpu_ms_per_msg"] = statistics.median(bare_cpu)
+            summary[f"{prefix}poradnia_cpu_ms_per_msg"] = statistics.median(full_cpu)
+            ratio = statistics.median(full_cpu) / statistics.median(bare_cpu)
+            summary[f"{prefix}ratio"] = round(ratio, 2)
     print(json.dumps({k: v for k, v in summary.items() if k != "rows"}))
     if args.json is not None:
         args.json.write_text(json.dumps(summary, indent=2))

@@ -1,18 +1,24 @@
 """Idle capacity: N waiting citizens, each with a started conversation, on one server process.
 
 Opens ``N`` citizen sockets at ``--rate`` per second in all (spread over ``--clients``
-client processes, each holding its share), each sends ``conversation.start`` and waits for
-its first ``queue.position``. Once every socket has one (or ``--ready-timeout`` passed) and
-``--settle`` seconds went by, it samples the server's resident memory (``VmRSS`` in
-``/proc/<pid>/status``) and CPU every second for ``--idle`` seconds while nothing happens,
-then closes every socket. Reports memory per socket — (RSS when idle − RSS before) / N,
-where "before" is taken with ``--warmup`` sockets already open and started, so the
-process's one-time loads are not counted — and the server's CPU while idle.
+client processes, each holding its share; at most ``--starting`` of them between handshake
+and first position, so a slow server is not sent more handshakes than it can answer), each
+sends ``conversation.start`` and waits for its first ``queue.position``. Once every socket
+has one (or ``--ready-timeout`` passed) and ``--settle`` seconds went by, it samples the
+server's resident memory (``VmRSS`` in ``/proc/<pid>/status``) and CPU every second for
+``--idle`` seconds while nothing happens, then closes every socket. Reports memory per
+socket — (RSS when idle − RSS before) / N, where "before" is taken with ``--warmup`` sockets
+already open and started, so the process's one-time loads are not counted — and the
+server's CPU while idle.
 
 127.0.0.1 only; bounded in count and time, and it stops by itself::
 
     .venv/bin/python -m bench.idle --port 8791 -n 10000 --rate 100 --clients 4 \
-        --server-pid "$(pgrep -n -f 'daphne.*8791')" --json /tmp/idle-10000.json
+        --server-pid "$(pgrep -n -f 'serve.*8791')" --json /tmp/idle-10000.json
+
+Run it on a database with no other waiting conversations: every conversation that leaves
+the head of the queue moves every waiting citizen's position, and the server then tells all
+of them (``chat.positions``).
 """
 
 from __future__ import annotations
@@ -57,15 +63,34 @@ class Held:
         self.failed[what] = self.failed.get(what, 0) + 1
 
 
-async def _citizen(port: int, delay: float, held: Held, patience: float) -> None:
-    """One waiting citizen: start a conversation, note the first position, keep reading."""
+async def _citizen(
+    port: int, delay: float, held: Held, patience: float, starting: asyncio.Semaphore
+) -> None:
+    """One waiting citizen: start a conversation, note the first position, keep reading.
+
+    ``starting`` bounds the citizens between opening their socket and their first position,
+    so a server slower than the arrival rate is not sent handshakes it cannot answer in time.
+    """
     await asyncio.sleep(delay)
+    async with starting:
+        try:
+            ws = await open_socket(port, "/ws/citizen/")
+        except Exception as error:  # a refused handshake is a result
+            held.fail(type(error).__name__)
+            return
+        held.sockets.append(ws)
+        if not await _first_position(ws, held, patience):
+            return
     try:
-        ws = await open_socket(port, "/ws/citizen/")
-    except Exception as error:  # a refused handshake is a result
-        held.fail(type(error).__name__)
-        return
-    held.sockets.append(ws)
+        # Keep reading (later positions, pings) so the server never waits on this socket.
+        async for _raw in ws:
+            pass
+    except ConnectionClosed:
+        pass
+    held.closed_by_server += 1
+
+
+async def _first_position(ws: ClientConnection, held: Held, patience: float) -> bool:
     sent = time.monotonic()
     try:
         await ws.send(json.dumps({"type": "conversation.start", "browser_language": "pl"}))
@@ -74,28 +99,27 @@ async def _citizen(port: int, delay: float, held: Held, patience: float) -> None
             if frame.get("type") == "queue.position":
                 held.first_position_ms.append((time.monotonic() - sent) * 1000)
                 held.positioned += 1
-                break
+                return True
             if frame.get("type") == "error":
                 held.fail(f"error:{frame.get('code')}")
-                return
-        # Keep reading (later positions, pings) so the server never waits on this socket.
-        async for _raw in ws:
-            pass
-        held.closed_by_server += 1
+                return False
     except TimeoutError:
         held.fail("no_position")
     except ConnectionClosed:
         held.closed_by_server += 1
+    return False
 
 
-async def _hold(port: int, count: int, rate: float, patience: float) -> None:
+async def _hold(port: int, count: int, rate: float, patience: float, starting: int) -> None:
     """Client process: open ``count`` citizens, report when positioned, close on request."""
     held = Held()
     loop = asyncio.get_running_loop()
+    bound = asyncio.Semaphore(starting)
     held.readers = [
-        loop.create_task(_citizen(port, i / rate, held, patience)) for i in range(count)
+        loop.create_task(_citizen(port, i / rate, held, patience, bound)) for i in range(count)
     ]
-    deadline = time.monotonic() + count / rate + patience + 10
+    # Opening may take longer than ``count / rate`` when ``starting`` holds citizens back.
+    deadline = time.monotonic() + count / rate + patience + MAX_SECONDS
     while time.monotonic() < deadline:
         settled = held.positioned + sum(held.failed.values()) + held.closed_by_server
         if settled >= count:
@@ -127,7 +151,9 @@ def _raise_open_files() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
-def _spawn(port: int, count: int, rate: float, timeout: float) -> subprocess.Popen[str]:
+def _spawn(
+    port: int, count: int, rate: float, timeout: float, starting: int
+) -> subprocess.Popen[str]:
     command = [
         sys.executable,
         "-m",
@@ -141,6 +167,8 @@ def _spawn(port: int, count: int, rate: float, timeout: float) -> subprocess.Pop
         str(rate),
         "--ready-timeout",
         str(timeout),
+        "--starting",
+        str(starting),
     ]
     return subprocess.Popen(
         command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
@@ -184,7 +212,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     pid = args.server_pid
     warm: list[subprocess.Popen[str]] = []
     if args.warmup:
-        warm.append(_spawn(args.port, args.warmup, max(1.0, args.warmup / 2), args.ready_timeout))
+        warm.append(
+            _spawn(
+                args.port, args.warmup, max(1.0, args.warmup / 2), args.ready_timeout, args.warmup
+            )
+        )
     warm_reports = _collect(warm, args.warmup + args.ready_timeout + 30)
     time.sleep(args.settle)
     before = _rss_kib(pid)
@@ -195,12 +227,20 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     ]
     started = time.monotonic()
     children = [
-        _spawn(args.port, count, args.rate / args.clients, args.ready_timeout)
+        _spawn(
+            args.port,
+            count,
+            args.rate / args.clients,
+            args.ready_timeout,
+            max(1, args.starting // args.clients),
+        )
         for count in per_client
         if count
     ]
     try:
-        reports = _collect(children, args.sockets / args.rate + args.ready_timeout + 60)
+        reports = _collect(
+            children, args.sockets / args.rate + args.ready_timeout + MAX_SECONDS + 60
+        )
         open_s = time.monotonic() - started
         time.sleep(args.settle)
         first = read_proc(pid)
@@ -263,6 +303,12 @@ def main() -> int:
     parser.add_argument("--settle", type=float, default=5.0)
     parser.add_argument("--idle", type=float, default=30.0)
     parser.add_argument("--ready-timeout", type=float, default=120.0)
+    parser.add_argument(
+        "--starting",
+        type=int,
+        default=40,
+        help="at most this many citizens between handshake and first position, in all",
+    )
     parser.add_argument("--server-pid", type=int, default=0)
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -273,7 +319,9 @@ def main() -> int:
         parser.error(f"idle and ready timeout ≤ {MAX_SECONDS:.0f} s, rate > 0")
     _raise_open_files()
     if args.child:
-        asyncio.run(_hold(args.port, args.sockets, args.rate, args.ready_timeout))
+        asyncio.run(
+            _hold(args.port, args.sockets, args.rate, args.ready_timeout, max(1, args.starting))
+        )
         return 0
     if not args.server_pid:
         parser.error("--server-pid is required")

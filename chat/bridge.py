@@ -14,6 +14,7 @@ from redis.exceptions import RedisError
 from advice.events import outbox
 from chat import dbpool
 from chat.admission import gate
+from chat.layers import group_send_all
 from core import metrics
 
 T = TypeVar("T")
@@ -77,12 +78,17 @@ async def call(
         if events:
             layer = get_channel_layer()
             if layer is not None:
-                for group, event in events:
-                    try:
-                        with metrics.LAYER_SEND_ERRORS.count_exceptions():
-                            await layer.group_send(group, event)
-                    except LAYER_ERRORS as error:
+                try:
+                    await group_send_all(layer, events)
+                except LAYER_ERRORS as error:
+                    # Redis is unreachable: every event of the call is lost (the pipeline
+                    # fails as a whole; one by one the next would wait for the same outage).
+                    metrics.LAYER_SEND_ERRORS.inc(len(events))
+                    for group, _event in events:
                         LayerFailures.record(f"group_send {group}", error)
+                except Exception:
+                    metrics.LAYER_SEND_ERRORS.inc()
+                    raise
         return result
 
     with gate.held(refusable=refusable):
