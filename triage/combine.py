@@ -5,7 +5,9 @@ Contract (docs/triage.md, "Rules and model"):
 - **P1** when the rules say P1 (explainable, high-precision cues) **or** the model's P1
   probability reaches ``p1_threshold``. Nothing the model says lowers a rule's P1. The model
   alone does not raise P1 when the rules read the danger words as a figure of speech ("Ich
-  will nicht mehr, dass…"): that becomes possible risk.
+  will nicht mehr, dass…"): that becomes possible risk. When the rules read a question,
+  prevention, a phishing pretext or "nothing happened" (``QUESTION_SIGNALS``), the model
+  alone needs ``p1_threshold_question`` instead.
 - From fewer than ``model_min_words`` words the model decides nothing ("hello", a lone
   "przelałem" are no evidence): the rules' urgency and category stand, no possible risk.
 - **Possible risk** when the result is not P1 but the P1 probability is at least
@@ -38,6 +40,7 @@ BELOW_P1 = ("P2", "P3", "P4")
 # unless the text clearly says otherwise (the corpus has no pre-chat answers to learn from).
 PRECHAT_BONUS = 0.5
 FIGURE_OF_SPEECH_SIGNAL = "tag:figure_of_speech"
+QUESTION_SIGNALS = frozenset(("tag:question", "tag:prevention", "tag:pretext", "tag:no_harm"))
 
 
 @dataclass(frozen=True)
@@ -63,10 +66,13 @@ def choose_category(ruled: RuleAssessment, prediction: Prediction, params: Param
 
 
 def model_raises_p1(ruled: RuleAssessment, prediction: Prediction, params: Params) -> bool:
-    """The model's P1 probability is over the threshold, on enough words, and the rules did
-    not read the danger words as a figure of speech."""
+    """The model's P1 probability is over the threshold (the higher one for a question or
+    prevention), on enough words, and the rules did not read the danger words as a figure of
+    speech."""
+    asks = not QUESTION_SIGNALS.isdisjoint(ruled.signals)
+    threshold = params.question_threshold if asks else params.p1_threshold
     return (
-        prediction.p1 >= params.p1_threshold
+        prediction.p1 >= threshold
         and ruled.words >= params.model_min_words
         and FIGURE_OF_SPEECH_SIGNAL not in ruled.signals
     )

@@ -59,6 +59,14 @@ class Params:
     model_min_words: int = 3
     # Below this probability the model's best category does not replace the rules' "other".
     category_min_probability: float = 0.0
+    # When the rules read a question, prevention, a phishing pretext or "nothing happened",
+    # the model alone needs this P1 probability (0: the same as ``p1_threshold``); between the
+    # two, the opening is marked possible risk.
+    p1_threshold_question: float = 0.0
+
+    @property
+    def question_threshold(self) -> float:
+        return max(self.p1_threshold, self.p1_threshold_question)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Params:
@@ -70,6 +78,7 @@ class Params:
             trust_rule_urgency=tuple(data["trust_rule_urgency"]),
             model_min_words=int(data["model_min_words"]),
             category_min_probability=float(data["category_min_probability"]),
+            p1_threshold_question=float(data.get("p1_threshold_question", 0.0)),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -81,6 +90,7 @@ class Params:
             "trust_rule_urgency": list(self.trust_rule_urgency),
             "model_min_words": self.model_min_words,
             "category_min_probability": self.category_min_probability,
+            "p1_threshold_question": self.p1_threshold_question,
         }
 
 

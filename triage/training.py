@@ -10,7 +10,8 @@ Procedure (``train``; docs/triage.md gives the figures):
 2. Out-of-fold predictions on the training split (5 folds by scenario): every training
    example is predicted by a model that never saw its scenario.
 3. Decision parameters from those predictions (``choose_params``): the P1 threshold, the
-   possible-risk band and how rules and model are combined.
+   higher one for questions and prevention, the possible-risk band and how rules and model
+   are combined.
 4. Validation figures: a model fitted on the training split, the parameters of step 3,
    judged on the validation split — nothing of it was used for any choice.
 5. Cross-validation figures (``--cv``): the same, fold by fold over the whole corpus.
@@ -315,12 +316,11 @@ def tally(
 
 
 def _p1_ok(
-    prepared: Prepared, predictions: dict[int, Prediction], threshold: float
+    prepared: Prepared, predictions: dict[int, Prediction], params: Params
 ) -> tuple[bool, float, float]:
-    """(recall targets met, overall recall, false-P1 rate) for a threshold."""
+    """(recall targets met, overall recall, false-P1 rate) for the thresholds of ``params``."""
     found: dict[str, list[int]] = {}
     false = others = 0
-    params = replace(PLACEHOLDER, p1_threshold=threshold)
     for index, prediction in predictions.items():
         example = prepared.examples[index]
         is_p1 = choose_urgency(prepared.ruled[index], prediction, params) == "P1"
@@ -356,21 +356,27 @@ def choose_params(prepared: Prepared, predictions: dict[int, Prediction]) -> Par
     """
     threshold = THRESHOLD_GRID[0]
     for candidate in THRESHOLD_GRID:
-        ok, _, false_rate = _p1_ok(prepared, predictions, candidate)
+        ok, _, false_rate = _p1_ok(
+            prepared, predictions, replace(PLACEHOLDER, p1_threshold=candidate)
+        )
         if ok and false_rate <= FALSE_P1_MAX:
             threshold = candidate
     if threshold == THRESHOLD_GRID[0]:
         for candidate in THRESHOLD_GRID:
-            if _p1_ok(prepared, predictions, candidate)[0]:
+            if _p1_ok(prepared, predictions, replace(PLACEHOLDER, p1_threshold=candidate))[0]:
                 threshold = candidate
+    # Questions and prevention: the highest threshold that still keeps the recall targets.
+    question = threshold
+    for candidate in THRESHOLD_GRID:
+        asked = replace(PLACEHOLDER, p1_threshold=threshold, p1_threshold_question=candidate)
+        if candidate > threshold and _p1_ok(prepared, predictions, asked)[0]:
+            question = candidate
+    chosen = replace(PLACEHOLDER, p1_threshold=threshold, p1_threshold_question=question)
     p1_probabilities = sorted(
         prediction.p1
         for index, prediction in predictions.items()
         if prepared.examples[index].urgency == "P1"
-        and choose_urgency(
-            prepared.ruled[index], prediction, replace(PLACEHOLDER, p1_threshold=threshold)
-        )
-        != "P1"
+        and choose_urgency(prepared.ruled[index], prediction, chosen) != "P1"
     )
     p1_count = sum(prepared.examples[index].urgency == "P1" for index in predictions)
     allowed_misses = int((1 - RISK_BAND_RECALL) * p1_count)
@@ -382,10 +388,7 @@ def choose_params(prepared: Prepared, predictions: dict[int, Prediction]) -> Par
             for index, prediction in predictions.items()
             if prepared.examples[index].urgency != "P1"
             and prepared.ruled[index].words >= MIN_WORDS
-            and choose_urgency(
-                prepared.ruled[index], prediction, replace(PLACEHOLDER, p1_threshold=threshold)
-            )
-            != "P1"
+            and choose_urgency(prepared.ruled[index], prediction, chosen) != "P1"
         ),
         reverse=True,
     )
@@ -399,7 +402,7 @@ def choose_params(prepared: Prepared, predictions: dict[int, Prediction]) -> Par
     for weight, minimum, trusted, floor in product(
         RULE_WEIGHTS, RULE_MIN_SCORES, TRUSTED_URGENCIES, CATEGORY_FLOORS
     ):
-        params = Params(threshold, band, weight, minimum, trusted, MIN_WORDS, floor)
+        params = Params(threshold, band, weight, minimum, trusted, MIN_WORDS, floor, question)
         everything = tally(prepared, predictions, params)["all"]
         score = everything.category + everything.urgency
         if best is None or score > best[0]:

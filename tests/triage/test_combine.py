@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -44,7 +46,12 @@ def _model() -> TriageModel:
     )
 
 
-def _rules(urgency: str = "P3", category: str = "other", score: float = 0.0) -> RuleAssessment:
+def _rules(
+    urgency: str = "P3",
+    category: str = "other",
+    score: float = 0.0,
+    signals: tuple[str, ...] = (),
+) -> RuleAssessment:
     return RuleAssessment(
         guess=LanguageGuess("en", True, ["en"]),
         category=category,
@@ -54,6 +61,7 @@ def _rules(urgency: str = "P3", category: str = "other", score: float = 0.0) -> 
         urgency_reasons=[f"rule reason → {urgency}"],
         discounted=[],
         notes=[],
+        signals=signals,
         words=10,
     )
 
@@ -82,6 +90,18 @@ def test_the_model_probability_decides_p1_and_the_band_below_it(
 ) -> None:
     decided = combine(_rules(), _prediction(p1), PARAMS, _model())
     assert (decided.urgency, decided.possible_risk) == (urgency, possible_risk)
+
+
+@pytest.mark.parametrize("signal", ["tag:question", "tag:prevention", "tag:pretext"])
+def test_a_question_or_prevention_needs_the_higher_threshold(signal: str) -> None:
+    strict = replace(PARAMS, p1_threshold_question=0.7)
+    asking = _rules(signals=(signal,))
+    marked = combine(asking, _prediction(0.6), strict, _model())
+    assert (marked.urgency, marked.possible_risk) == ("P3", True)
+    assert marked.reasons[0].startswith("possible risk to life or safety")
+    assert combine(asking, _prediction(0.7), strict, _model()).urgency == "P1"
+    # Without a question the ordinary threshold applies.
+    assert combine(_rules(), _prediction(0.6), strict, _model()).urgency == "P1"
 
 
 def test_a_rules_p1_stands_whatever_the_model_says() -> None:
