@@ -59,7 +59,7 @@ def test_a_violation_report_is_counted_by_directive_and_its_content_dropped(clie
     local = getattr(cache, "_cache", None)
     if isinstance(local, dict):  # the in-memory cache: look at everything it holds
         assert not any("evil.example" in str(k) or "transcript" in str(k) for k in local)
-        stored = [cache.get(k.split(":", 2)[-1]) for k in local]
+        stored = [cache.get(k.split(":", 2)[-1]) for k in list(local)]
         assert not any("evil.example" in str(v) or "transcript" in str(v) for v in stored)
 
 
