@@ -10,8 +10,7 @@ Procedure (``train``; docs/triage.md gives the figures):
 2. Out-of-fold predictions on the training split (5 folds by scenario): every training
    example is predicted by a model that never saw its scenario.
 3. Decision parameters from those predictions (``choose_params``): the P1 threshold, the
-   higher one for questions and prevention, the possible-risk band and how rules and model
-   are combined.
+   possible-risk band and how rules and model are combined.
 4. Validation figures: a model fitted on the training split, the parameters of step 3,
    judged on the validation split — nothing of it was used for any choice.
 5. Cross-validation figures (``--cv``): the same, fold by fold over the whole corpus.
@@ -365,13 +364,11 @@ def choose_params(prepared: Prepared, predictions: dict[int, Prediction]) -> Par
         for candidate in THRESHOLD_GRID:
             if _p1_ok(prepared, predictions, replace(PLACEHOLDER, p1_threshold=candidate))[0]:
                 threshold = candidate
-    # Questions and prevention: the highest threshold that still keeps the recall targets.
-    question = threshold
-    for candidate in THRESHOLD_GRID:
-        asked = replace(PLACEHOLDER, p1_threshold=threshold, p1_threshold_question=candidate)
-        if candidate > threshold and _p1_ok(prepared, predictions, asked)[0]:
-            question = candidate
-    chosen = replace(PLACEHOLDER, p1_threshold=threshold, p1_threshold_question=question)
+    # The higher threshold for questions and prevention (``Params.p1_threshold_question``)
+    # stays off: chosen here it rose to the top of the grid, and the model then no longer
+    # raised a child's own "is this normal?" about an adult's secret meeting (docs/triage.md).
+    question = 0.0
+    chosen = replace(PLACEHOLDER, p1_threshold=threshold)
     p1_probabilities = sorted(
         prediction.p1
         for index, prediction in predictions.items()

@@ -21,7 +21,10 @@ UNSEEN = Path(__file__).resolve().parent / "unseen_set.jsonl"
 FIRST_RUN_P1 = (102, 108)
 FIRST_RUN_FALSE_P1 = (33, 216)
 FIRST_RUN_URGENCY = 262  # of 324 (80.9 %)
-FIRST_RUN_CATEGORY = 290  # of 324 (89.5 %; the `also` category counts as right)
+# of 324 (89.5 % at the first run, 290; the `also` category counts as right). Lowered by one
+# opening with the precision guards of December 2026, which cut false P1 here from 33 to 25
+# (second look, not blind; docs/triage.md): a trade recorded, not a tuning target.
+FIRST_RUN_CATEGORY = 289
 
 
 @pytest.fixture(scope="module")
