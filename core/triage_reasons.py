@@ -154,6 +154,25 @@ class TriageReason(models.TextChoices):
     )
     FAREWELL = "farewell", pgettext_lazy("triage reason", "saying goodbye or ending things")
     FIGURE_OF_SPEECH = "figure_of_speech", pgettext_lazy("triage reason", "a figure of speech")
+    EVERYDAY_FIGURE_OF_SPEECH = (
+        "everyday_figure_of_speech",
+        pgettext_lazy(
+            "triage reason", "a figure of speech (school, work, prices or the boss 'will kill me')"
+        ),
+    )
+    ASKS_CHILD_PROTECTION = (
+        "asks_child_protection",
+        pgettext_lazy(
+            "triage reason", "asks for lessons, materials or settings to protect children"
+        ),
+    )
+    FAKE_AUTHORITY_PRETEXT = (
+        "fake_authority_pretext",
+        pgettext_lazy(
+            "triage reason",
+            "a fake authority's accusation of child abuse material, a phishing pretext",
+        ),
+    )
     MEANS_OF_SELF_HARM = (
         "means_of_self_harm",
         pgettext_lazy("triage reason", "a means of self-harm (pills, a height, a rope, a blade)"),

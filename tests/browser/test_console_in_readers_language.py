@@ -1,8 +1,8 @@
 """The console a Czech officer works in, as the scripts render it with a live chat open
 (queue card, badges, triage form, the citizen's messages, tools), shows no raw vocabulary
 code and no English catalogue string (``tests.frontend.page_text.untranslated``) in any
-visible text node. Triage reasons (``.reasons``, ``.triage-reasons``) are left out here:
-they quote the citizen's words and are rendered from reason codes by their own module."""
+visible text node, the triage reasons included (rendered from reason codes in Czech, with the
+citizen's words quoted)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from tests.frontend.page_text import untranslated
 
 pytestmark = pytest.mark.browser
 
-# Every visible text node of the page, outside the triage reasons.
+# Every visible text node of the page.
 VISIBLE_TEXTS = """() => {
-  const skip = ".reasons, .triage-reasons, script, style";
+  const skip = "script, style";
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const texts = [];
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {

@@ -98,7 +98,7 @@ def test_a_question_or_prevention_needs_the_higher_threshold(signal: str) -> Non
     asking = _rules(signals=(signal,))
     marked = combine(asking, _prediction(0.6), strict, _model())
     assert (marked.urgency, marked.possible_risk) == ("P3", True)
-    assert marked.reasons[0].startswith("possible risk to life or safety")
+    assert marked.reasons[0]["code"] == "possible_risk"  # type: ignore[index]
     assert combine(asking, _prediction(0.7), strict, _model()).urgency == "P1"
     # Without a question the ordinary threshold applies.
     assert combine(_rules(), _prediction(0.6), strict, _model()).urgency == "P1"
