@@ -23,7 +23,7 @@ from advice.models import Message
 from chat.bridge import LayerFailures
 from poradnia.asgi import application
 from tests.conftest import ORIGIN, cid, officer_online, service_available, start_citizen
-from tests.e2e.test_daphne_server import free_port
+from tests.e2e.server import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

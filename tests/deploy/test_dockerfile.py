@@ -11,7 +11,7 @@ from dockerfile_parse import DockerfileParser
 
 from poradnia.serve import ServeCommand
 from tests.deploy.conftest import ROOT
-from tests.e2e.test_daphne_server import DAPHNE_LIMITS
+from tests.e2e.server import DAPHNE_LIMITS
 
 KNOWN = {
     "FROM",

@@ -29,7 +29,8 @@ import psycopg
 import pytest
 import websockets
 
-from tests.e2e.test_daphne_server import PASSWORD, free_port, login, until
+from tests.e2e.server import PASSWORD, free_port
+from tests.e2e.test_daphne_server import login, until
 
 ROOT = Path(__file__).resolve().parents[2]
 ASGI_APP = "poradnia.asgi:application"

@@ -4,90 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
-from pathlib import Path
 
 import pytest
 import websockets
 
-ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "e2e-demo-password"
-# The websocket limits production runs with (Dockerfile CMD, Makefile run target).
-MAX_MESSAGE_BYTES = 65536
-DAPHNE_LIMITS = [
-    "--websocket-max-message-size",
-    str(MAX_MESSAGE_BYTES),
-    "--websocket-max-frame-size",
-    str(MAX_MESSAGE_BYTES),
-    "--websocket_connect_timeout",
-    "10",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.e2e.server import (
+    MAX_MESSAGE_BYTES,
+    PASSWORD,
+    embedded_server,
+)
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A migrated database with demo staff, served by Daphne on a free port."""
-    tmp = tmp_path_factory.mktemp("e2e")
-    env = {
-        **os.environ,
-        "SQLITE_PATH": str(tmp / "e2e.sqlite3"),
-        "DEMO_PASSWORD": PASSWORD,
-        "PORADNIA_VAR_DIR": str(tmp),
-        # Plain HTTP: with DEBUG off the CSRF cookie is Secure, and urllib (unlike a browser
-        # on 127.0.0.1) does not send a Secure cookie back over HTTP.
-        "DJANGO_DEBUG": "1",
-    }
-    for name in ("DATABASE_URL", "REDIS_URL", "TEST_DB_SUFFIX"):
-        env.pop(name, None)
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT)
-    subprocess.run([*manage, "demo_data"], env=env, check=True, cwd=ROOT, capture_output=True)
-    port = free_port()
-    env["PORT"] = str(port)  # the embedded mode allows the origin it is served on
-    daphne = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "poradnia.serve",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            *DAPHNE_LIMITS,
-            "poradnia.asgi:application",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        daphne.kill()
-        pytest.fail("Daphne did not start: " + daphne.stderr.read().decode()[-2000:])
-    yield f"127.0.0.1:{port}"
-    daphne.terminate()
-    daphne.wait(timeout=10)
+    with embedded_server(tmp_path_factory.mktemp("e2e"), demo_data=True) as base:
+        yield base
 
 
 def login(base: str, username: str) -> str:

@@ -4,18 +4,15 @@ websocket and never speaks, is dropped within about 10 s (``docs/security.md``, 
 from __future__ import annotations
 
 import asyncio
-import os
 import select
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 
 import pytest
 import websockets
 
-from tests.e2e.test_daphne_server import DAPHNE_LIMITS, ROOT, free_port
+from tests.e2e.server import embedded_server
 
 # The handshake deadline (``poradnia.serve``) and the silent first frame limit are both 10 s.
 DEADLINE_SECONDS = 10
@@ -36,46 +33,8 @@ UPGRADE_REQUEST = (
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``python -m poradnia.serve`` with the production limits, on an embedded database."""
-    tmp = tmp_path_factory.mktemp("slow")
-    env = {
-        **os.environ,
-        "SQLITE_PATH": str(tmp / "e2e.sqlite3"),
-        "PORADNIA_VAR_DIR": str(tmp),
-        "DJANGO_DEBUG": "1",
-    }
-    for name in ("DATABASE_URL", "REDIS_URL", "TEST_DB_SUFFIX"):
-        env.pop(name, None)
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT)
-    port = free_port()
-    env["PORT"] = str(port)
-    daphne = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "poradnia.serve",
-            *("-b", "127.0.0.1", "-p", str(port)),
-            *DAPHNE_LIMITS,
-            "poradnia.asgi:application",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        daphne.kill()
-        pytest.fail("Daphne did not start: " + daphne.stderr.read().decode()[-2000:])
-    yield f"127.0.0.1:{port}"
-    daphne.terminate()
-    daphne.wait(timeout=10)
+    with embedded_server(tmp_path_factory.mktemp("slow")) as base:
+        yield base
 
 
 def _closed_by_server(sock: socket.socket) -> bool:
