@@ -7,12 +7,14 @@ Without Chromium the tests skip, unless ``REQUIRE_SERVICES`` is set (CI): then t
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -64,6 +66,23 @@ def server_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     for name in ("DATABASE_URL", "REDIS_URL", "TEST_DB_SUFFIX", "STATIC_ROOT"):
         env.pop(name, None)
     return env
+
+
+def seed(module: str, server_env: dict[str, str]) -> dict[str, Any]:
+    """Run ``python -m tests.browser.<module> <suffix>`` against the server's database and
+    return what it prints (JSON: the accounts and records it made, named with the suffix)."""
+    result = subprocess.run(
+        [sys.executable, "-m", f"tests.browser.{module}", uuid.uuid4().hex[:6]],
+        env=server_env,
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"tests.browser.{module} failed:\n" + result.stderr)
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
 
 
 @pytest.fixture(scope="session")

@@ -4,21 +4,17 @@ a transfer after a lost claim shows the history; a supervisor watches and whispe
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
-import uuid
 from typing import Any
 
 import pytest
 
 from tests.browser.conftest import (
-    ROOT,
     go_on_duty,
     login,
     run_axe,
     save_screenshot,
+    seed,
     send_citizen,
     start_chat,
 )
@@ -29,17 +25,7 @@ DESK = {"viewport": {"width": 1366, "height": 900}, "locale": "en-GB"}
 
 @pytest.fixture(scope="module")
 def staff(base_url: str, server_env: dict[str, str]) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.browser.referral_data", uuid.uuid4().hex[:6]],
-        env=server_env,
-        cwd=ROOT,
-        check=False,
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0:
-        pytest.fail("tests.browser.referral_data failed:\n" + result.stderr)
-    return json.loads(result.stdout)
+    return seed("referral_data", server_env)
 
 
 def console(new_page: Any, base_url: str, username: str, **options: Any) -> Any:

@@ -3,15 +3,11 @@ and finds their unit's case, never the other unit's with the same account and wo
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import uuid
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import ROOT, login, save_screenshot
+from tests.browser.conftest import login, save_screenshot, seed
 
 pytestmark = pytest.mark.browser
 
@@ -20,18 +16,7 @@ IBAN = "PL61109010140000071219812874"
 
 @pytest.fixture(scope="module")
 def search_data(base_url: str, server_env: dict[str, str]) -> dict[str, Any]:
-    suffix = uuid.uuid4().hex[:6]
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.browser.search_data", suffix],
-        env=server_env,
-        cwd=ROOT,
-        check=False,
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0:
-        pytest.fail("tests.browser.search_data failed:\n" + result.stderr)
-    return json.loads(result.stdout)
+    return seed("search_data", server_env)
 
 
 def search(page: Any, query: str) -> None:

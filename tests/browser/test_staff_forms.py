@@ -8,18 +8,14 @@ only works in the test client, not in a browser, fails here.
 from __future__ import annotations
 
 import base64
-import json
 import re
-import subprocess
-import sys
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django_otp.oath import totp
 
-from tests.browser.conftest import ROOT, login
+from tests.browser.conftest import login, seed
 
 pytestmark = pytest.mark.browser
 
@@ -27,18 +23,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def staff_data(base_url: str, server_env: dict[str, str]) -> dict[str, Any]:
     """Accounts of KAT and OVA, a case and a case referred to OVA, in the server's database."""
-    suffix = uuid.uuid4().hex[:6]
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.browser.staff_data", suffix],
-        env=server_env,
-        cwd=ROOT,
-        check=False,
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0:
-        pytest.fail("tests.browser.staff_data failed:\n" + result.stderr)
-    return json.loads(result.stdout)
+    return seed("staff_data", server_env)
 
 
 class Refusals:
