@@ -18,10 +18,12 @@ from tests.browser.conftest import (
 from triage.engine import assess
 
 pytestmark = pytest.mark.browser
+MARKER = "(Ola K.)"
+OPENING = f"{POSSIBLE_RISK_PL} {MARKER}"
 
 
 def test_not_safe_raises_p1_and_the_ukrainian_officer_reads_why(new_page, base_url):
-    marked = assess(texts=[POSSIBLE_RISK_PL], browser_language="pl")
+    marked = assess(texts=[OPENING], browser_language="pl")
     assert marked.possible_risk, marked
     assert marked.urgency != "P1", marked
     # The console is checked with axe (an injected script: CSP bypassed there only; the
@@ -31,12 +33,14 @@ def test_not_safe_raises_p1_and_the_ukrainian_officer_reads_why(new_page, base_u
     go_on_duty(officer)
     citizen = new_page(locale="pl-PL")
     start_chat(citizen, base_url)
-    send_citizen(citizen, POSSIBLE_RISK_PL)
+    send_citizen(citizen, OPENING)
 
     question = citizen.locator("#safety-ask")
     question.wait_for()
     assert "Czy coś ci teraz grozi?" in question.inner_text()
-    mark = officer.locator(".queue-card .possible-risk")
+    # Other tests of the session may leave cards waiting: this citizen's card by its words.
+    mine = officer.locator(".queue-card", has_text=MARKER)
+    mark = mine.locator(".possible-risk")
     mark.wait_for()
     assert "Можлива загроза – запитайте, чи в безпеці" in mark.inner_text()
     save_screenshot(citizen, "citizen-safety-question")
@@ -51,7 +55,7 @@ def test_not_safe_raises_p1_and_the_ukrainian_officer_reads_why(new_page, base_u
     banner = officer.locator("#p1-alerts[role=alert] .p1-banner")
     banner.wait_for()
     assert "людина відповіла, що зараз не в безпеці → P1" in banner.inner_text()
-    card = officer.locator(".queue-card[data-urgency=P1]")
+    card = officer.locator(".queue-card[data-urgency=P1]", has_text=MARKER)
     card.wait_for()
     assert "людина відповіла, що зараз не в безпеці → P1" in card.inner_text()
     assert card.locator(".possible-risk").count() == 0
