@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from tests.frontend.node import node_or_skip
 
 ROOT = Path(__file__).resolve().parents[2]
 JS = ROOT / "frontend" / "static" / "frontend" / "js"
 
 
 def mark(text: str) -> str:
-    node = shutil.which("node")
-    if node is None:
-        if os.environ.get("REQUIRE_SERVICES"):
-            pytest.fail("node is required (REQUIRE_SERVICES is set) but not installed.")
-        pytest.skip("node is not installed")
+    node = node_or_skip()
     script = (
         f"import {{ markBidiControls }} from {json.dumps((JS / 'common' / 'bidi.js').as_uri())};"
         f"process.stdout.write(JSON.stringify(markBidiControls({json.dumps(text)})));"

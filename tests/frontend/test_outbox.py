@@ -4,13 +4,11 @@ the consumer's token bucket: paced under the limit, in order, retried, failed wi
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
+from tests.frontend.node import node_or_skip
 
 ROOT = Path(__file__).resolve().parents[2]
 JS = ROOT / "frontend" / "static" / "frontend" / "js"
@@ -18,11 +16,7 @@ HARNESS = Path(__file__).resolve().parent / "js" / "outbox_harness.mjs"
 
 
 def scenario(name: str) -> dict[str, Any]:
-    node = shutil.which("node")
-    if node is None:
-        if os.environ.get("REQUIRE_SERVICES"):
-            pytest.fail("node is required (REQUIRE_SERVICES is set) but not installed.")
-        pytest.skip("node is not installed")
+    node = node_or_skip()
     out = subprocess.run(
         [node, "--no-warnings", str(HARNESS), JS.as_uri(), name],
         capture_output=True,

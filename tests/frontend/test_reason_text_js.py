@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -14,6 +12,7 @@ import pytest
 from django.utils import translation
 
 from core.reason_text import reason_table, reason_texts
+from tests.frontend.node import node_or_skip
 from triage.engine import assess
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,11 +36,7 @@ REASONS: list[Any] = [
 
 
 def in_node(table: dict[str, Any], locale: str) -> list[str]:
-    node = shutil.which("node")
-    if node is None:
-        if os.environ.get("REQUIRE_SERVICES"):
-            pytest.fail("node is required (REQUIRE_SERVICES is set) but not installed.")
-        pytest.skip("node is not installed")
+    node = node_or_skip()
     script = (
         f"import {{ reasonText }} from {json.dumps(MODULE.as_uri())};"
         f"const format = new Intl.NumberFormat({json.dumps(locale)},"
