@@ -45,6 +45,7 @@ async def call(
     before_events: Callable[[T], Awaitable[None]] | None = None,
     lane: Hashable | None = None,
     refusable: bool = False,
+    first: Callable[[], Awaitable[T | None]] | None = None,
     **kwargs: Any,
 ) -> T:
     """Run ``service(**kwargs)`` in the database thread; send its committed events here.
@@ -56,7 +57,9 @@ async def call(
     With a ``lane`` (e.g. a conversation id) the call runs on the database pool
     (``chat.dbpool``), one call per lane at a time, events included. ``refusable`` calls
     raise ``busy`` while the process is at its bound of calls in flight
-    (``chat.admission``).
+    (``chat.admission``). ``first``, when given, runs before the service within the same
+    bound and lane; when it returns a result (having done the work and sent its events
+    itself, e.g. ``chat.message_writes``) the service does not run.
 
     The database is the store: an event that cannot be sent (Redis unreachable) is logged,
     counted in :class:`LayerFailures` and dropped, and the result is still returned, so the
@@ -75,26 +78,40 @@ async def call(
             result, events = await dbpool.run(run)
         if before_events is not None:
             await before_events(result)
-        if events:
-            layer = get_channel_layer()
-            if layer is not None:
-                try:
-                    await group_send_all(layer, events)
-                except LAYER_ERRORS as error:
-                    # Redis is unreachable: every event of the call is lost (the pipeline
-                    # fails as a whole; one by one the next would wait for the same outage).
-                    metrics.LAYER_SEND_ERRORS.inc(len(events))
-                    for group, _event in events:
-                        LayerFailures.record(f"group_send {group}", error)
-                except Exception:
-                    metrics.LAYER_SEND_ERRORS.inc()
-                    raise
+        await send_events(events)
         return result
+
+    async def attempt() -> T:
+        if first is not None:
+            done = await first()
+            if done is not None:
+                return done
+        return await run_and_send()
 
     with gate.held(refusable=refusable):
         if lane is None:
-            return await run_and_send()
-        return await _lanes(lane, run_and_send)
+            return await attempt()
+        return await _lanes(lane, attempt)
+
+
+async def send_events(events: list[outbox.Event]) -> None:
+    """Send committed events to their groups in one round trip (see :func:`call`)."""
+    if not events:
+        return
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        await group_send_all(layer, events)
+    except LAYER_ERRORS as error:
+        # Redis is unreachable: every event of the call is lost (the pipeline fails as a
+        # whole; one by one the next would wait for the same outage).
+        metrics.LAYER_SEND_ERRORS.inc(len(events))
+        for group, _event in events:
+            LayerFailures.record(f"group_send {group}", error)
+    except Exception:
+        metrics.LAYER_SEND_ERRORS.inc()
+        raise
 
 
 def later(delay: float, coroutine_factory: Callable[[], Coroutine[Any, Any, Any]]) -> None:

@@ -479,22 +479,35 @@ def parse(text: str, table: FrameTable) -> ClientFrame:
 
 def client_ref(text: str) -> str | None:
     """The ``client_id`` of a frame, if it has a valid one (for the ``ref`` of an error)."""
-    return type_and_ref(text)[1]
+    return glance(text).ref
 
 
-def type_and_ref(text: str) -> tuple[str | None, str | None]:
-    """The ``type`` and valid ``client_id`` of a frame not parsed in full (either may be None)."""
+@dataclass(frozen=True, slots=True)
+class Glance:
+    """What a frame not parsed in full says of itself (any part may be None)."""
+
+    kind: str | None = None
+    ref: str | None = None
+    conversation_id: int | None = None
+
+
+def glance(text: str) -> Glance:
+    """The ``type``, valid ``client_id`` and integer ``conversation_id`` of a frame not parsed
+    in full (a refused frame's error names its ``ref``; its hold names its conversation)."""
     try:
         data = json.loads(text) if _depth_ok(text) else None
     except (ValueError, RecursionError):
-        return None, None
+        return Glance()
     if not isinstance(data, dict):
-        return None, None
+        return Glance()
     kind = data.get("type") if isinstance(data.get("type"), str) else None
+    conversation_id = data.get("conversation_id")
+    if not isinstance(conversation_id, int) or isinstance(conversation_id, bool):
+        conversation_id = None
     ref = data.get("client_id")
     if not isinstance(ref, str):
-        return kind, None
+        return Glance(kind, None, conversation_id)
     try:
-        return kind, _clean_string(ref, "client_id", 64)
+        return Glance(kind, _clean_string(ref, "client_id", 64), conversation_id)
     except DomainError:
-        return kind, None
+        return Glance(kind, None, conversation_id)

@@ -396,6 +396,10 @@ CITIZEN_FIRST_FRAME_SECONDS = float(os.environ.get("CITIZEN_FIRST_FRAME_SECONDS"
 STAFF_SESSION_CHECK_SECONDS = float(os.environ.get("STAFF_SESSION_CHECK_SECONDS", "2"))
 # Database threads for message writes (``chat.dbpool``); SQLite always uses one.
 DB_THREADS = _env_int("DB_THREADS", 4)
+# PostgreSQL: store a socket's message on the event loop with psycopg's asynchronous
+# connection (at most DB_THREADS of them) instead of in a database thread
+# (``chat.message_writes``); 0 keeps every write in the threads.
+DB_MESSAGE_WRITES_ON_LOOP = _env_bool("DB_MESSAGE_WRITES_ON_LOOP", True)
 # Database calls one process may have in flight before chat messages get ``busy``
 # (``chat.admission``); the client sends them again with the same client_id.
 MAX_INFLIGHT_DB_CALLS = _env_int("MAX_INFLIGHT_DB_CALLS", 64)

@@ -23,7 +23,7 @@ from django.test import Client
 from advice.db_guard import audit_delete_guard_lift
 from advice.models import Unit
 from advice.services.staff import staff_create
-from chat import dbpool
+from chat import dbpool, message_writes
 
 ORIGIN = (b"origin", b"http://localhost")
 
@@ -94,6 +94,7 @@ def _fresh_limits(settings: Any) -> None:
 def _close_database_pool(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """Close the message writers' pooled connections before the test database is dropped."""
     yield
+    message_writes.writers.close_all()
     with django_db_blocker.unblock():
         dbpool.shutdown()
 

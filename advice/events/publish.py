@@ -6,7 +6,8 @@ until the commit and drops them on a rollback.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from advice.events import frames
 from advice.events.groups import (
@@ -69,16 +70,24 @@ def publish_assigned(conversation: Conversation, *, officer_id: int) -> None:
     )
 
 
+def message_frames(message: Message) -> list[tuple[str, Mapping[str, Any]]]:
+    """A stored message's frames by group: the citizen's and the staff watching it."""
+    return [
+        (
+            conversation_group(message.conversation_id, "citizen"),
+            frames.message(message, for_staff=False),
+        ),
+        (
+            conversation_group(message.conversation_id, "staff"),
+            frames.message(message, for_staff=True),
+        ),
+    ]
+
+
 def publish_message(message: Message) -> None:
     """A stored message, to the citizen and to the staff watching the conversation."""
-    publish(
-        conversation_group(message.conversation_id, "citizen"),
-        frames.message(message, for_staff=False),
-    )
-    publish(
-        conversation_group(message.conversation_id, "staff"),
-        frames.message(message, for_staff=True),
-    )
+    for group, frame in message_frames(message):
+        publish(group, frame)
 
 
 def publish_note(note: ConversationNote) -> None:

@@ -55,6 +55,43 @@ def uses_single_statement() -> bool:
     return connection.vendor == "postgresql"
 
 
+def statement_for(sender: SenderKind) -> str:
+    """The one statement that numbers and stores a message of ``sender``."""
+    if sender == SenderKind.OFFICER:
+        return _OFFICER
+    if sender == SenderKind.CITIZEN:
+        return _CITIZEN
+    return _SYSTEM
+
+
+def parameters(
+    *,
+    conversation_id: int,
+    sender: SenderKind,
+    author_id: int | None,
+    author_name: str,
+    kind: str,
+    text: str,
+    payload: dict[str, Any],
+    client_id: str,
+    now: datetime,
+) -> dict[str, Any]:
+    """The statement's parameters (named ``%(name)s`` placeholders)."""
+    return {
+        "conversation_id": conversation_id,
+        "sender": str(sender),
+        "author_id": author_id,
+        "author_name": author_name,
+        "kind": str(kind),
+        "text": text,
+        "payload": json.dumps(payload),
+        "client_id": client_id,
+        "now": now,
+        "waiting": str(ConversationStatus.WAITING),
+        "active": str(ConversationStatus.ACTIVE),
+    }
+
+
 def message_store(
     *,
     conversation_id: int,
@@ -68,27 +105,19 @@ def message_store(
     now: datetime,
 ) -> tuple[int, int, str] | None:
     """Number and store one message in one statement (see the module's contract)."""
-    if sender == SenderKind.OFFICER:
-        sql = _OFFICER
-    elif sender == SenderKind.CITIZEN:
-        sql = _CITIZEN
-    else:
-        sql = _SYSTEM
-    params: dict[str, Any] = {
-        "conversation_id": conversation_id,
-        "sender": str(sender),
-        "author_id": author_id,
-        "author_name": author_name,
-        "kind": kind,
-        "text": text,
-        "payload": json.dumps(payload),
-        "client_id": client_id,
-        "now": now,
-        "waiting": str(ConversationStatus.WAITING),
-        "active": str(ConversationStatus.ACTIVE),
-    }
+    params = parameters(
+        conversation_id=conversation_id,
+        sender=sender,
+        author_id=author_id,
+        author_name=author_name,
+        kind=kind,
+        text=text,
+        payload=payload,
+        client_id=client_id,
+        now=now,
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(statement_for(sender), params)
         row = cursor.fetchone()
     if row is None:
         return None

@@ -62,7 +62,8 @@ class FrameConsumer(AsyncWebsocketConsumer):
 
     @property
     def send_order(self) -> SendOrder:
-        """Keeps this socket's messages in the order sent across refusals (``chat.send_order``)."""
+        """Keeps each conversation's messages in the order sent across refusals
+        (``chat.send_order``)."""
         if self._send_order is None:
             self._send_order = SendOrder()
         return self._send_order
@@ -165,14 +166,14 @@ class FrameConsumer(AsyncWebsocketConsumer):
             if self._strike():
                 await self.close(code=1008)
                 return
-            kind, ref = inbound.type_and_ref(text_data) if text_data is not None else (None, None)
+            seen = inbound.glance(text_data) if text_data is not None else inbound.Glance()
             retry_after = self._rate_retry_after()
-            if kind == MESSAGE_SEND:
-                self.send_order.refused(ref, retry_after)
+            if seen.kind == MESSAGE_SEND:
+                self.send_order.refused(seen.ref, retry_after, seen.conversation_id)
             await self.send_error(
                 ErrorCode.RATE_LIMITED,
                 "Too many frames; slow down.",
-                ref=ref,
+                ref=seen.ref,
                 retry_after=retry_after,
             )
             return
@@ -191,8 +192,10 @@ class FrameConsumer(AsyncWebsocketConsumer):
             return
         ref = getattr(frame, "client_id", None)
         is_message = frame.TYPE == MESSAGE_SEND
-        if is_message and self.send_order.holds_back(ref):
-            # An earlier message of this socket was refused: it must be stored first.
+        # The citizen's frames name no conversation: the socket has one.
+        lane = getattr(frame, "conversation_id", None)
+        if is_message and self.send_order.holds_back(ref, lane):
+            # An earlier message of this conversation was refused: it must be stored first.
             await self.send_error(
                 ErrorCode.BUSY,
                 "An earlier message must be sent again first.",
@@ -204,13 +207,13 @@ class FrameConsumer(AsyncWebsocketConsumer):
             await self.frame_handlers()[frame.TYPE](frame)
         except DomainError as error:
             if is_message and error.code in RETRYABLE:
-                self.send_order.refused(ref, error.retry_after)
+                self.send_order.refused(ref, error.retry_after, lane)
             await self.send_error(error.code, error.message, ref=ref, retry_after=error.retry_after)
         except LAYER_ERRORS as error:
             # The frame needed Redis before anything was stored: the client may retry it.
             LayerFailures.record(frame.TYPE, error)
             if is_message:
-                self.send_order.refused(ref, retry_hint(ErrorCode.TEMPORARILY_UNAVAILABLE))
+                self.send_order.refused(ref, retry_hint(ErrorCode.TEMPORARILY_UNAVAILABLE), lane)
             if frame.TYPE != "typing":  # a lost typing hint is not worth a retry
                 await self.send_frame(_unavailable_frame(ref=ref))
 

@@ -17,13 +17,12 @@ from advice.prechat import language_from_accept_header
 from advice.services import (
     conversations,
     erase,
-    messages,
     resume_codes,
     safety,
     triage_apply,
 )
 from advice.services.leases import SocketRef
-from chat import bridge, heartbeat, inbound, limits, positions
+from chat import bridge, heartbeat, inbound, limits, message_writes, positions
 from chat.consumers.base import FrameConsumer, FrameHandler
 from core.errors import DomainError, ErrorCode
 from core.vocabulary import StateReason
@@ -247,10 +246,7 @@ class CitizenConsumer(FrameConsumer):
 
     async def on_message(self, frame: inbound.CitizenMessageSend) -> None:
         conversation_id = self._require_conversation()
-        result = await bridge.call(
-            messages.message_post,
-            lane=conversation_id,
-            refusable=True,
+        result = await message_writes.post(
             conversation_id=conversation_id,
             sender=SenderKind.CITIZEN,
             client_id=frame.client_id,

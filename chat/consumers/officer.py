@@ -16,13 +16,12 @@ from advice.services import (
     access,
     articles,
     conversations,
-    messages,
     notes,
     presence,
     triage_apply,
 )
 from advice.services.leases import SocketRef
-from chat import bridge, heartbeat, inbound, limits
+from chat import bridge, heartbeat, inbound, limits, message_writes
 from chat.consumers.base import FrameHandler, StaffConsumer, refuse_without_second_factor
 from core.errors import DomainError, ErrorCode
 from core.vocabulary import JOINS_STAFF, LEAVES_STAFF, StateReason
@@ -190,13 +189,11 @@ class OfficerConsumer(StaffConsumer):
 
     async def on_message(self, frame: inbound.OfficerMessageSend) -> None:
         conversation_id = _required(frame.conversation_id)
-        result = await bridge.call(
-            messages.message_post,
-            lane=conversation_id,
-            refusable=True,
+        result = await message_writes.post(
             conversation_id=conversation_id,
             sender=SenderKind.OFFICER,
             officer=self._user(),
+            officer_id=self.officer_id,
             author_name=self.display_name,
             client_id=frame.client_id,
             text=frame.text,

@@ -8,7 +8,7 @@ from channels.db import database_sync_to_async
 
 from advice.models import Message
 from core import metrics
-from tests.conftest import start_citizen
+from tests.conftest import officer_online, start_citizen
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,3 +62,49 @@ async def test_after_a_refusal_later_messages_wait_for_the_refused_one(sockets, 
         lambda: list(Message.objects.order_by("seq").values_list("client_id", flat=True))
     )()
     assert stored == ["m1", "m2"]
+
+
+async def test_a_refusal_holds_back_only_its_own_conversation_on_a_console(
+    sockets, settings, make_officer
+):
+    officer = await officer_online(sockets, await database_sync_to_async(make_officer)())
+    chats = []
+    for _ in range(2):
+        citizen, _token = await start_citizen(sockets, language="en")
+        conversation_id = (await officer.receive_until("queue.entry"))["entry"]["id"]
+        await officer.send({"type": "conversation.claim", "conversation_id": conversation_id})
+        await officer.receive_until("replay.done")
+        chats.append((citizen, conversation_id))
+    (_, first), (other_citizen, second) = chats
+
+    def reply(conversation_id: int, client_id: str) -> dict[str, object]:
+        return {
+            "type": "message.send",
+            "conversation_id": conversation_id,
+            "client_id": client_id,
+            "text": f"reply {client_id}",
+        }
+
+    settings.MAX_INFLIGHT_DB_CALLS = 0
+    await officer.send(reply(first, "a1"))
+    assert ((await officer.receive_until("error"))["code"]) == "busy"
+    settings.MAX_INFLIGHT_DB_CALLS = 64
+    # The other conversation is not held back by the refusal in the first one ...
+    await officer.send(reply(second, "b1"))
+    assert (await officer.receive_until("ack"))["client_id"] == "b1"
+    assert (await other_citizen.receive_until("message"))["text"] == "reply b1"
+    # ... while the first keeps its order: a2 waits for a1.
+    await officer.send(reply(first, "a2"))
+    held = await officer.receive_until("error")
+    assert (held["code"], held["ref"]) == ("busy", "a2")
+    for client_id in ("a1", "a2"):
+        await officer.send(reply(first, client_id))
+        assert (await officer.receive_until("ack"))["client_id"] == client_id
+    stored = await database_sync_to_async(
+        lambda: list(
+            Message.objects.filter(conversation_id=first, sender="officer")
+            .order_by("seq")
+            .values_list("client_id", flat=True)
+        )
+    )()
+    assert stored == ["a1", "a2"]
