@@ -8,6 +8,7 @@ as JSON and reads back only ``type``, ``reason`` and the ids it routes by.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal, NotRequired, TypedDict
@@ -122,6 +123,13 @@ class StaffStateFrame(TypedDict):
 class QueueSnapshotFrame(TypedDict):
     type: Literal["queue.snapshot"]
     entries: list[Mapping[str, Any]]  # cards, routed for one officer
+    part: int  # 0 replaces the console's queue; 1, 2, … append to it
+
+
+# A snapshot is sent in parts of at most this many bytes of JSON: the websocket's largest
+# message is 64 KiB (Daphne's ``--websocket-max-message-size``), and a queue of hundreds of
+# waiting conversations is larger than that.
+SNAPSHOT_PART_BYTES = 48 * 1024
 
 
 class QueueEntryFrame(TypedDict):
@@ -375,8 +383,28 @@ def conversation_state_staff(
     }
 
 
-def queue_snapshot(entries: Sequence[Mapping[str, Any]]) -> QueueSnapshotFrame:
-    return {"type": "queue.snapshot", "entries": list(entries)}
+def queue_snapshot(entries: Sequence[Mapping[str, Any]], *, part: int = 0) -> QueueSnapshotFrame:
+    return {"type": "queue.snapshot", "entries": list(entries), "part": part}
+
+
+def queue_snapshot_parts(
+    entries: Sequence[Mapping[str, Any]], *, part_bytes: int = SNAPSHOT_PART_BYTES
+) -> list[QueueSnapshotFrame]:
+    """The queue in order, as ``queue.snapshot`` frames of at most ``part_bytes`` of JSON each
+    (always at least one frame, so an empty queue still replaces the console's)."""
+    parts: list[QueueSnapshotFrame] = []
+    chunk: list[Mapping[str, Any]] = []
+    size = 0
+    overhead = len(json.dumps(queue_snapshot([], part=0)).encode()) + 16
+    for entry in entries:
+        entry_bytes = len(json.dumps(entry, ensure_ascii=False).encode()) + 2
+        if chunk and overhead + size + entry_bytes > part_bytes:
+            parts.append(queue_snapshot(chunk, part=len(parts)))
+            chunk, size = [], 0
+        chunk.append(entry)
+        size += entry_bytes
+    parts.append(queue_snapshot(chunk, part=len(parts)))
+    return parts
 
 
 def queue_entry(conversation: Conversation, *, preview: str = "") -> QueueEntryFrame:

@@ -95,18 +95,13 @@ class OfficerConsumer(StaffConsumer):
                 ],
             )
         )
-        await self.send_frame(
-            frames.queue_snapshot(
-                routed_queue(
-                    [
-                        frames.card(c, preview=snapshot.previews.get(c.pk, ""))
-                        for c in snapshot.waiting
-                    ],
-                    self.languages,
-                    self.unit_id,
-                )
-            )
+        waiting = routed_queue(
+            [frames.card(c, preview=snapshot.previews.get(c.pk, "")) for c in snapshot.waiting],
+            self.languages,
+            self.unit_id,
         )
+        for part in frames.queue_snapshot_parts(waiting):
+            await self.send_frame(part)
 
     async def disconnect(self, code: int) -> None:
         self.unbind_session()

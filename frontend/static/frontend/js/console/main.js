@@ -65,7 +65,7 @@ function dispatch(frame) {
       setDuty(frame.on_duty);
       break;
     case "queue.snapshot":
-      queue.snapshot(frame.entries || []);
+      queue.snapshot(frame.entries || [], frame.part || 0);
       break;
     case "queue.entry":
       queue.upsert(frame.entry);

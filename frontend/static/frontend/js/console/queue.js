@@ -19,8 +19,10 @@ export class Queue {
     setInterval(() => this.tick(), 15000);
   }
 
-  snapshot(entries) {
-    this.entries = entries.slice();
+  /** The queue in the server's order; a long one comes in parts (`part` 0 replaces, later
+   * parts append). */
+  snapshot(entries, part = 0) {
+    this.entries = part > 0 ? this.entries.concat(entries) : entries.slice();
     this.render();
   }
 
