@@ -76,7 +76,7 @@ function showView(name) {
 function onOpen() {
   chat.ready = false;
   if (chat.token) {
-    socket.send({ type: "conversation.resume", token: chat.token, last_seq: messages.lastSeq });
+    socket.send({ type: "conversation.resume", token: chat.token, last_seq: messages.resumeSeq });
   } else if (chat.resumeCode) {
     socket.send({ type: "conversation.resume_code", code: chat.resumeCode, last_seq: 0 });
   } else if (chat.startRequested) {

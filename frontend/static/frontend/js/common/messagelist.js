@@ -7,6 +7,7 @@
 import { articleFragment } from "./sanitize.js";
 import { el } from "./dom.js";
 import { formatTime } from "./i18n.js";
+import { SeqCursor } from "./seq_cursor.js";
 
 export class MessageList {
   /**
@@ -24,6 +25,12 @@ export class MessageList {
     this.pending = new Map();
     this.records = new WeakMap();
     this.lastSeq = 0;
+    this.cursor = new SeqCursor();
+  }
+
+  /** The `last_seq` to resume or reopen with: every message up to it is shown. */
+  get resumeSeq() {
+    return this.cursor.upTo;
   }
 
   /** Show a message the person just wrote; returns its client_id record. */
@@ -89,6 +96,7 @@ export class MessageList {
     this.bySeq.set(frame.seq, item);
     this.place(item, frame.seq);
     this.lastSeq = Math.max(this.lastSeq, frame.seq);
+    this.cursor.add(frame.seq);
     return !mine;
   }
 

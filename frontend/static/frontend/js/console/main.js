@@ -53,7 +53,7 @@ function claim(conversationId) {
 
 function openConversation(chat) {
   chat.opened = true;
-  send({ type: "conversation.open", conversation_id: chat.id, last_seq: chat.messages.lastSeq });
+  send({ type: "conversation.open", conversation_id: chat.id, last_seq: chat.messages.resumeSeq });
 }
 
 function dispatch(frame) {

@@ -75,7 +75,7 @@ function dispatch(frame) {
 }
 
 const socket = new ReconnectingSocket(config.socket_path, {
-  onOpen: () => socket.send({ type: "conversation.open", conversation_id: conversationId, last_seq: messages.lastSeq }),
+  onOpen: () => socket.send({ type: "conversation.open", conversation_id: conversationId, last_seq: messages.resumeSeq }),
   onFrame: dispatch,
   onState: (state, detail) => showConnectionState($("#connection"), t, state, detail),
 });
