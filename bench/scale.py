@@ -120,12 +120,17 @@ def main(argv: list[str] | None = None) -> int:
         "--all-steps", action="store_true", help="run every step, not only up to the first miss"
     )
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="keep each run's JSON and server logs here"
+    )
     args = parser.parse_args(argv)
     if not all(1 <= k <= MAX_PORTS for k in args.processes):
         parser.error(f"--processes takes 1..{MAX_PORTS} each")
 
     rows: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory(prefix="poradnia-scale-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="poradnia-scale-") as scratch:
+        tmp = args.keep or Path(scratch)
+        tmp.mkdir(parents=True, exist_ok=True)
         for processes in args.processes:
             servers: list[Server] = []
             try:
@@ -135,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
                         start(
                             dict(os.environ),
                             port,
-                            log=Path(tmp) / f"serve-{processes}-{k}.log",
+                            log=tmp / f"serve-{processes}-{k}.log",
                             serve_options=PRODUCTION_LIMITS,
                         )
                     )
@@ -145,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
                         f"(load average {machine_load()})",
                         file=sys.stderr,
                     )
-                    out = Path(tmp) / f"load-{processes}-{conversations}.json"
+                    out = tmp / f"load-{processes}-{conversations}.json"
                     found = row(processes, load_run(servers, conversations, args, out), args.p99_ms)
                     rows.append(found)
                     print(markdown([found]).splitlines()[-1], file=sys.stderr)
