@@ -78,6 +78,9 @@ def row(processes: int, result: dict[str, Any], p99_ms: float) -> dict[str, Any]
         "duplicated": result["duplicated"],
         "unacked": result["unacked"],
         "busy": result.get("busy", 0),
+        # Frames that reached a console after a later-numbered one (published by the other
+        # party's process); all arrived, the page places them by seq.
+        "reordered": result["seq_backwards"],
         "cross_process": f"{result['cross_process_claims']}/{result['claimed']}",
         "cpu_percent": server.get("cpu_percent"),
         "cpu_percent_by_pid": server.get("cpu_percent_by_pid"),
@@ -91,16 +94,17 @@ def row(processes: int, result: dict[str, Any], p99_ms: float) -> dict[str, Any]
 def markdown(rows: list[dict[str, Any]]) -> str:
     lines = [
         "| processes | conversations | delivered msg/s | p50 / p99 ms | reply p99 ms | lost | "
-        "dup | busy | across processes | server CPU (by process) | CPU ms/msg | client CPU | "
-        "load average | sustained |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "dup | busy | reordered | across processes | server CPU (by process) | CPU ms/msg | "
+        "client CPU | load average | sustained |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         by_pid = " + ".join(f"{v}" for v in (r["cpu_percent_by_pid"] or {}).values())
         lines.append(
             f"| {r['processes']} | {r['conversations']} | {r['delivered_per_s']} | "
             f"{r['p50_ms']} / {r['p99_ms']} | {r['reply_p99_ms']} | {r['lost']} | "
-            f"{r['duplicated']} | {r['busy']} | {r['cross_process']} | {r['cpu_percent']} % "
+            f"{r['duplicated']} | {r['busy']} | {r['reordered']} | {r['cross_process']} | "
+            f"{r['cpu_percent']} % "
             f"({by_pid}) | {r['cpu_ms_per_message']} | {r['client_cpu_percent']} % | "
             f"{r['load_average']} | {'yes' if r['sustained'] else 'no'} |"
         )
