@@ -333,7 +333,7 @@ def summarise(
         "rate_per_conversation": args.rate,
         "duration_s": args.duration,
         "offered_msgs_per_s": round(args.conversations * args.rate, 1),
-        "ports": list(args.ports),
+        "ports": list(getattr(args, "ports", ())),
         "sockets_by_port": {str(port): n for port, n in sorted(observed.sockets_by_port.items())},
         "cross_process_claims": observed.cross_process_claims,
         "started": observed.conversations_started,
