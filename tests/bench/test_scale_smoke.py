@@ -78,7 +78,9 @@ def test_messages_cross_between_processes_once_each(
     assert result["cross_process_claims"] == 6
     # One message while waiting plus six on the rate schedule, per conversation.
     assert result["sent"] == result["acked"] == result["delivered"] == 6 * 7
-    assert result["lost"] == result["duplicated"] == result["seq_gaps"] == 0
+    assert result["lost"] == result["duplicated"] == 0
+    # Frames of the two parties' processes may cross; every number still arrives.
+    assert result["seq_gaps"] == result["seq_backwards"]
     assert result["replies"]["sent"] == result["replies"]["delivered"] == 6 * 3
     assert result["replies"]["lost"] == 0
     # Both processes did work while the conversations talked.
