@@ -50,6 +50,11 @@ WAITING_TEXTS = (
     "Jemand hat sich in mein E-Mail-Konto eingeloggt und das Passwort geändert.",
 )
 LANGUAGES = ("pl", "cs", "en", "uk", "de")
+# With several server processes, the pre-chat answer "what happened" tells the dispatcher
+# which process a citizen is on (the queue card carries it; the conversation id is not known
+# to the citizen): citizens on the i-th port answer the i-th category.
+PORT_CATEGORIES = ("phishing", "bank_impersonation", "marketplace_fraud", "account_takeover")
+MAX_PORTS = len(PORT_CATEGORIES)
 
 
 def now_ns() -> int:
@@ -87,6 +92,10 @@ class Observed:
     foreign_frames: int = 0
     conversations_started: int = 0
     conversations_claimed: int = 0
+    # Claims by an officer on another server process than the citizen's (every message of
+    # such a conversation crosses the channel layer), and sockets opened per port.
+    cross_process_claims: int = 0
+    sockets_by_port: Counter[int] = field(default_factory=Counter)
     unclaimed: int = 0
     sockets_dropped: int = 0
     busy: int = 0  # retry refusals received (each answered by a resend)
@@ -248,6 +257,7 @@ class Officer:
 
     async def connect(self) -> None:
         self.ws = await open_socket(self.port, "/ws/officer/", self.session)
+        self.observed.sockets_by_port[self.port] += 1
         self.outbox.ws = self.ws
         self._reader = asyncio.get_running_loop().create_task(self._read())
         await asyncio.wait_for(self._snapshot.wait(), 30)
@@ -354,15 +364,29 @@ class Officer:
 
 
 class Dispatcher:
-    """Gives each new queue entry of this run to the least-loaded officer, once."""
+    """Gives each new queue entry of this run to the least-loaded officer, once.
 
-    def __init__(self, officers: list[Officer], capacity: int) -> None:
+    With ``ports`` (several server processes), an officer on another process than the
+    citizen's (read from the card's pre-chat answer, ``PORT_CATEGORIES``) is preferred, so
+    that the conversation's messages cross the channel layer both ways.
+    """
+
+    def __init__(self, officers: list[Officer], capacity: int, ports: tuple[int, ...] = ()) -> None:
         self.officers = officers
         self.capacity = capacity
+        self.ports = ports
         self.seen: set[int] = set()
         for officer in officers:
             officer.dispatcher = self
             self.seen |= officer.snapshot_ids
+
+    def _citizen_port(self, entry: dict[str, Any]) -> int | None:
+        if len(self.ports) < 2:
+            return None
+        category = (entry.get("prechat") or {}).get("what_happened")
+        if category not in PORT_CATEGORIES[: len(self.ports)]:
+            return None
+        return self.ports[PORT_CATEGORIES.index(category)]
 
     async def offer(self, entry: dict[str, Any]) -> None:
         conversation_id = entry["id"]
@@ -371,9 +395,13 @@ class Dispatcher:
         if entry.get("requeued"):
             return
         self.seen.add(conversation_id)
-        officer = min(self.officers, key=lambda o: o.load)
+        citizen_port = self._citizen_port(entry)
+        elsewhere = [o for o in self.officers if o.port != citizen_port and o.load < self.capacity]
+        officer = min(elsewhere or self.officers, key=lambda o: o.load)
         if officer.load >= self.capacity:
             return
+        if citizen_port is not None and officer.port != citizen_port:
+            officer.observed.cross_process_claims += 1
         await officer.claim(conversation_id)
 
 
@@ -391,9 +419,11 @@ class Citizen:
         messages: int,
         rate: float,
         text_size: int,
+        category: str = "phishing",
     ) -> None:
         self.index = index
         self.port = port
+        self.category = category
         self.observed = observed
         self.run = run
         self.waiting_messages = waiting_messages
@@ -410,6 +440,7 @@ class Citizen:
 
     async def start(self) -> None:
         self.ws = await open_socket(self.port, "/ws/citizen/")
+        self.observed.sockets_by_port[self.port] += 1
         self.outbox.ws = self.ws
         self._reader = asyncio.get_running_loop().create_task(self._read())
         language = LANGUAGES[self.index % len(LANGUAGES)]
@@ -418,7 +449,7 @@ class Citizen:
             {
                 "type": "conversation.start",
                 "browser_language": language,
-                "prechat": {"what_happened": "phishing", "happening_now": False},
+                "prechat": {"what_happened": self.category, "happening_now": False},
             },
         )
         await asyncio.wait_for(self._started.wait(), 60)

@@ -20,12 +20,15 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 @dataclass
 class ProcSample:
+    """One sample of the watched server processes: memory and CPU are sums over them."""
+
     at: float
     rss_kib: int
     hwm_kib: int
     cpu_seconds: float
     machine_busy_seconds: float = 0.0
     services_seconds: float = 0.0
+    cpu_by_pid: dict[int, float] = field(default_factory=dict)
 
 
 def machine_busy_seconds() -> float:
@@ -78,8 +81,8 @@ def wait_for_quiet(*, limit: float, busy_cores: float = 0.3, window: float = 3.0
             return busy
 
 
-def read_proc(pid: int) -> ProcSample | None:
-    """One sample of ``pid``: resident memory, its peak (VmHWM) and CPU time so far."""
+def _read_one(pid: int) -> tuple[int, int, float] | None:
+    """Resident memory, its peak (VmHWM) in KiB and CPU seconds so far of ``pid``."""
     try:
         with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as status:
             text = status.read()
@@ -91,36 +94,51 @@ def read_proc(pid: int) -> ProcSample | None:
     hwm = re.search(r"^VmHWM:\s+(\d+) kB", text, re.MULTILINE)
     # Fields after the command name start at field 3 (state); utime/stime are fields 14/15.
     cpu = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return (int(rss.group(1)) if rss else 0, int(hwm.group(1)) if hwm else 0, cpu)
+
+
+def read_proc(pid: int, *others: int) -> ProcSample | None:
+    """One sample of ``pid`` (and ``others``, summed): resident memory, its peak (VmHWM)
+    and CPU time so far; None when any of them is gone."""
+    found = {p: _read_one(p) for p in (pid, *others)}
+    if any(one is None for one in found.values()):
+        return None
+    values = {p: one for p, one in found.items() if one is not None}
     return ProcSample(
         at=time.monotonic(),
-        rss_kib=int(rss.group(1)) if rss else 0,
-        hwm_kib=int(hwm.group(1)) if hwm else 0,
-        cpu_seconds=cpu,
+        rss_kib=sum(one[0] for one in values.values()),
+        hwm_kib=sum(one[1] for one in values.values()),
+        cpu_seconds=sum(one[2] for one in values.values()),
         machine_busy_seconds=machine_busy_seconds(),
         services_seconds=services_cpu_seconds(),
+        cpu_by_pid={p: one[2] for p, one in values.items()},
     )
 
 
 @dataclass
 class ProcWatcher:
-    """Samples a process every ``interval`` seconds while the load runs."""
+    """Samples a process (and ``others``: every process of a scaled-out server, summed)
+    every ``interval`` seconds while the load runs."""
 
     pid: int
     interval: float = 0.5
     samples: list[ProcSample] = field(default_factory=list)
+    others: tuple[int, ...] = ()
     _task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
-        first = read_proc(self.pid)
+        first = read_proc(self.pid, *self.others)
         if first is None:
-            raise SystemExit(f"No process {self.pid} to watch (is --server-pid right?).")
+            raise SystemExit(
+                f"No process {(self.pid, *self.others)} to watch (is --server-pid right?)."
+            )
         self.samples.append(first)
         self._task = asyncio.get_running_loop().create_task(self._run())
 
     async def _run(self) -> None:
         while True:
             await asyncio.sleep(self.interval)
-            sample = read_proc(self.pid)
+            sample = read_proc(self.pid, *self.others)
             if sample is not None:
                 self.samples.append(sample)
 
@@ -129,7 +147,7 @@ class ProcWatcher:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        sample = read_proc(self.pid)
+        sample = read_proc(self.pid, *self.others)
         if sample is not None:
             self.samples.append(sample)
 
@@ -139,6 +157,14 @@ class ProcWatcher:
         if len(inside) < 2:
             return None
         return inside[-1].cpu_seconds - inside[0].cpu_seconds
+
+    def cpu_by_pid_between(self, start: float, end: float) -> dict[int, float]:
+        """CPU seconds each watched process used between two instants."""
+        inside = [s for s in self.samples if start <= s.at <= end]
+        if len(inside) < 2:
+            return {}
+        first, last = inside[0].cpu_by_pid, inside[-1].cpu_by_pid
+        return {pid: last[pid] - first[pid] for pid in last if pid in first}
 
     def machine_between(self, start: float, end: float) -> float | None:
         """Busy CPU seconds of the whole machine (all processes) between two instants."""

@@ -20,6 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The websocket limits production serves with (the Dockerfile's CMD, the Makefile's
+# DAPHNE_LIMITS): the connect timeout decides how long a handshake may wait in a surge.
+PRODUCTION_LIMITS = [
+    "--websocket-max-message-size",
+    "65536",
+    "--websocket-max-frame-size",
+    "65536",
+    "--websocket_connect_timeout",
+    "10",
+]
 
 
 def free_port() -> int:
@@ -76,8 +86,12 @@ def start(
     freeze_after: float | None = None,
     wait: float = 30.0,
     daphne_args: list[str] | None = None,
+    serve_options: list[str] | None = None,
 ) -> Server:
-    """Start Daphne on 127.0.0.1:``port`` and return once it accepts connections."""
+    """Start Daphne on 127.0.0.1:``port`` and return once it accepts connections.
+
+    ``serve_options`` go to ``poradnia.serve`` before the application (``PRODUCTION_LIMITS``).
+    """
     # Every simulated citizen connects from the one loopback address: the per-address abuse
     # limits (docs/security.md) would refuse all but the first few.
     env = {"LIMIT_OPEN_SOCKETS": "1000000", "LIMIT_STARTS": "1000000", **env}
@@ -85,7 +99,11 @@ def start(
     # index before it listens); another application (the bare chat) on plain Daphne.
     server_module = "daphne" if daphne_args is not None else "poradnia.serve"
     if daphne_args is None:
-        daphne_args = ["-b", "127.0.0.1", "-p", str(port), "poradnia.asgi:application"]
+        daphne_args = [
+            *("-b", "127.0.0.1", "-p", str(port)),
+            *(serve_options or []),
+            "poradnia.asgi:application",
+        ]
     if gc_out is not None:
         command = [sys.executable, "-m", "bench.load_probe", "--out", str(gc_out)]
         if freeze_after is not None:

@@ -7,7 +7,10 @@ second in total, for the arrival time plus ``--after`` seconds. Reports handshak
 failed, time from ``conversation.start`` to the first ``queue.position`` (p50/p99/max), the
 delay of queue updates (from the first claim a citizen had not yet been told about to the
 ``queue.position`` that tells it), and the server's CPU per queue change (claims) once every
-citizen has arrived. 127.0.0.1 only; bounded in count and time.
+citizen has arrived. With ``--ports`` (several server processes on one database and one
+channel layer) citizens and officers are spread over the processes in turn, and
+``--server-pid`` is given once per process (CPU and memory summed). 127.0.0.1 only; bounded
+in count and time.
 
     .venv/bin/python -m bench.surge --port 8791 -n 2000 --arrive 60 --after 20 \
         --officers 20 --claims 5 --server-pid PID
@@ -125,7 +128,9 @@ async def officer(port: int, session: str, surge: Surge, interval: float, until:
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     setup = await asyncio.to_thread(run_setup, args.officers, args.max_chats, direct_sessions=True)
     surge = Surge()
-    watcher = ProcWatcher(args.server_pid) if args.server_pid else None
+    pids: list[int] = [pid for pid in args.server_pid if pid]
+    watcher = ProcWatcher(pids[0], others=tuple(pids[1:])) if pids else None
+    ports: list[int] = args.ports
     start = time.monotonic()
     if watcher is not None:
         watcher.start()
@@ -133,11 +138,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     until = start + args.arrive + args.after
     interval = args.officers / args.claims if args.claims else 1e9
     officers = [
-        officer(args.port, setup["sessions"][name], surge, interval, until)
-        for name in setup["officers"]
+        officer(ports[i % len(ports)], setup["sessions"][name], surge, interval, until)
+        for i, name in enumerate(setup["officers"])
     ]
     citizens = [
-        citizen(args.port, args.arrive * i / args.citizens, surge, until - start + 5)
+        citizen(ports[i % len(ports)], args.arrive * i / args.citizens, surge, until - start + 5)
         for i in range(args.citizens)
     ]
     await asyncio.wait_for(
@@ -151,6 +156,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         wall = watcher.wall_between(arrived, until)
         changes = sum(1 for t in surge.claims if arrived <= t <= until)
         server = {
+            "pids": pids,
+            "cpu_percent_by_pid_after_arrivals": {
+                str(pid): round(100 * seconds / wall, 1) if wall else None
+                for pid, seconds in watcher.cpu_by_pid_between(arrived, until).items()
+            },
             "rss_peak_mib": round(max(s.rss_kib for s in watcher.samples) / 1024, 1),
             "cpu_percent_after_arrivals": round(100 * cpu / wall, 1) if cpu and wall else None,
             "claims_after_arrivals": changes,
@@ -166,6 +176,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
     return {
         "citizens": args.citizens,
+        "ports": ports,
         "arrive_s": args.arrive,
         "officers": args.officers,
         "handshake_failed": surge.handshake_failed,
@@ -192,18 +203,26 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument(
+        "--ports", default="", help="comma-separated ports of several server processes"
+    )
     parser.add_argument("-n", "--citizens", type=int, default=2000)
     parser.add_argument("--arrive", type=float, default=60.0)
     parser.add_argument("--after", type=float, default=20.0)
     parser.add_argument("--officers", type=int, default=20)
     parser.add_argument("--max-chats", type=int, default=50)
     parser.add_argument("--claims", type=float, default=5.0, help="claims per second, in all")
-    parser.add_argument("--server-pid", type=int, default=0)
+    parser.add_argument(
+        "--server-pid", type=int, action="append", default=[], help="once per server process"
+    )
     parser.add_argument("--json", default=None)
     args = parser.parse_args()
     if not 1 <= args.citizens <= MAX_CITIZENS or args.arrive > 300 or args.after > 300:
         parser.error(f"citizens 1..{MAX_CITIZENS}, arrive and after ≤ 300 s")
+    args.ports = [int(p) for p in args.ports.split(",") if p.strip()] or [args.port]
+    if not all(args.ports):
+        parser.error("--port or --ports is required")
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     result = asyncio.run(run(args))

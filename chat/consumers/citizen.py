@@ -24,6 +24,7 @@ from advice.services import (
 from advice.services.leases import SocketRef
 from chat import bridge, heartbeat, inbound, limits, message_writes, positions
 from chat.consumers.base import FrameConsumer, FrameHandler
+from chat.seq_window import SeqWindow
 from core.errors import DomainError, ErrorCode
 from core.vocabulary import StateReason
 
@@ -35,7 +36,8 @@ class CitizenConsumer(FrameConsumer):
     conversation_id: int | None = None
     lease: SocketRef | None = None
     token: str = ""
-    last_sent_seq: int = 0
+    last_sent_seq: int = 0  # the replay's end
+    seen: SeqWindow | None = None  # live message numbers sent, after the replay
     closed: bool = False
     limit_key: str = ""
     counted: bool = False
@@ -242,6 +244,7 @@ class CitizenConsumer(FrameConsumer):
                 conversation, reason=StateReason.RESUMED, officer_name=officer_name
             )
         )
+        self.seen = SeqWindow(self.last_sent_seq)
         await self.send_frame(frames.replay_done(last_seq=self.last_sent_seq))
 
     async def on_message(self, frame: inbound.CitizenMessageSend) -> None:
@@ -316,9 +319,10 @@ class CitizenConsumer(FrameConsumer):
         if frame.get("type") == "queue.changed":
             return  # positions come from this process's ticker (``chat.positions``)
         if frame.get("type") == "message":
-            if frame["seq"] <= self.last_sent_seq:
+            if self.seen is None:
+                self.seen = SeqWindow(self.last_sent_seq)
+            if not self.seen.fresh(frame["seq"]):
                 return
-            self.last_sent_seq = frame["seq"]
         await self.send_frame(frame)
 
     def _header(self, name: str) -> str:

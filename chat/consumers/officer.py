@@ -23,6 +23,7 @@ from advice.services import (
 from advice.services.leases import SocketRef
 from chat import bridge, heartbeat, inbound, limits, message_writes
 from chat.consumers.base import FrameHandler, StaffConsumer, refuse_without_second_factor
+from chat.seq_window import SeqWindow
 from core.errors import DomainError, ErrorCode
 from core.vocabulary import JOINS_STAFF, LEAVES_STAFF, StateReason
 from knowledge_base import selectors as kb
@@ -59,7 +60,8 @@ class OfficerConsumer(StaffConsumer):
         }
 
     async def connect(self) -> None:
-        self.last_sent: dict[int, int] = {}
+        self.last_sent: dict[int, int] = {}  # conversation id → the replay's end
+        self.seen: dict[int, SeqWindow] = {}  # conversation id → message numbers sent
         user = self.scope.get("user")
         await self.accept()
         if user is None or not user.is_authenticated:
@@ -165,6 +167,7 @@ class OfficerConsumer(StaffConsumer):
                 self.last_sent[conversation_id] = message.seq
             if len(batch) < 500:
                 break
+        self.seen[conversation_id] = SeqWindow(self.last_sent[conversation_id])
         await self.send_frame(
             frames.conversation_state_staff(conversation, reason=StateReason.OPENED)
         )
@@ -299,9 +302,8 @@ class OfficerConsumer(StaffConsumer):
             frame = {**frame, "conversation": card}
         if kind == "message":
             conversation_id = frame["conversation_id"]
-            if frame["seq"] <= self.last_sent.get(conversation_id, 0):
+            if not self.seen.setdefault(conversation_id, SeqWindow()).fresh(frame["seq"]):
                 return
-            self.last_sent[conversation_id] = frame["seq"]
         elif kind == "queue.entry":
             entry = frame["entry"]
             if not visible_to(entry, self.unit_id):

@@ -11,6 +11,7 @@ from advice.events.groups import conversation_group
 from advice.services import watch
 from chat import bridge, inbound
 from chat.consumers.base import StaffConsumer
+from chat.seq_window import SeqWindow
 from core.vocabulary import StateReason
 
 REPLAY_BATCH = 500
@@ -19,10 +20,10 @@ REPLAY_BATCH = 500
 class WatchingConsumer(StaffConsumer):
     """Adds ``conversation.open`` and ``whisper.send`` to a staff socket of a supervisor."""
 
-    _watched: dict[int, int]
+    _watched: dict[int, SeqWindow]
 
-    def watched(self) -> dict[int, int]:
-        """Conversation id → the highest ``seq`` this socket has sent of it."""
+    def watched(self) -> dict[int, SeqWindow]:
+        """Conversation id → the message numbers this socket has sent of it."""
         if not hasattr(self, "_watched"):
             self._watched = {}
         return self._watched
@@ -37,19 +38,17 @@ class WatchingConsumer(StaffConsumer):
         if group not in self.groups:
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups.append(group)
-        watched = self.watched()
-        watched[conversation_id] = frame.last_seq or 0
+        last_seq = frame.last_seq or 0
         while True:
             batch = await bridge.call(
-                selectors.messages_after,
-                conversation_id=conversation_id,
-                after_seq=watched[conversation_id],
+                selectors.messages_after, conversation_id=conversation_id, after_seq=last_seq
             )
             for message in batch:
                 await self.send_frame(frames.message(message, for_staff=True))
-                watched[conversation_id] = message.seq
+                last_seq = message.seq
             if len(batch) < REPLAY_BATCH:
                 break
+        self.watched()[conversation_id] = SeqWindow(last_seq)
         notes = await bridge.call(selectors.conversation_notes, conversation_id=conversation_id)
         for note in notes:
             await self.send_frame(frames.note(note))
@@ -57,7 +56,7 @@ class WatchingConsumer(StaffConsumer):
             frames.conversation_state_staff(conversation, reason=StateReason.OPENED)
         )
         await self.send_frame(
-            frames.replay_done(last_seq=watched[conversation_id], conversation_id=conversation_id)
+            frames.replay_done(last_seq=last_seq, conversation_id=conversation_id)
         )
 
     async def on_whisper(self, frame: inbound.WhisperSend) -> None:
@@ -86,7 +85,4 @@ class WatchingConsumer(StaffConsumer):
         conversation_id = frame.get("conversation_id")
         if conversation_id not in watched:
             return True
-        if frame["seq"] <= watched[conversation_id]:
-            return False
-        watched[conversation_id] = frame["seq"]
-        return True
+        return watched[conversation_id].fresh(frame["seq"])

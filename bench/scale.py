@@ -1,0 +1,185 @@
+"""Scale-out: 1, 2, 4 server processes on one database and one channel layer.
+
+For each process count it starts that many ``poradnia.serve`` processes (with the production
+websocket limits) on 127.0.0.1, runs ``bench.load --ports`` against them for each number of
+conversations in ``--conversations`` (citizens and officers spread over the processes, every
+conversation's officer on another process than its citizen where one has room, both parties
+sending), and stops at the first step that is not sustained (p99 ≥ ``--p99-ms``, or anything
+lost, duplicated, unacknowledged or left unclaimed; frames that arrive out of ``seq`` order
+are reported, not failed). CPU is summed over the processes.
+
+Run it with the servers' environment (``DATABASE_URL``, ``REDIS_URL``, …) from the project
+root; the database needs migrating and ``collectstatic`` once, as for ``bench.load``::
+
+    .venv/bin/python -m bench.scale --processes 1,2,4 --conversations 40,80,120,160 \
+        --duration 20 --json /tmp/scale.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench.load import passed
+from bench.load_clients import MAX_PORTS
+from bench.load_proc import machine_load
+from bench.load_server import PRODUCTION_LIMITS, Server, free_port, start
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int_list(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part.strip()]
+
+
+def load_run(
+    servers: list[Server], conversations: int, args: argparse.Namespace, out: Path
+) -> dict[str, Any]:
+    """One ``bench.load`` run over every server's port; its JSON result."""
+    command = [
+        *(sys.executable, "-m", "bench.load"),
+        *("--ports", ",".join(str(s.port) for s in servers)),
+        *("-n", str(conversations), "--rate", str(args.rate)),
+        *("--duration", str(args.duration), "--reply-every", str(args.reply_every)),
+        *("--max-chats", str(args.max_chats), "--login", "direct", "--drain", "10"),
+        *("--label", f"{len(servers)} processes", "--json", str(out)),
+    ]
+    for server in servers:
+        command += ["--server-pid", str(server.pid)]
+    bound = args.duration + conversations / 10 + 600
+    subprocess.run(command, cwd=ROOT, check=True, timeout=bound, stdout=subprocess.DEVNULL)
+    result: dict[str, Any] = json.loads(out.read_text())
+    return result
+
+
+def sustained(result: dict[str, Any], p99_ms: float) -> bool:
+    """p99 under the bound and nothing lost, doubled, unacknowledged or unclaimed.
+
+    A frame that reaches a console after a later-numbered one (each party's process
+    publishes its own messages) is not a failure; a number skipped and never filled is.
+    """
+    p99 = result["latency_ms"]["p99"]
+    return passed(result) and p99 is not None and p99 < p99_ms
+
+
+def row(processes: int, result: dict[str, Any], p99_ms: float) -> dict[str, Any]:
+    server = result["server"]
+    latency = result["latency_ms"]
+    replies = result["replies"]
+    return {
+        "processes": processes,
+        "conversations": result["conversations"],
+        "offered_per_s": result["offered_msgs_per_s"],
+        "delivered_per_s": result["delivered_msgs_per_s"],
+        "p50_ms": latency["p50"],
+        "p99_ms": latency["p99"],
+        "reply_p99_ms": replies["p99_ms"],
+        "lost": result["lost"] + replies["lost"],
+        "duplicated": result["duplicated"],
+        "unacked": result["unacked"],
+        "busy": result.get("busy", 0),
+        # Frames that reached a console after a later-numbered one (published by the other
+        # party's process); all arrived, the page places them by seq.
+        "reordered": result["seq_backwards"],
+        "cross_process": f"{result['cross_process_claims']}/{result['claimed']}",
+        "cpu_percent": server.get("cpu_percent"),
+        "cpu_percent_by_pid": server.get("cpu_percent_by_pid"),
+        "cpu_ms_per_message": server.get("cpu_ms_per_message"),
+        "client_cpu_percent": result["client"]["cpu_percent"],
+        "load_average": result["load_average_at_start"],
+        "sustained": sustained(result, p99_ms),
+    }
+
+
+def markdown(rows: list[dict[str, Any]]) -> str:
+    lines = [
+        "| processes | conversations | delivered msg/s | p50 / p99 ms | reply p99 ms | lost | "
+        "dup | busy | reordered | across processes | server CPU (by process) | CPU ms/msg | "
+        "client CPU | load average | sustained |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        by_pid = " + ".join(f"{v}" for v in (r["cpu_percent_by_pid"] or {}).values())
+        lines.append(
+            f"| {r['processes']} | {r['conversations']} | {r['delivered_per_s']} | "
+            f"{r['p50_ms']} / {r['p99_ms']} | {r['reply_p99_ms']} | {r['lost']} | "
+            f"{r['duplicated']} | {r['busy']} | {r['reordered']} | {r['cross_process']} | "
+            f"{r['cpu_percent']} % "
+            f"({by_pid}) | {r['cpu_ms_per_message']} | {r['client_cpu_percent']} % | "
+            f"{r['load_average']} | {'yes' if r['sustained'] else 'no'} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--processes", type=_int_list, default=[1, 2, 4])
+    parser.add_argument("--conversations", type=_int_list, default=[40, 80, 120, 160])
+    parser.add_argument("--rate", type=float, default=1.0)
+    parser.add_argument("--duration", type=float, default=20.0)
+    parser.add_argument("--reply-every", type=int, default=1)
+    parser.add_argument("--max-chats", type=int, default=10)
+    parser.add_argument("--p99-ms", type=float, default=100.0)
+    parser.add_argument(
+        "--all-steps", action="store_true", help="run every step, not only up to the first miss"
+    )
+    parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="keep each run's JSON and server logs here"
+    )
+    args = parser.parse_args(argv)
+    if not all(1 <= k <= MAX_PORTS for k in args.processes):
+        parser.error(f"--processes takes 1..{MAX_PORTS} each")
+
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="poradnia-scale-") as scratch:
+        tmp = args.keep or Path(scratch)
+        tmp.mkdir(parents=True, exist_ok=True)
+        for processes in args.processes:
+            servers: list[Server] = []
+            try:
+                for k in range(processes):
+                    port = free_port()
+                    servers.append(
+                        start(
+                            dict(os.environ),
+                            port,
+                            log=tmp / f"serve-{processes}-{k}.log",
+                            serve_options=PRODUCTION_LIMITS,
+                        )
+                    )
+                for conversations in args.conversations:
+                    print(
+                        f"{processes} processes, {conversations} conversations "
+                        f"(load average {machine_load()})",
+                        file=sys.stderr,
+                    )
+                    out = tmp / f"load-{processes}-{conversations}.json"
+                    found = row(processes, load_run(servers, conversations, args, out), args.p99_ms)
+                    rows.append(found)
+                    print(markdown([found]).splitlines()[-1], file=sys.stderr)
+                    if not found["sustained"] and not args.all_steps:
+                        break
+            finally:
+                for server in servers:
+                    server.stop()
+    print(markdown(rows))
+    for processes in args.processes:
+        best = max(
+            (r["delivered_per_s"] for r in rows if r["processes"] == processes and r["sustained"]),
+            default=None,
+        )
+        print(f"{processes} processes: highest sustained delivery {best} msg/s citizen→officer")
+    if args.json is not None:
+        args.json.write_text(json.dumps(rows, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
