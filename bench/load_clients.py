@@ -38,10 +38,10 @@ RETRY_CODES = frozenset({"busy", "rate_limited", "temporarily_unavailable"})
 JITTER_BASE = 0.25
 JITTER_MAX = 8.0
 GIVE_UP_SECONDS = 60.0
-# Messages on the wire per socket, as the browser keeps per conversation; a console
-# carries several conversations on one socket.
+# Messages on the wire per conversation, as the browser's outbox keeps them (the console
+# has one outbox per chat).
 CITIZEN_WINDOW = 4
-OFFICER_WINDOW = 16
+OFFICER_WINDOW = 4
 WAITING_TEXTS = (
     "Kliknąłem link z SMS-a o dopłacie do paczki i podałem dane karty. Co mam teraz zrobić?",
     "Někdo mi volal jako pracovník banky a chtěl, abych převedl peníze na bezpečný účet.",
@@ -121,11 +121,12 @@ async def _send(ws: ClientConnection, frame: dict[str, Any]) -> None:
 
 
 class Outbox:
-    """One socket's messages not acknowledged yet, sent as the browser's outbox sends them.
+    """One conversation's messages not acknowledged yet, sent as the browser's outbox sends
+    them.
 
     In order, at most ``window`` on the wire. When one is refused for now the server holds
-    back every later message of the socket (``chat/send_order.py``), so the refused one and
-    all after it go again, in order, after the server's ``retry_after`` plus jitter.
+    back every later message of that conversation (``chat/send_order.py``), so the refused
+    one and all after it go again, in order, after the server's ``retry_after`` plus jitter.
     """
 
     def __init__(self, observed: Observed, *, window: int) -> None:
@@ -227,6 +228,49 @@ def open_socket(port: int, path: str, cookie: str | None = None) -> Any:
     )
 
 
+class Outboxes:
+    """A console's outboxes, one per conversation, as the console keeps them
+    (``frontend/.../console/chats.js``): a refusal in one chat holds back only that chat."""
+
+    def __init__(self, observed: Observed, *, window: int) -> None:
+        self.observed = observed
+        self.window = window
+        self.by_conversation: dict[int, Outbox] = {}
+        self.by_client_id: dict[str, Outbox] = {}
+        self._ws: ClientConnection | None = None
+
+    @property
+    def ws(self) -> ClientConnection | None:
+        return self._ws
+
+    @ws.setter
+    def ws(self, ws: ClientConnection | None) -> None:
+        self._ws = ws
+        for outbox in self.by_conversation.values():
+            outbox.ws = ws
+
+    def submit(self, frame: dict[str, Any]) -> None:
+        conversation_id = int(frame["conversation_id"])
+        outbox = self.by_conversation.get(conversation_id)
+        if outbox is None:
+            outbox = Outbox(self.observed, window=self.window)
+            outbox.ws = self._ws
+            self.by_conversation[conversation_id] = outbox
+        self.by_client_id[frame["client_id"]] = outbox
+        outbox.submit(frame)
+
+    def acked(self, client_id: str) -> None:
+        outbox = self.by_client_id.pop(client_id, None)
+        if outbox is not None:
+            outbox.acked(client_id)
+
+    def refused(self, error: dict[str, Any]) -> bool:
+        outbox = self.by_client_id.get(str(error.get("ref", "")))
+        if outbox is None:
+            return str(error.get("code")) in RETRY_CODES
+        return outbox.refused(error)
+
+
 class Officer:
     """One officer console socket: on duty, claims what the dispatcher gives it."""
 
@@ -246,7 +290,7 @@ class Officer:
         self.last_seq: dict[int, int] = {}
         self.received: Counter[int] = Counter()
         self.reply_count = 0
-        self.outbox = Outbox(observed, window=OFFICER_WINDOW)
+        self.outbox = Outboxes(observed, window=OFFICER_WINDOW)
         self._on_duty = asyncio.Event()
         self._snapshot = asyncio.Event()
         self._reader: asyncio.Task[None] | None = None
@@ -312,7 +356,9 @@ class Officer:
             if self.dispatcher is not None:
                 await self.dispatcher.offer(frame["entry"])
         elif kind == "queue.snapshot":
-            self.snapshot_ids = {entry["id"] for entry in frame.get("entries", [])}
+            ids = {entry["id"] for entry in frame.get("entries", [])}
+            # A long queue comes in parts: part 0 replaces, later parts append.
+            self.snapshot_ids = self.snapshot_ids | ids if frame.get("part") else ids
             self._snapshot.set()
         elif kind == "duty.state":
             if frame.get("on_duty"):
