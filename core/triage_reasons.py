@@ -137,6 +137,10 @@ class TriageReason(models.TextChoices):
     JUST_NOW = "just_now", pgettext_lazy("triage reason", "says it happened just now")
     ONGOING = "ongoing", pgettext_lazy("triage reason", "says it is still going on")
     DAYS_AGO = "days_ago", pgettext_lazy("triage reason", "says it happened days or more ago")
+    DANGER_OVER = (
+        "danger_over",
+        pgettext_lazy("triage reason", "says it is over: escaped, back home or contact ended"),
+    )
     ASKS_IF_SCAM = (
         "asks_if_scam",
         pgettext_lazy("triage reason", "asks whether something is a scam"),
@@ -178,6 +182,8 @@ class TriageReason(models.TextChoices):
         pgettext_lazy("triage reason", "a means of self-harm (pills, a height, a rope, a blade)"),
     )
     WEAPON = "weapon", pgettext_lazy("triage reason", "a weapon or acid")
+    JOKING = "joking", pgettext_lazy("triage reason", "says it is a joke")
+    IN_GAME = "in_game", pgettext_lazy("triage reason", "said in or about a video game")
     STALKING = (
         "stalking",
         pgettext_lazy("triage reason", "knows or watches where the person lives, works or goes"),
@@ -286,6 +292,7 @@ class TriageReason(models.TextChoices):
         "not_read_as",
         pgettext_lazy("triage reason", "a figure of speech (%(phrases)s): not read as %(meaning)s"),
     )
+    SET_ASIDE = "set_aside", pgettext_lazy("triage reason", "not read as %(meaning)s")
     LANGUAGE_UNCERTAIN = (
         "language_uncertain",
         pgettext_lazy("triage reason", "language uncertain: %(languages)s"),

@@ -68,6 +68,16 @@ class CategoryRule:
 
 
 @dataclass(frozen=True)
+class CueGuard:
+    """The urgency of a cue with the reason ``cue_reason`` is set aside when any of
+    ``any_tags`` was found in the opening (a threat inside a game, trafficking signs of a
+    job the person has already escaped); its category and tags still count."""
+
+    cue_reason: str
+    any_tags: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Rules:
     tags: frozenset[str]
     category_rules: tuple[CategoryRule, ...]
@@ -75,6 +85,7 @@ class Rules:
     prechat_category_weight: float
     min_category_score: float
     urgency_rules: tuple[UrgencyRule, ...]
+    cue_guards: tuple[CueGuard, ...] = ()
 
 
 def _fail(path: Path, where: str, message: str) -> DataFileError:
@@ -140,6 +151,15 @@ def rules() -> Rules:
         category_rules.append(
             CategoryRule(raw["category"], float(raw["weight"]), str(raw["reason"]), needed)
         )
+    cue_guards = []
+    for index, raw in enumerate(data.get("cue_guards", [])):
+        where = f"cue_guards[{index}]"
+        if not isinstance(raw, dict) or not isinstance(raw.get("cue_reason"), str):
+            raise _fail(path, where, "needs the cue_reason it guards")
+        guard = CueGuard(raw["cue_reason"], frozenset(_strings(path, where, raw.get("any_tags"))))
+        if guard.any_tags - tags:
+            raise _fail(path, where, f"unknown tags {sorted(guard.any_tags - tags)}")
+        cue_guards.append(guard)
     weight = data.get("prechat_category_weight", 3)
     minimum = data.get("min_category_score", 0)
     if not isinstance(weight, int | float) or not isinstance(minimum, int | float):
@@ -151,6 +171,7 @@ def rules() -> Rules:
         prechat_category_weight=float(weight),
         min_category_score=float(minimum),
         urgency_rules=tuple(urgency_rules),
+        cue_guards=tuple(cue_guards),
     )
 
 

@@ -162,13 +162,44 @@ def _category(
     return category, scores[category], reasons
 
 
+def _guard_of(match: Match, tags: dict[str, list[Reason]]) -> list[Reason]:
+    """What sets aside the urgency of ``match``'s cue (``cue_guards`` of rules.json): the
+    reasons of the guarding tags found, or nothing."""
+    for guard in rules().cue_guards:
+        if guard.cue_reason == match.cue.reason and guard.any_tags & tags.keys():
+            return [tags[tag][0] for tag in sorted(guard.any_tags & tags.keys())]
+    return []
+
+
+def _guarded(match: Match, tags: dict[str, list[Reason]]) -> bool:
+    return bool(match.cue.urgency) and bool(_guard_of(match, tags))
+
+
+def _set_aside(matches: list[Match], tags: dict[str, list[Reason]]) -> list[Reason]:
+    """A note for each cue urgency a guard set aside: the cue's words, what it would have
+    meant and the guard's evidence (officers see what was not counted, and why)."""
+    notes: list[Reason] = []
+    for match in matches:
+        evidence = _guard_of(match, tags) if match.cue.urgency else []
+        if evidence:
+            note: Reason = {
+                "code": TriageReason.SET_ASIDE.value,
+                "quotes": [_quote(match.quote)],
+                "meaning": reason_code(match.cue.reason),
+                "evidence": evidence,
+            }
+            if note not in notes:
+                notes.append(note)
+    return notes
+
+
 def _urgency(
     matches: list[Match], tags: dict[str, list[Reason]], category: str
 ) -> tuple[str, list[Reason]]:
     """The most urgent level that applies and why (P1 < P2 < P3 < P4 in the sort order)."""
     found: list[tuple[str, Reason]] = []
     for match in matches:
-        if match.cue.urgency:
+        if match.cue.urgency and not _guarded(match, tags):
             found.append((match.cue.urgency, _describe(match, to=match.cue.urgency)))
     for rule in rules().urgency_rules:
         if rule.any_category and category not in rule.any_category:
@@ -245,6 +276,7 @@ def assess_rules(
     prechat_category = what if isinstance(what, str) and what in CATEGORIES else ""
     category, score, category_reasons = _category(every, tags, prechat_category)
     urgency, urgency_reasons = _urgency(matches, tags, category)
+    discounted.extend(_set_aside(matches, tags))
     notes: list[Reason] = []
     if guess.reason:
         notes.append(

@@ -65,7 +65,7 @@ from triage.vocabulary import CATEGORIES, URGENCIES
 
 # Inverse regularisation strength of each head (chosen by scenario-grouped CV on the training
 # split; docs/triage.md).
-C_VALUES = {"category": 4.0, "urgency": 4.0}
+C_VALUES = {"category": 4.0, "urgency": 16.0}
 CLASSES = {"category": CATEGORIES, "urgency": URGENCIES}
 MAX_ITER = 3000
 # Weights smaller than this (in absolute value) are dropped from the artefact.
@@ -231,9 +231,19 @@ class Tally:
     possible_risk: int = 0  # not P1, marked as possible risk
     possible_risk_others: int = 0  # labelled P2..P4, marked as possible risk
     p1_marked: int = 0  # labelled P1, given P1 or marked possible risk
+    false_p1_rules: int = 0  # false P1 that the rules raised (the rest: the model alone)
     confusion: dict[str, dict[str, int]] = field(default_factory=dict)
 
-    def add(self, example: Example, category: str, urgency: str, possible_risk: bool) -> None:
+    def add(
+        self,
+        example: Example,
+        category: str,
+        urgency: str,
+        possible_risk: bool,
+        *,
+        by_rules: bool = False,
+    ) -> None:
+        """Count one decision; ``by_rules``: the rules alone said P1."""
         self.total += 1
         self.category += category in example.categories
         self.urgency += urgency == example.urgency
@@ -247,6 +257,7 @@ class Tally:
         else:
             self.other_total += 1
             self.false_p1 += urgency == "P1"
+            self.false_p1_rules += urgency == "P1" and by_rules
             self.possible_risk_others += possible_risk
 
     def merge(self, other: Tally) -> None:
@@ -261,6 +272,7 @@ class Tally:
             "possible_risk",
             "possible_risk_others",
             "p1_marked",
+            "false_p1_rules",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for gold, row in other.confusion.items():
@@ -277,6 +289,7 @@ class Tally:
             "p1": f"{self.p1_found}/{self.p1_total}",
             "false_p1": _ratio(self.false_p1, self.other_total),
             "false_p1_count": f"{self.false_p1}/{self.other_total}",
+            "false_p1_by_rules": self.false_p1_rules,
             "possible_risk_of_others": _ratio(self.possible_risk_others, self.other_total),
             "p1_or_marked": _ratio(self.p1_marked, self.p1_total),
         }
@@ -309,9 +322,35 @@ def tally(
     for index, prediction in predictions.items():
         example = prepared.examples[index]
         category, urgency, possible = decide(index, prediction)
-        tallies.setdefault(example.language, Tally()).add(example, category, urgency, possible)
-        tallies["all"].add(example, category, urgency, possible)
+        by_rules = prepared.ruled[index].urgency == "P1"
+        for code in (example.language, "all"):
+            tallies.setdefault(code, Tally()).add(
+                example, category, urgency, possible, by_rules=by_rules
+            )
     return tallies
+
+
+def wrong_decisions(
+    prepared: Prepared, predictions: dict[int, Prediction], params: Params
+) -> list[str]:
+    """One line per wrong urgency or category, false P1s marked with who raised them (the
+    rules, or the model alone from its P1 probability)."""
+    decide = decider(prepared, params)
+    lines = []
+    for index, prediction in sorted(predictions.items()):
+        example = prepared.examples[index]
+        category, urgency, _ = decide(index, prediction)
+        if urgency == example.urgency and category in example.categories:
+            continue
+        source = ""
+        if urgency == "P1" and example.urgency != "P1":
+            who = "rules" if prepared.ruled[index].urgency == "P1" else "model"
+            source = f" [false P1: {who}, p={prediction.p1:.2f}]"
+        lines.append(
+            f"{example.id}: {urgency}/{category} (want {example.urgency}/{example.category})"
+            f"{source} {' | '.join(example.texts)[:100]!r}"
+        )
+    return lines
 
 
 def _p1_ok(
@@ -421,6 +460,11 @@ class TrainingReport:
 def cross_validate(prepared: Prepared, params: Params, folds: int) -> dict[str, Tally]:
     """Figures over the whole written corpus, each fold predicted by a model trained on the
     other folds (``extra`` examples always train, never score)."""
+    return tally(prepared, cross_predictions(prepared, params, folds), params)
+
+
+def cross_predictions(prepared: Prepared, params: Params, folds: int) -> dict[int, Prediction]:
+    """A prediction for every written example by a model trained on the other folds."""
     everything = range(len(prepared.examples))
     predictions: dict[int, Prediction] = {}
     for fold in range(folds):
@@ -438,7 +482,7 @@ def cross_validate(prepared: Prepared, params: Params, folds: int) -> dict[str, 
             continue
         model, _ = fit(prepared, kept, params)
         predictions.update((index, model.predict(prepared.features[index])) for index in held)
-    return tally(prepared, predictions, params)
+    return predictions
 
 
 def train(

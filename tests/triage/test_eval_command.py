@@ -46,6 +46,19 @@ def test_the_validation_split_and_cross_validation_run_on_a_corpus(tmp_path: Pat
     assert "2-fold cross-validation by scenario" in _run("--corpus", str(tmp_path), "--cv", "2")
 
 
+def test_the_validation_errors_say_who_raised_each_false_p1(tmp_path: Path) -> None:
+    for code in LANGUAGES:
+        lines = (CORPUS_DIR / f"{code}.jsonl").read_text(encoding="utf-8").splitlines()
+        (tmp_path / f"{code}.jsonl").write_text("\n".join(lines[:40]) + "\n", encoding="utf-8")
+    report = _run("--corpus", str(tmp_path), "--errors")
+    counts = report.split("false P1 raised by the rules: ", 1)[1].splitlines()[0]
+    by_rules, by_model = (int(part) for part in counts.split(", by the model alone: "))
+    errors = report.split("\n\n")[-1]
+    assert errors.count("[false P1: rules,") == by_rules
+    assert errors.count("[false P1: model,") == by_model
+    assert "(want P" in errors
+
+
 def test_an_unreadable_file_is_an_error(tmp_path: Path) -> None:
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"texts": ["x"], "category": "fraud"}\n', encoding="utf-8")

@@ -38,7 +38,11 @@ class Command(BaseCommand):
         parser.add_argument("--file", type=Path, help="labelled JSONL (corpus or test-set format)")
         parser.add_argument("--cv", type=int, default=0, help="folds of cross-validation")
         parser.add_argument("--corpus", type=Path, default=CORPUS_DIR)
-        parser.add_argument("--errors", action="store_true", help="list the wrong decisions")
+        parser.add_argument(
+            "--errors",
+            action="store_true",
+            help="list the wrong decisions (false P1s marked as raised by the rules or the model)",
+        )
         parser.add_argument("--speed", action="store_true", help="time assess() per call")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -51,7 +55,7 @@ class Command(BaseCommand):
         params = model.params
         prepared = training.prepare(load_corpus(options["corpus"]))
         if options["cv"]:
-            tallies = training.cross_validate(prepared, params, options["cv"])
+            predictions = training.cross_predictions(prepared, params, options["cv"])
             title = f"{options['cv']}-fold cross-validation by scenario"
         else:
             everything = range(len(prepared.examples))
@@ -59,11 +63,20 @@ class Command(BaseCommand):
             held = [i for i in everything if is_validation(prepared.examples[i])]
             fitted, _ = training.fit(prepared, train, params)
             predictions = {i: fitted.predict(prepared.features[i]) for i in held}
-            tallies = training.tally(prepared, predictions, params)
             title = "validation split"
+        tallies = training.tally(prepared, predictions, params)
+        everything_counted = tallies["all"]
         self.stdout.write(f"{title} ({params.to_json()}):\n")
         self.stdout.write(training.table(tallies) + "\n\n")
-        self.stdout.write(training.confusion_table(tallies["all"]) + "\n")
+        self.stdout.write(training.confusion_table(everything_counted) + "\n")
+        by_rules = everything_counted.false_p1_rules
+        self.stdout.write(
+            f"\nfalse P1 raised by the rules: {by_rules}, by the model alone: "
+            f"{everything_counted.false_p1 - by_rules}\n"
+        )
+        if options["errors"]:
+            wrong = training.wrong_decisions(prepared, predictions, params)
+            self.stdout.write("\n" + "\n".join(wrong) + "\n")
 
     def _file(self, path: Path, *, errors: bool, speed: bool) -> None:
         try:
