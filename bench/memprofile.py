@@ -62,7 +62,7 @@ def _owner(filename: str) -> str:
     parts = Path(filename).parts
     if "site-packages" in parts:
         return parts[parts.index("site-packages") + 1]
-    if "python3.11" in parts or "lib" in parts and "python" in filename:
+    if any(part.startswith("python3") for part in parts):
         return "stdlib:" + parts[-1]
     return "/".join(parts[-2:])
 
@@ -89,8 +89,10 @@ def _diff(first: Path, second: Path, sockets: int, top: int) -> None:
         print(f"{stat.size_diff / sockets:8.0f} B {stat.count_diff / sockets:6.1f}")
         for line in stat.traceback.format(limit=8, most_recent_first=True):
             print("      " + line)
-    types = [p.with_name(p.name.replace("snap-", "types-").replace(".tracemalloc", ".json"))
-             for p in (first, second)]
+    types = [
+        p.with_name(p.name.replace("snap-", "types-").replace(".tracemalloc", ".json"))
+        for p in (first, second)
+    ]
     if all(t.exists() for t in types):
         before, after = (json.loads(t.read_text()) for t in types)
         grown = {k: after.get(k, 0) - before.get(k, 0) for k in after}
@@ -101,7 +103,7 @@ def _diff(first: Path, second: Path, sockets: int, top: int) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("/tmp/memprofile"))
+    parser.add_argument("--out", type=Path, help="folder for the snapshots (server mode)")
     parser.add_argument("--frames", type=int, default=12)
     parser.add_argument("--diff", nargs=2, type=Path, metavar=("FIRST", "SECOND"))
     parser.add_argument("--sockets", type=int, default=1, help="sockets opened between the two")
@@ -111,6 +113,8 @@ def main() -> int:
     if args.diff:
         _diff(args.diff[0], args.diff[1], max(1, args.sockets), args.top)
         return 0
+    if args.out is None:
+        parser.error("--out is required to run the server")
     _serve(args.out, args.frames, args.server_args)
     return 0
 

@@ -82,7 +82,7 @@ async def _in_a_socket_task(work: Any) -> Any:
 async def test_limit_checks_leave_no_cache_client_with_the_socket():
     async def socket() -> bool:
         await limits.run(limits.socket_open, key=f"test:{uuid.uuid4().hex}")
-        return hasattr(caches._connections, "default")
+        return hasattr(caches._connections, "default")  # type: ignore[attr-defined]
 
     assert await _in_a_socket_task(socket) is False
 
@@ -90,7 +90,7 @@ async def test_limit_checks_leave_no_cache_client_with_the_socket():
 async def test_the_pool_size_check_leaves_no_connection_object_with_the_socket():
     async def socket() -> bool:
         dbpool.pool_size()
-        return hasattr(connections._connections, "default")
+        return hasattr(connections._connections, "default")  # type: ignore[attr-defined]
 
     assert await _in_a_socket_task(socket) is False
 
