@@ -20,13 +20,14 @@ The functions here are blocking (a cache round trip); consumers call them throug
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import time
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import asdict, dataclass
 from typing import Any, TypeVar
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
@@ -55,8 +56,16 @@ SOCKET_COUNT_TTL = 3600
 
 
 async def run(function: Callable[..., T], /, **kwargs: Any) -> T:
-    """Run a limit check in a worker thread (never the database thread)."""
-    return await sync_to_async(function, thread_sensitive=False)(**kwargs)
+    """Run a limit check in a worker thread (never the database thread).
+
+    The check runs in the worker thread's own context, not a copy of the caller's:
+    Django keeps its cache clients per context (``asgiref.local.Local``), and through
+    ``sync_to_async`` each socket's task would get, and keep for as long as the socket is
+    open, a cache client with a Redis connection pool of its own (about 10 KiB per waiting
+    citizen). This way each worker thread has one.
+    """
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(None, functools.partial(function, **kwargs))
 
 
 def client_address(scope: dict[str, Any]) -> str:

@@ -17,6 +17,8 @@ reset by every byte, so a client trickling one byte a second would hold a connec
 
 from __future__ import annotations
 
+import asyncio
+from functools import partial
 from typing import Any
 
 from daphne.cli import CommandLineInterface
@@ -26,6 +28,8 @@ from twisted.internet.protocol import connectionDone
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 from twisted.web.http import HTTPChannel
+
+from chat.layers import Mailbox
 
 # Registered close codes a server may send that autobahn keeps from applications.
 SERVER_CLOSE_CODES = frozenset({1001, 1008, 1011, 1013})
@@ -102,6 +106,25 @@ class ClosingServer(Server):
 
         preload()
         super().run()
+
+    def create_application(self, protocol: Any, scope: dict[str, Any]) -> Mailbox | None:
+        """Daphne's ``create_application`` with a :class:`~chat.layers.Mailbox` as the
+        connection's input instead of an ``asyncio.Queue``: about 3 KiB less per open
+        socket, and the consumer's wait for its next frame is a future, not a task."""
+        assert "application_instance" not in self.connections[protocol]  # noqa: S101
+        input_queue = Mailbox()
+        scope.setdefault("asgi", {"version": "3.0"})
+        application_instance = self.application(
+            scope=scope,
+            receive=input_queue.get,
+            send=partial(self.handle_reply, protocol),
+        )
+        if protocol not in self.connections:
+            return None
+        self.connections[protocol]["application_instance"] = asyncio.ensure_future(
+            application_instance, loop=asyncio.get_event_loop()
+        )
+        return input_queue
 
     @property
     def http_factory(self) -> Any:

@@ -198,9 +198,11 @@ def _channel_layers() -> dict[str, Any]:
                     "CONFIG": {"hosts": [host], "capacity": 1000, "expiry": 30, "prefix": prefix},
                 }
             }
+        # ``channels_redis``' pub/sub layer with a smaller mailbox per socket and channels
+        # released when their consumer ends (``chat.layers``).
         return {
             "default": {
-                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "BACKEND": "chat.layers.RedisPubSubLayer",
                 "CONFIG": {"hosts": [host], "prefix": prefix},
             }
         }

@@ -61,7 +61,7 @@ def test_production_uses_postgresql_and_the_redis_layer(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
-        '["django.db.backends.postgresql", "channels_redis.pubsub.RedisPubSubChannelLayer", false]'
+        '["django.db.backends.postgresql", "chat.layers.RedisPubSubLayer", false]'
     )
 
 

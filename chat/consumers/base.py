@@ -28,6 +28,8 @@ from advice.staff_sessions import (
 )
 from chat import bridge, inbound, limits
 from chat.bridge import LAYER_ERRORS, LayerFailures
+from chat.dispatch import run_consumer
+from chat.layers import release_channel
 from chat.send_order import SendOrder
 from chat.session_watch import session_watch
 from core import metrics
@@ -108,7 +110,7 @@ class FrameConsumer(AsyncWebsocketConsumer):
         closed with 1013 (try again later).
         """
         try:
-            await super().__call__(scope, receive, send)
+            await run_consumer(self, scope, receive, send)
         except LAYER_ERRORS as error:
             if self.accepted:
                 raise
@@ -121,6 +123,10 @@ class FrameConsumer(AsyncWebsocketConsumer):
         finally:
             # Also when the consumer crashed or was cancelled, not only after a disconnect.
             metrics.socket_closed(self)
+            # Also when the handshake timed out before the channel was first read.
+            await release_channel(
+                getattr(self, "channel_layer", None), getattr(self, "channel_name", "")
+            )
 
     async def accept(self, subprotocol: str | None = None, headers: Any = None) -> None:
         self.accepted = True

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
     params=[
         "channels_redis.core.RedisChannelLayer",
         "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "chat.layers.RedisPubSubLayer",
     ]
 )
 async def redis_layer(request, settings):
