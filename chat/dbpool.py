@@ -55,9 +55,14 @@ connection_created.connect(_bounded_waits, dispatch_uid="poradnia_pool_bounded_w
 
 def pool_size() -> int:
     """Threads for pooled calls; 1 (the shared thread) unless the database is PostgreSQL."""
-    if _vendor(settings.DATABASES["default"]["ENGINE"]) != "postgresql":
+    if vendor() != "postgresql":
         return 1
     return max(1, int(settings.DB_THREADS))
+
+
+def vendor() -> str:
+    """The default database's vendor, safe to ask from a consumer (see :func:`_vendor`)."""
+    return _vendor(settings.DATABASES["default"]["ENGINE"])
 
 
 @functools.cache

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -38,7 +39,7 @@ from advice.services import message_sql
 from advice.services.messages import PostResult, clean_client_id, message_post
 from advice.services.triage_apply import conversation_retriage_if_waiting
 from advice.text import clean_message_text
-from chat import bridge
+from chat import bridge, dbpool
 from core import metrics
 from core.errors import DomainError, ErrorCode
 
@@ -91,7 +92,9 @@ def _discard(conn: Connection) -> None:
 
 
 async def _connect() -> Connection:
-    params = dict(connections["default"].get_connection_params())
+    # In a context of its own: a connection object looked up from a consumer's task would stay
+    # with that socket (``chat.dbpool._vendor``).
+    params = dict(contextvars.Context().run(lambda: connections["default"].get_connection_params()))
     for django_only in ("cursor_factory", "context"):
         params.pop(django_only, None)
     timeouts = (
@@ -106,9 +109,7 @@ writers = Writers()
 
 
 def enabled() -> bool:
-    return bool(settings.DB_MESSAGE_WRITES_ON_LOOP) and (
-        connections["default"].vendor == "postgresql"
-    )
+    return bool(settings.DB_MESSAGE_WRITES_ON_LOOP) and dbpool.vendor() == "postgresql"
 
 
 async def post(
