@@ -92,30 +92,9 @@ def parameters(
     }
 
 
-def message_store(
-    *,
-    conversation_id: int,
-    sender: SenderKind,
-    author_id: int | None,
-    author_name: str,
-    kind: str,
-    text: str,
-    payload: dict[str, Any],
-    client_id: str,
-    now: datetime,
-) -> tuple[int, int, str] | None:
-    """Number and store one message in one statement (see the module's contract)."""
-    params = parameters(
-        conversation_id=conversation_id,
-        sender=sender,
-        author_id=author_id,
-        author_name=author_name,
-        kind=kind,
-        text=text,
-        payload=payload,
-        client_id=client_id,
-        now=now,
-    )
+def message_store(sender: SenderKind, params: dict[str, Any]) -> tuple[int, int, str] | None:
+    """Number and store one message of ``sender`` in one statement, with the statement's
+    ``params`` (:func:`parameters`); see the module's contract."""
     with connection.cursor() as cursor:
         cursor.execute(statement_for(sender), params)
         row = cursor.fetchone()

@@ -134,13 +134,14 @@ def _store_one_statement(
         "payload": payload,
         "client_id": client_id,
     }
+    params = message_sql.parameters(now=now, **fields)
     if transaction.get_autocommit():
         # Outside a transaction the statement commits by itself: no BEGIN/COMMIT round trips.
-        row = message_sql.message_store(now=now, **fields)
+        row = message_sql.message_store(sender, params)
     else:
         # Inside a caller's transaction: a savepoint, so a duplicate leaves it usable.
         with transaction.atomic():
-            row = message_sql.message_store(now=now, **fields)
+            row = message_sql.message_store(sender, params)
     if row is None:
         raise _refusal(conversation_id, sender, client_id)
     message_id, seq, status = row
