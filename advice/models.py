@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from advice.audit_chain import GENESIS, chain_seal
+from advice.audit_chain import (
+    GENESIS,
+    SEAL_INSERT_SQL,
+    STREAM,
+    canonical_prefix,
+    chain_seal,
+)
 from advice.unit_zones import validate_zone, zone_name
 from core.vocabulary import Category, Outcome, SafetyAnswer, Urgency
 
@@ -316,9 +323,54 @@ class AuditEvent(models.Model):
         # A guard, not logic: an existing event must never be rewritten.
         if not self._state.adding:
             raise PermissionDenied("Audit events are append-only.")
-        with transaction.atomic(using=kwargs.get("using")):
+        using = kwargs.get("using") or router.db_for_write(AuditEvent, instance=self)
+        if connections[using].vendor == "postgresql" and self._seal_insert(using):
+            return
+        with transaction.atomic(using=using):
             chain_seal(self, heads=AuditChainHead)
             super().save(*args, **kwargs)
+
+    def _seal_insert(self, using: str) -> bool:
+        """Seal and insert in one statement (``advice.audit_chain.SEAL_INSERT_SQL``); False,
+        with nothing written, when the chain has no head row yet."""
+        self.at = timezone.now()
+        self.conversation_ref = self.conversation_id
+        params = json.loads(json.dumps(self.params))
+        prefix = canonical_prefix(
+            at=self.at,
+            actor_id=self.actor_id,
+            actor_kind=self.actor_kind,
+            action=self.action,
+            conversation_ref=self.conversation_ref,
+            object_type=self.object_type,
+            object_id=self.object_id,
+            params=params,
+        )
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                SEAL_INSERT_SQL,
+                {
+                    "prefix": prefix,
+                    "stream": STREAM,
+                    "at": self.at,
+                    "actor_id": self.actor_id,
+                    "actor_kind": self.actor_kind,
+                    "action": self.action,
+                    "conversation_id": self.conversation_id,
+                    "object_type": self.object_type,
+                    "object_id": self.object_id,
+                    "params": json.dumps(params),
+                    "conversation_ref": self.conversation_ref,
+                },
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return False
+        self.pk, self.seq, self.hash = row
+        self.params = params
+        self._state.adding = False
+        self._state.db = using
+        return True
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionDenied("Audit events are append-only.")

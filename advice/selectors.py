@@ -248,16 +248,22 @@ def conversation_language(conversation_id: int) -> str:
     return found or "en"
 
 
-def suggestions_for(conversation: Conversation) -> list[ArticleView]:
+def suggestions_for(
+    conversation: Conversation, *, texts: Sequence[str] | None = None
+) -> list[ArticleView]:
     """Up to three articles for the conversation's category and the citizen's words.
 
-    While money is still moving (:func:`money_moving`), "Stop a bank transfer now" is first.
+    ``texts``: the citizen's first messages when the caller has just read them (read here
+    otherwise). While money is still moving (:func:`money_moving`), "Stop a bank transfer
+    now" is first.
     """
-    texts = list(
-        Message.objects.filter(conversation_id=conversation.pk, sender=SenderKind.CITIZEN)
-        .order_by("seq")
-        .values_list("text", flat=True)[:SUGGESTION_TEXTS]
-    )
+    if texts is None:
+        texts = list(
+            Message.objects.filter(conversation_id=conversation.pk, sender=SenderKind.CITIZEN)
+            .order_by("seq")
+            .values_list("text", flat=True)[:SUGGESTION_TEXTS]
+        )
+    texts = list(texts[:SUGGESTION_TEXTS])
     language = conversation.language or "en"
     articles = articles_suggest(category=conversation.category, texts=texts, language=language)
     if money_moving(conversation):

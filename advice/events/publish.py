@@ -94,9 +94,10 @@ def publish_note(note: ConversationNote) -> None:
     publish(conversation_group(note.conversation_id, "staff"), frames.note(note))
 
 
-def publish_suggestions(conversation: Conversation) -> None:
-    """Send fresh suggestions to the waiting citizen and to staff watching (after commit)."""
-    articles = [view.as_payload() for view in suggestions_for(conversation)]
+def publish_suggestions(conversation: Conversation, *, texts: Sequence[str] | None = None) -> None:
+    """Send fresh suggestions to the waiting citizen and to staff watching (after commit).
+    ``texts``: the citizen's first messages, when the caller has them."""
+    articles = [view.as_payload() for view in suggestions_for(conversation, texts=texts)]
     moving = money_moving(conversation)
     publish(
         conversation_group(conversation.pk, "citizen"),

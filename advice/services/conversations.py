@@ -71,18 +71,21 @@ def conversation_start(
             language_confirmed=bool(language),
             prechat=prechat or {},
             citizen_last_seen_at=now,
+            citizen_open_sockets=1 if socket is not None else 0,
         )
         if socket is not None:
-            lease_citizen_socket(conversation_id=conversation.pk, socket=socket, now=now)
-            conversation.citizen_open_sockets = 1
-        conversation_triage(conversation=conversation, publish=False)
+            lease_citizen_socket(
+                conversation_id=conversation.pk, socket=socket, now=now, first=True
+            )
+        conversation_triage(conversation=conversation, publish=False, new=True)
+        publish_queue_entry(conversation)
+        # Last: it locks the audit chain until the commit (``advice.audit_chain``).
         audit_record(
             action=AuditAction.CONVERSATION_STARTED,
             actor_kind="citizen",
             conversation=conversation,
             params={"language": conversation.language, "prechat": bool(prechat)},
         )
-        publish_queue_entry(conversation)
     return StartedConversation(conversation=conversation, token=token)
 
 
@@ -212,15 +215,16 @@ def conversation_claim(*, conversation_id: int, officer: AbstractBaseUser) -> Co
                 )
             raise DomainError(ErrorCode.NOT_WAITING, "This conversation is no longer waiting.")
         conversation = Conversation.objects.get(pk=conversation_id)
+        publish_queue_removed(conversation_id, reason=StateReason.CLAIMED)
+        publish_state(conversation, reason=StateReason.OFFICER_JOINED)
+        publish_assigned(conversation, officer_id=officer.pk)
+        # Last: it locks the audit chain until the commit (``advice.audit_chain``).
         audit_record(
             action=AuditAction.CONVERSATION_CLAIMED,
             actor=officer,
             conversation=conversation,
             params={"unit": profile.unit.code},
         )
-        publish_queue_removed(conversation_id, reason=StateReason.CLAIMED)
-        publish_state(conversation, reason=StateReason.OFFICER_JOINED)
-        publish_assigned(conversation, officer_id=officer.pk)
     metrics.CLAIM_WAIT.observe((now - conversation.queued_at).total_seconds())
     return conversation
 

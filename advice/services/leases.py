@@ -76,8 +76,14 @@ def lease_officer_socket(*, officer_id: int, socket: SocketRef, now: datetime) -
     officers_recount([officer_id], now=now)
 
 
-def lease_citizen_socket(*, conversation_id: int, socket: SocketRef, now: datetime) -> None:
-    """Record a citizen's socket (inside the caller's transaction, conversation locked)."""
+def lease_citizen_socket(
+    *, conversation_id: int, socket: SocketRef, now: datetime, first: bool = False
+) -> None:
+    """Record a citizen's socket (inside the caller's transaction, conversation locked).
+
+    ``first``: the conversation was created in this transaction with one open socket and no
+    wait for a return, so its counts are already right and are not recounted.
+    """
     SocketLease.objects.create(
         process_id=socket.process_id,
         kind=SocketKind.CITIZEN,
@@ -85,7 +91,8 @@ def lease_citizen_socket(*, conversation_id: int, socket: SocketRef, now: dateti
         channel_name=socket.channel_name,
         opened_at=now,
     )
-    conversations_recount([conversation_id], now=now)
+    if not first:
+        conversations_recount([conversation_id], now=now)
 
 
 def lease_drop(*, socket: SocketRef) -> bool:

@@ -34,17 +34,24 @@ from triage.engine import assess
 TRIAGE_MESSAGES = 12
 
 
-def conversation_triage(*, conversation: Conversation, publish: bool = True) -> bool:
-    """Re-assess ``conversation`` from its pre-chat answers and first citizen messages.
+def conversation_triage(
+    *, conversation: Conversation, publish: bool = True, new: bool = False
+) -> bool:
+    """Re-assess ``conversation`` from its pre-chat answers and first citizen messages
+    (``new``: it was created in this transaction, so it has none yet).
 
     Saves the changed fields and returns True if anything changed. Fields an officer has
     overridden are kept. A conversation that becomes P1 alerts every on-duty officer and
     supervisor (after commit). With ``publish`` the queue entry is refreshed too.
     """
-    texts = list(
-        Message.objects.filter(conversation_id=conversation.pk, sender=SenderKind.CITIZEN)
-        .order_by("seq")
-        .values_list("text", flat=True)[:TRIAGE_MESSAGES]
+    texts: list[str] = (
+        []
+        if new
+        else list(
+            Message.objects.filter(conversation_id=conversation.pk, sender=SenderKind.CITIZEN)
+            .order_by("seq")
+            .values_list("text", flat=True)[:TRIAGE_MESSAGES]
+        )
     )
     result = assess(
         texts=[without_invisible_format(text) for text in texts],
@@ -100,7 +107,7 @@ def conversation_triage(*, conversation: Conversation, publish: bool = True) -> 
         or not texts
         or money_moving(conversation) != was_moving
     ):
-        publish_suggestions(conversation)
+        publish_suggestions(conversation, texts=texts)
     return bool(changed)
 
 

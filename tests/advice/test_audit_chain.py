@@ -159,3 +159,41 @@ def test_concurrent_writers_never_fork_the_chain():
     seqs = sorted(AuditEvent.objects.values_list("seq", flat=True))
     assert seqs == list(range(1, threads * per_thread + 1))
     assert audit_chain_verify().intact
+
+
+@pytest.mark.django_db
+def test_events_sealed_by_the_database_verify_like_those_sealed_here():
+    """On PostgreSQL the head's UPDATE computes the hash (one statement); the text it hashes
+    must be the canonical JSON byte for byte, whatever the parameters hold."""
+    record(0)  # creates the head
+    awkward = [
+        {"text": "Zażółć gęślą jaźń — Ёлка ї ґ 😭", "quote": 'say "hi"\\n', "nl": "a\nb\tc"},
+        {"nested": {"b": [1, 2.5, None, True], "a": {"z": "}"}}, "seq": 7},
+        {3: "integer key", "empty": ""},
+        {},
+    ]
+    events = [
+        audit_record(action="conversation.viewed", actor_kind="system", params=params)
+        for params in awkward
+    ]
+    stored = list(AuditEvent.objects.filter(pk__in=[e.pk for e in events]).order_by("seq"))
+    previous = AuditEvent.objects.get(seq=stored[0].seq - 1).hash
+    for event, params in zip(stored, awkward, strict=True):
+        assert event.hash == chain_hash(
+            previous,
+            event_canonical(
+                seq=event.seq,
+                at=event.at,
+                actor_id=None,
+                actor_kind="system",
+                action="conversation.viewed",
+                conversation_ref=None,
+                object_type="",
+                object_id="",
+                params=params,
+            ),
+        )
+        previous = event.hash
+    assert [e.seq for e in events] == [e.seq for e in stored]
+    assert [e.hash for e in events] == [e.hash for e in stored]
+    assert audit_chain_verify().intact
