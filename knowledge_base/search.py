@@ -17,8 +17,10 @@ from __future__ import annotations
 import bisect
 import itertools
 import threading
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
 from django.db import connection
 from django.db.models import Count, Max
@@ -26,6 +28,11 @@ from django.db.models import Count, Max
 from knowledge_base import text
 from knowledge_base.languages import supported_languages
 from knowledge_base.models import Article, Translation
+
+T = TypeVar("T")
+# Results remembered per index (``ArticleIndex.remembered``); past this many the memory starts
+# again.
+MEMO_ENTRIES = 1024
 
 # PostgreSQL text-search configurations by our language code; the rest use ``simple``.
 # Migration 0002 builds the stored vectors from a copy of this mapping (a test keeps them equal).
@@ -65,12 +72,30 @@ class ArticleIndex:
     ``hits(term)`` finds every field with a word that ``text.matches`` the term: words equal to
     it, words starting with it (a range of the sorted vocabulary) and words it starts with
     (its own prefixes) — a few look-ups per term whatever the number of articles.
+
+    ``remembered`` keeps results computed from the published articles for as long as this
+    index is current: any change to an article or translation builds a new index
+    (:func:`article_index`), so nothing remembered outlives the text it was made from.
     """
 
     def __init__(self, articles: list[IndexedArticle], postings: dict[str, list[Posting]]):
         self.articles = articles
         self.postings = postings
         self.vocabulary = sorted(postings)
+        self._memo: dict[Hashable, object] = {}
+
+    def remembered(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, once per ``key`` while this index is current (thread-safe: two
+        threads may both compute it, and either result is kept)."""
+        try:
+            return self._memo[key]  # type: ignore[return-value]
+        except KeyError:
+            pass
+        value = compute()
+        if len(self._memo) >= MEMO_ENTRIES:
+            self._memo.clear()
+        self._memo[key] = value
+        return value
 
     def hits(self, term: str) -> set[Posting]:
         found: set[Posting] = set(self.postings.get(term, ()))

@@ -191,7 +191,10 @@ def articles_suggest(
         if score > 0:
             ranked.append((-score, article.position, article.slug, article.id))
     ranked.sort()
-    return _views([row[3] for row in ranked[: max(0, limit)]], language)
+    ids = tuple(row[3] for row in ranked[: max(0, limit)])
+    # The same few articles are suggested to most citizens (by category, before they type):
+    # their views are read and rendered once per language while the index is current.
+    return list(index.remembered(("views", ids, language), lambda: tuple(_views(ids, language))))
 
 
 def articles_search(*, query: str, language: str, limit: int = 10) -> list[ArticleView]:
