@@ -4,7 +4,8 @@
 ``conversation.start`` and then waits, listening for ``queue.position``; meanwhile
 ``--officers`` on-duty officers claim the oldest waiting conversations at ``--claims`` per
 second in total, for the arrival time plus ``--after`` seconds. Reports handshakes that
-failed, time from ``conversation.start`` to the first ``queue.position`` (p50/p99/max), the
+failed, the time of a handshake, from ``conversation.start`` to ``conversation.started`` and to
+the first ``queue.position`` (p50/p99/max), the
 delay of queue updates (from the first claim a citizen had not yet been told about to the
 ``queue.position`` that tells it), and the server's CPU per queue change (claims) once every
 citizen has arrived. With ``--ports`` (several server processes on one database and one
@@ -43,6 +44,8 @@ MAX_CITIZENS = 10000
 class Surge:
     handshake_failed: int = 0
     started: int = 0
+    handshake_ms: list[float] = field(default_factory=list)
+    started_ms: list[float] = field(default_factory=list)
     first_position_ms: list[float] = field(default_factory=list)
     update_ms: list[float] = field(default_factory=list)
     positions: int = 0
@@ -54,6 +57,7 @@ class Surge:
 
 async def citizen(port: int, delay: float, surge: Surge, hold: float) -> None:
     await asyncio.sleep(delay)
+    opened = time.monotonic()
     try:
         ws = await open_socket(port, "/ws/citizen/")
     except Exception as error:  # a refused handshake is a result
@@ -63,6 +67,7 @@ async def citizen(port: int, delay: float, surge: Surge, hold: float) -> None:
         return
     surge.sockets.append(ws)
     sent = time.monotonic()
+    surge.handshake_ms.append((sent - opened) * 1000)
     await ws.send(json.dumps({"type": "conversation.start", "browser_language": "pl"}))
     told_until = sent
     first = True
@@ -75,6 +80,7 @@ async def citizen(port: int, delay: float, surge: Surge, hold: float) -> None:
             now = time.monotonic()
             if kind == "conversation.started":
                 surge.started += 1
+                surge.started_ms.append((now - sent) * 1000)
             elif kind == "queue.position":
                 surge.positions += 1
                 if first:
@@ -125,6 +131,15 @@ async def officer(port: int, session: str, surge: Surge, interval: float, until:
         await reader
 
 
+async def loop_lag(samples: list[float], until: float) -> None:
+    """How late the load generator's own event loop wakes (a busy generator delays every
+    figure it measures)."""
+    while time.monotonic() < until:
+        before = time.monotonic()
+        await asyncio.sleep(0.1)
+        samples.append((time.monotonic() - before - 0.1) * 1000)
+
+
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     setup = await asyncio.to_thread(run_setup, args.officers, args.max_chats, direct_sessions=True)
     surge = Surge()
@@ -141,12 +156,19 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         officer(ports[i % len(ports)], setup["sessions"][name], surge, interval, until)
         for i, name in enumerate(setup["officers"])
     ]
+    lag: list[float] = []
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     citizens = [
         citizen(ports[i % len(ports)], args.arrive * i / args.citizens, surge, until - start + 5)
         for i in range(args.citizens)
     ]
     await asyncio.wait_for(
-        asyncio.gather(*officers, *citizens, return_exceptions=True), args.arrive + args.after + 120
+        asyncio.gather(*officers, *citizens, loop_lag(lag, until), return_exceptions=True),
+        args.arrive + args.after + 120,
+    )
+    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+    client_cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (
+        cpu_before.ru_utime + cpu_before.ru_stime
     )
     arrived = start + args.arrive + 5
     server: dict[str, Any] = {}
@@ -181,6 +203,16 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "officers": args.officers,
         "handshake_failed": surge.handshake_failed,
         "started": surge.started,
+        "handshake_ms": {
+            "n": len(surge.handshake_ms),
+            "p50": ms(surge.handshake_ms, 50),
+            "p99": ms(surge.handshake_ms, 99),
+        },
+        "started_ms": {
+            "n": len(surge.started_ms),
+            "p50": ms(surge.started_ms, 50),
+            "p99": ms(surge.started_ms, 99),
+        },
         "first_position_ms": {
             "n": len(surge.first_position_ms),
             "p50": ms(surge.first_position_ms, 50),
@@ -197,6 +229,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "claims": len(surge.claims),
         "errors": surge.errors,
         "server": server,
+        "load_generator": {
+            "cpu_percent": round(100 * client_cpu / (until - start), 1),
+            "loop_lag_ms": {"p50": ms(lag, 50), "p99": ms(lag, 99), "max": ms(lag, 100)},
+        },
         "load_average_at_start": load_average,
     }
 
