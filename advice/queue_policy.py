@@ -19,18 +19,30 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db.models import Q
 
-from advice.models import Conversation
 from core.vocabulary import Urgency
 
 URGENCY_RANK = {Urgency.P1: 1, Urgency.P2: 2, Urgency.P3: 3, Urgency.P4: 4}
 
 
-def queue_rank(conversation: Conversation, *, now: datetime) -> tuple[int, int, int, float]:
+class Rankable(Protocol):
+    """What ``queue_rank`` reads of a waiting conversation (a model or a row of its fields)."""
+
+    @property
+    def urgency(self) -> str: ...
+    @property
+    def queued_at(self) -> datetime: ...
+    @property
+    def requeued_at(self) -> datetime | None: ...
+    @property
+    def referred_at(self) -> datetime | None: ...
+
+
+def queue_rank(conversation: Rankable, *, now: datetime) -> tuple[int, int, int, float]:
     """Sort key of a waiting conversation: lower goes first.
 
     1. Conversations handed back to the queue (their officer disconnected, or transferred

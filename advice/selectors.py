@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, QuerySet, Sum
@@ -39,6 +40,28 @@ def queue_waiting(*, now: datetime | None = None) -> list[Conversation]:
     )
     waiting.sort(key=lambda c: queue_rank(c, now=now))
     return waiting
+
+
+def queue_order(*, now: datetime | None = None) -> list[int]:
+    """Ids of the waiting conversations in the order officers should take them (as
+    :func:`queue_waiting`, reading only what the order needs)."""
+    now = now or timezone.now()
+    waiting = [
+        _RankRow(*row)
+        for row in Conversation.objects.filter(status=ConversationStatus.WAITING).values_list(
+            "pk", "urgency", "queued_at", "requeued_at", "referred_at"
+        )
+    ]
+    waiting.sort(key=lambda row: queue_rank(row, now=now))
+    return [row.pk for row in waiting]
+
+
+class _RankRow(NamedTuple):
+    pk: int
+    urgency: str
+    queued_at: datetime
+    requeued_at: datetime | None
+    referred_at: datetime | None
 
 
 def queue_position(*, conversation_id: int) -> int | None:
@@ -173,7 +196,7 @@ def queue_estimates() -> dict[int, QueueEstimate]:
     every full round of capacity costs one recent median handle time. No estimated wait
     (None) when nobody is on duty: the citizen is then told so and offered self-help.
     """
-    waiting = queue_waiting()
+    waiting = queue_order()
     if not waiting:
         return {}
     staffing = OfficerProfile.objects.filter(on_duty=True, open_sockets__gt=0).aggregate(
@@ -182,8 +205,8 @@ def queue_estimates() -> dict[int, QueueEstimate]:
     officers = staffing["officers"] or 0
     if officers == 0:
         return {
-            c.pk: QueueEstimate(position=n, estimated_wait_seconds=None, officers_on_duty=0)
-            for n, c in enumerate(waiting, start=1)
+            pk: QueueEstimate(position=n, estimated_wait_seconds=None, officers_on_duty=0)
+            for n, pk in enumerate(waiting, start=1)
         }
     capacity = staffing["capacity"] or officers
     busy = Conversation.objects.filter(
@@ -194,9 +217,9 @@ def queue_estimates() -> dict[int, QueueEstimate]:
     free = max(0, capacity - busy)
     handle = recent_handle_seconds()
     estimates: dict[int, QueueEstimate] = {}
-    for position, conversation in enumerate(waiting, start=1):
+    for position, pk in enumerate(waiting, start=1):
         seconds = 60.0 if position <= free else 60.0 + (position - free) / capacity * handle
-        estimates[conversation.pk] = QueueEstimate(
+        estimates[pk] = QueueEstimate(
             position=position, estimated_wait_seconds=int(seconds), officers_on_duty=officers
         )
     return estimates

@@ -10,6 +10,9 @@ has one writer anyway.
 Writes of one conversation still run one after another within a process (a *lane* per
 conversation): their events then leave in the order of their sequence numbers, which the
 receiving sockets rely on.
+
+Periodic reads whose delay every waiting citizen sees (the queue positions) run on a thread
+of their own (:func:`run_aside`), so they never queue behind a burst of writes.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from django.db.backends.signals import connection_created
 
 T = TypeVar("T")
 _pool: ThreadPoolExecutor | None = None
+_aside: ThreadPoolExecutor | None = None
 THREAD_PREFIX = "db"
 
 
@@ -99,6 +103,19 @@ async def run(function: Callable[[], T]) -> T:
     return await loop.run_in_executor(_executor(), context.run, _with_connections, function)
 
 
+async def run_aside(function: Callable[[], T]) -> T:
+    """Run ``function`` on the one thread kept for periodic reads (PostgreSQL), with its own
+    connection; elsewhere as :func:`run`."""
+    global _aside
+    if pool_size() == 1:
+        return await database_sync_to_async(function)()
+    if _aside is None:
+        _aside = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{THREAD_PREFIX}_aside")
+    loop = asyncio.get_running_loop()
+    context = contextvars.copy_context()
+    return await loop.run_in_executor(_aside, context.run, _with_connections, function)
+
+
 def _with_connections(function: Callable[[], T]) -> T:
     close_old_connections()
     try:
@@ -113,7 +130,11 @@ def shutdown() -> None:
     Each thread keeps its connection between calls (``CONN_MAX_AGE``); a process that must
     leave no session behind (a test run dropping its database) calls this first.
     """
-    global _pool
+    global _pool, _aside
+    aside, _aside = _aside, None
+    if aside is not None:
+        aside.submit(connections.close_all).result(timeout=30)
+        aside.shutdown(wait=True)
     pool, _pool = _pool, None
     if pool is None:
         return

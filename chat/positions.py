@@ -3,10 +3,13 @@
 Each server process has one ticker. It alone subscribes to the ``queue.changed`` events
 (citizen sockets do not), so a queue change costs the process one delivery, whatever the
 number of waiting citizens. While the queue keeps changing the ticker reads it at most once
-per ``INTERVAL`` (``advice.selectors.queue_estimates``: a fixed number of queries) and sends
-``queue.position`` only to the sockets whose position, estimate or officer count differs
-from what they were last sent. Cost per interval with W citizens waiting on the process:
-one read of the queue, W comparisons, and one frame per changed citizen.
+per ``INTERVAL`` (``advice.selectors.queue_estimates``: a fixed number of queries, on a
+database thread of its own, ``chat.dbpool.run_aside``) and sends ``queue.position`` only to
+the sockets whose place *as shown* changed (``advice.queue_shown``: exact near the head,
+rounded behind it). Cost per interval with W citizens waiting on the process: one read of
+the queue, W comparisons, and one frame per citizen whose shown place changed — after a
+claim, the ``QUEUE_EXACT_POSITIONS`` citizens at the head and those whose rounded place
+moved, not all W.
 
 A socket is watched from its ``conversation.start`` / ``conversation.resume`` until its
 conversation leaves the queue (the first read begun after it was watched no longer lists it)
@@ -27,12 +30,11 @@ from channels.layers import get_channel_layer
 from advice import selectors
 from advice.events import frames
 from advice.events.groups import CITIZEN_QUEUE_GROUP
-from chat import bridge
+from advice.queue_shown import ShownPlace, shown_place
+from chat import dbpool
 
-INTERVAL = 1.0
-LANE = "queue-positions"  # reads run on the database pool (``chat.dbpool``)
+INTERVAL = 0.3
 log = logging.getLogger(__name__)
-Value = tuple[int, int | None, int]
 
 
 class Watcher(Protocol):
@@ -47,7 +49,7 @@ class PositionTicker:
         self.interval = interval
         # Socket → number of reads begun before it was watched.
         self.watchers: dict[Watcher, int] = {}
-        self.sent: dict[Watcher, Value] = {}
+        self.sent: dict[Watcher, ShownPlace] = {}
         self.reads_begun = 0
         self.frames_sent = 0
         self.wake = asyncio.Event()
@@ -71,17 +73,17 @@ class PositionTicker:
         """One read of the queue; a frame to each watched socket whose values changed."""
         self.reads_begun += 1
         this_read = self.reads_begun
-        estimates = await bridge.call(selectors.queue_estimates, lane=LANE)
+        estimates = await dbpool.run_aside(selectors.queue_estimates)
         for socket, watched_before in list(self.watchers.items()):
             estimate = estimates.get(socket.conversation_id or 0)
             if estimate is None:
                 if watched_before < this_read:  # not waiting any more (claimed, ended)
                     self.unwatch(socket)
                 continue
-            value = (
-                estimate.position,
-                estimate.estimated_wait_seconds,
-                estimate.officers_on_duty,
+            value = shown_place(
+                position=estimate.position,
+                estimated_wait_seconds=estimate.estimated_wait_seconds,
+                officers_on_duty=estimate.officers_on_duty,
             )
             if socket.closed or self.sent.get(socket) == value:
                 continue
@@ -89,9 +91,10 @@ class PositionTicker:
             self.frames_sent += 1
             await socket.send_frame(
                 frames.queue_position(
-                    position=value[0],
-                    estimated_wait_seconds=value[1],
-                    officers_on_duty=value[2],
+                    position=value.position,
+                    estimated_wait_seconds=value.estimated_wait_seconds,
+                    officers_on_duty=value.officers_on_duty,
+                    approximate=value.approximate,
                 )
             )
 

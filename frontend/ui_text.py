@@ -155,6 +155,7 @@ def citizen_strings() -> dict[str, str]:
     return {
         **common_strings(),
         "queue_position": _("You are number %(position)s in the queue."),
+        "queue_position_about": _("You are about number %(position)s in the queue."),
         "queue_eta": _("Estimated wait: about %(duration)s."),
         "queue_eta_unknown": _("We cannot estimate the wait right now."),
         "queue_on_duty": _("Advisers on duty: %(count)s."),

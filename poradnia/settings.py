@@ -416,6 +416,9 @@ LOGGING = {
 }
 # Every QUEUE_AGING_SECONDS of waiting raises a conversation one urgency level (not into P1).
 QUEUE_AGING_SECONDS = float(os.environ.get("QUEUE_AGING_SECONDS", "600"))
+# Waiting citizens up to this position see it exactly; those behind see it rounded
+# (advice.queue_shown).
+QUEUE_EXACT_POSITIONS = _env_int("QUEUE_EXACT_POSITIONS", 50)
 
 # /metrics answers a request carrying "Authorization: Bearer <METRICS_TOKEN>" or coming from
 # one of these networks (by default loopback and private ranges: the Prometheus of the

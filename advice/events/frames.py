@@ -187,6 +187,7 @@ class QueuePositionFrame(TypedDict):
     position: int
     estimated_wait_seconds: int | None
     officers_on_duty: int
+    approximate: bool
 
 
 class LanguageCandidate(TypedDict):
@@ -463,13 +464,18 @@ def note(note: ConversationNote) -> NoteFrame:
 
 
 def queue_position(
-    *, position: int, estimated_wait_seconds: int | None, officers_on_duty: int
+    *,
+    position: int,
+    estimated_wait_seconds: int | None,
+    officers_on_duty: int,
+    approximate: bool = False,
 ) -> QueuePositionFrame:
     return {
         "type": "queue.position",
         "position": position,
         "estimated_wait_seconds": estimated_wait_seconds,
         "officers_on_duty": officers_on_duty,
+        "approximate": approximate,
     }
 
 

@@ -9,9 +9,11 @@ export function showWaiting(visible) {
   $("#waiting-panel").hidden = !visible;
 }
 
-/** A `queue.position` frame; fields other than `position` may be absent. */
+/** A `queue.position` frame; fields other than `position` may be absent. Far back in the
+ * queue the position is rounded (`approximate`) and said so. */
 export function showQueuePosition(frame) {
-  $("#queue-position").textContent = t("queue_position", { position: formatNumber(frame.position) });
+  const key = frame.approximate === true ? "queue_position_about" : "queue_position";
+  $("#queue-position").textContent = t(key, { position: formatNumber(frame.position) });
   const eta = $("#queue-eta");
   if (typeof frame.estimated_wait_seconds === "number") {
     eta.textContent = t("queue_eta", { duration: formatDuration(frame.estimated_wait_seconds) });
