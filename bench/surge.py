@@ -48,6 +48,7 @@ class Surge:
     started_ms: list[float] = field(default_factory=list)
     first_position_ms: list[float] = field(default_factory=list)
     update_ms: list[float] = field(default_factory=list)
+    update_at: list[float] = field(default_factory=list)  # when each update_ms arrived
     positions: int = 0
     claims: list[float] = field(default_factory=list)  # claim acknowledged (monotonic s)
     waiting: list[int] = field(default_factory=list)  # conversation ids, oldest first
@@ -91,12 +92,18 @@ async def citizen(port: int, delay: float, surge: Surge, hold: float) -> None:
                     i = bisect.bisect_right(surge.claims, told_until)
                     if i < len(surge.claims) and surge.claims[i] <= now:
                         surge.update_ms.append((now - surge.claims[i]) * 1000)
+                        surge.update_at.append(now)
                 told_until = now
             elif kind == "conversation.state" and frame.get("reason") == "officer_joined":
                 return
 
 
-async def officer(port: int, session: str, surge: Surge, interval: float, until: float) -> None:
+async def officer(
+    port: int, session: str, surge: Surge, interval: float, until: float, offset: float
+) -> None:
+    """An on-duty console claiming the oldest waiting conversation every ``interval``
+    seconds, the first after ``offset`` (the consoles take turns, so claims are spread
+    evenly rather than coming in one burst per interval)."""
     ws = await open_socket(port, "/ws/officer/", session)
     surge.sockets.append(ws)
     await ws.send(json.dumps({"type": "duty.set", "on_duty": True}))
@@ -120,6 +127,7 @@ async def officer(port: int, session: str, surge: Surge, interval: float, until:
 
     reader = asyncio.get_running_loop().create_task(read())
     with contextlib.suppress(ConnectionClosed):
+        await asyncio.sleep(offset)
         while time.monotonic() < until:
             await asyncio.sleep(interval)
             if surge.waiting:
@@ -129,6 +137,20 @@ async def officer(port: int, session: str, surge: Surge, interval: float, until:
     reader.cancel()
     with contextlib.suppress(asyncio.CancelledError, ConnectionClosed):
         await reader
+
+
+def by_window(
+    values: list[float], times: list[float], start: float, width: float
+) -> dict[str, float | None]:
+    """p99 of ``values`` per ``width`` seconds of the run (keyed by the window's start), to
+    tell the arrivals from the steady queue after them."""
+    windows: dict[int, list[float]] = {}
+    for value, at in zip(values, times, strict=True):
+        windows.setdefault(int((at - start) // width), []).append(value)
+    return {
+        str(int(k * width)): round(p, 1) if (p := percentile(v, 99)) is not None else None
+        for k, v in sorted(windows.items())
+    }
 
 
 async def loop_lag(samples: list[float], until: float) -> None:
@@ -153,7 +175,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     until = start + args.arrive + args.after
     interval = args.officers / args.claims if args.claims else 1e9
     officers = [
-        officer(ports[i % len(ports)], setup["sessions"][name], surge, interval, until)
+        officer(
+            ports[i % len(ports)],
+            setup["sessions"][name],
+            surge,
+            interval,
+            until,
+            interval * i / len(setup["officers"]),
+        )
         for i, name in enumerate(setup["officers"])
     ]
     lag: list[float] = []
@@ -224,6 +253,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "p50": ms(surge.update_ms, 50),
             "p99": ms(surge.update_ms, 99),
             "max": ms(surge.update_ms, 100),
+            # by 10 s of the run, to tell the arrivals from the steady queue after them
+            "p99_by_10s": by_window(surge.update_ms, surge.update_at, start, 10.0),
         },
         "positions_received": surge.positions,
         "claims": len(surge.claims),
