@@ -3,15 +3,15 @@
 ``N`` citizens connect over ``--arrive`` seconds (evenly spread), each sends
 ``conversation.start`` and then waits, listening for ``queue.position``; meanwhile
 ``--officers`` on-duty officers claim the oldest waiting conversations at ``--claims`` per
-second in total, for the arrival time plus ``--after`` seconds. Reports handshakes that
-failed, the time of a handshake, from ``conversation.start`` to ``conversation.started`` and to
-the first ``queue.position`` (p50/p99/max), the
-delay of queue updates (from the first claim a citizen had not yet been told about to the
-``queue.position`` that tells it), and the server's CPU per queue change (claims) once every
-citizen has arrived. With ``--ports`` (several server processes on one database and one
-channel layer) citizens and officers are spread over the processes in turn, and
-``--server-pid`` is given once per process (CPU and memory summed). 127.0.0.1 only; bounded
-in count and time.
+second in total (taking turns), for the arrival time plus ``--after`` seconds. Reports
+handshakes that failed; the time of a handshake, from ``conversation.start`` to
+``conversation.started`` and to the first ``queue.position`` (p50/p99/max); the delay of
+queue updates to citizens shown their exact place (from the first claim a citizen had not
+yet been told about to the ``queue.position`` that tells it); the server's CPU per queue
+change (claims) once every citizen has arrived; and the load generator's own CPU and loop
+lag. With ``--ports`` (several server processes on one database and one channel layer)
+citizens and officers are spread over the processes in turn, and ``--server-pid`` is given
+once per process (CPU and memory summed). 127.0.0.1 only; bounded in count and time.
 
     .venv/bin/python -m bench.surge --port 8791 -n 2000 --arrive 60 --after 20 \
         --officers 20 --claims 5 --server-pid PID
@@ -72,6 +72,7 @@ async def citizen(port: int, delay: float, surge: Surge, hold: float) -> None:
     await ws.send(json.dumps({"type": "conversation.start", "browser_language": "pl"}))
     told_until = sent
     first = True
+    was_exact = False
     deadline = sent + hold
     with contextlib.suppress(ConnectionClosed, TimeoutError):
         while time.monotonic() < deadline:
@@ -84,16 +85,20 @@ async def citizen(port: int, delay: float, surge: Surge, hold: float) -> None:
                 surge.started_ms.append((now - sent) * 1000)
             elif kind == "queue.position":
                 surge.positions += 1
+                exact = not frame.get("approximate")
                 if first:
                     surge.first_position_ms.append((now - sent) * 1000)
                     first = False
-                else:
-                    # The first claim after the last update this citizen got.
+                elif exact and was_exact:
+                    # The first claim after the last update this citizen got: every claim
+                    # moves an exact place (a rounded one moves only now and then, so it is
+                    # not timed this way).
                     i = bisect.bisect_right(surge.claims, told_until)
                     if i < len(surge.claims) and surge.claims[i] <= now:
                         surge.update_ms.append((now - surge.claims[i]) * 1000)
                         surge.update_at.append(now)
                 told_until = now
+                was_exact = exact
             elif kind == "conversation.state" and frame.get("reason") == "officer_joined":
                 return
 
