@@ -62,6 +62,9 @@ def server_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         # open sockets (docs/security.md) would refuse the session's later tests.
         "LIMIT_STARTS": "1000",
         "LIMIT_OPEN_SOCKETS": "1000",
+        # Places past the third are shown rounded (test_queue_place.py): no other test has
+        # more than three citizens waiting at once.
+        "QUEUE_EXACT_POSITIONS": "3",
     }
     for name in ("DATABASE_URL", "REDIS_URL", "TEST_DB_SUFFIX", "STATIC_ROOT"):
         env.pop(name, None)
