@@ -83,29 +83,19 @@ def event_canonical(
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def canonical_prefix(
-    *,
-    at: datetime,
-    actor_id: int | None,
-    actor_kind: str,
-    action: str,
-    conversation_ref: int | None,
-    object_type: str,
-    object_id: str,
-    params: Any,
-) -> str:
-    """The canonical JSON of an event up to its position: ``prefix + str(seq) + "}"`` is
+def canonical_prefix(event: SealableEvent) -> str:
+    """The canonical JSON of ``event`` up to its position: ``prefix + str(seq) + "}"`` is
     :func:`event_canonical` decoded (``seq`` sorts last)."""
     text = event_canonical(
         seq=0,
-        at=at,
-        actor_id=actor_id,
-        actor_kind=actor_kind,
-        action=action,
-        conversation_ref=conversation_ref,
-        object_type=object_type,
-        object_id=object_id,
-        params=params,
+        at=event.at,
+        actor_id=event.actor_id,
+        actor_kind=event.actor_kind,
+        action=event.action,
+        conversation_ref=event.conversation_ref,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        params=event.params,
     ).decode()
     if not text.endswith(',"seq":0}'):
         raise ValueError("the canonical JSON no longer ends with its position")
@@ -159,20 +149,7 @@ def chain_seal(event: SealableEvent, *, heads: Any) -> None:
     event.seq = head.seq + 1
     event.at = timezone.now()
     event.conversation_ref = event.conversation_id
-    event.hash = chain_hash(
-        head.hash,
-        event_canonical(
-            seq=event.seq,
-            at=event.at,
-            actor_id=event.actor_id,
-            actor_kind=event.actor_kind,
-            action=event.action,
-            conversation_ref=event.conversation_ref,
-            object_type=event.object_type,
-            object_id=event.object_id,
-            params=event.params,
-        ),
-    )
+    event.hash = chain_hash(head.hash, f"{canonical_prefix(event)}{event.seq}}}".encode())
     head.seq = event.seq
     head.hash = event.hash
     head.save(update_fields=["seq", "hash"])

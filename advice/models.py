@@ -335,17 +335,8 @@ class AuditEvent(models.Model):
         with nothing written, when the chain has no head row yet."""
         self.at = timezone.now()
         self.conversation_ref = self.conversation_id
-        params = json.loads(json.dumps(self.params))
-        prefix = canonical_prefix(
-            at=self.at,
-            actor_id=self.actor_id,
-            actor_kind=self.actor_kind,
-            action=self.action,
-            conversation_ref=self.conversation_ref,
-            object_type=self.object_type,
-            object_id=self.object_id,
-            params=params,
-        )
+        self.params = json.loads(json.dumps(self.params))  # as the database gives it back
+        prefix = canonical_prefix(self)
         with connections[using].cursor() as cursor:
             cursor.execute(
                 SEAL_INSERT_SQL,
@@ -359,7 +350,7 @@ class AuditEvent(models.Model):
                     "conversation_id": self.conversation_id,
                     "object_type": self.object_type,
                     "object_id": self.object_id,
-                    "params": json.dumps(params),
+                    "params": json.dumps(self.params),
                     "conversation_ref": self.conversation_ref,
                 },
             )
@@ -367,7 +358,6 @@ class AuditEvent(models.Model):
         if row is None:
             return False
         self.pk, self.seq, self.hash = row
-        self.params = params
         self._state.adding = False
         self._state.db = using
         return True

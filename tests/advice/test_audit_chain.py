@@ -21,6 +21,24 @@ def record(n: int) -> AuditEvent:
     return audit_record(action="conversation.viewed", actor_kind="system", params={"n": n})
 
 
+def system_view_hash(previous: str, stored: AuditEvent, params: dict) -> str:
+    """The hash a stored ``record``-style event must carry, computed here from its fields."""
+    return chain_hash(
+        previous,
+        event_canonical(
+            seq=stored.seq,
+            at=stored.at,
+            actor_id=None,
+            actor_kind="system",
+            action="conversation.viewed",
+            conversation_ref=None,
+            object_type="",
+            object_id="",
+            params=params,
+        ),
+    )
+
+
 def tamper(sql: str, params: list) -> None:
     """What someone with raw database access could do after dropping the guard."""
     audit_guard_remove(connection)
@@ -49,21 +67,7 @@ def test_each_event_carries_the_hash_of_its_fields_and_the_previous_hash():
     first, second = record(1), record(2)
     assert (first.seq, second.seq) == (second.seq - 1, second.seq)
     stored = AuditEvent.objects.get(pk=second.pk)
-    expected = chain_hash(
-        first.hash,
-        event_canonical(
-            seq=stored.seq,
-            at=stored.at,
-            actor_id=None,
-            actor_kind="system",
-            action="conversation.viewed",
-            conversation_ref=None,
-            object_type="",
-            object_id="",
-            params={"n": 2},
-        ),
-    )
-    assert stored.hash == expected
+    assert stored.hash == system_view_hash(first.hash, stored, {"n": 2})
     assert AuditChainHead.objects.get().hash == stored.hash
     assert verify_output().startswith("Audit chain intact: 2 events")
 
@@ -179,20 +183,7 @@ def test_events_sealed_by_the_database_verify_like_those_sealed_here():
     stored = list(AuditEvent.objects.filter(pk__in=[e.pk for e in events]).order_by("seq"))
     previous = AuditEvent.objects.get(seq=stored[0].seq - 1).hash
     for event, params in zip(stored, awkward, strict=True):
-        assert event.hash == chain_hash(
-            previous,
-            event_canonical(
-                seq=event.seq,
-                at=event.at,
-                actor_id=None,
-                actor_kind="system",
-                action="conversation.viewed",
-                conversation_ref=None,
-                object_type="",
-                object_id="",
-                params=params,
-            ),
-        )
+        assert event.hash == system_view_hash(previous, event, params)
         previous = event.hash
     assert [e.seq for e in events] == [e.seq for e in stored]
     assert [e.hash for e in events] == [e.hash for e in stored]
