@@ -27,7 +27,7 @@ LANGUAGES = ("pl", "cs", "sk", "en", "uk", "ru", "de", "lt", "nb")
 # One scenario in VALIDATION_SHARE goes to the validation split.
 VALIDATION_SHARE = 5
 _VALIDATION_SALT = "validation:"
-_FOLD_SALT = "fold:"
+FOLD_SALT = "fold:"
 
 
 class CorpusError(ValueError):
@@ -147,9 +147,10 @@ def is_validation(example: Example) -> bool:
     )
 
 
-def fold_of(example: Example, folds: int) -> int:
-    """The cross-validation fold of the example's scenario (0..folds-1)."""
-    return _scenario_hash(_FOLD_SALT, example.scenario) % folds
+def fold_of(example: Example, folds: int, salt: str = FOLD_SALT) -> int:
+    """The cross-validation fold of the example's scenario (0..folds-1); another ``salt``
+    gives folds independent of these (folds inside a fold)."""
+    return _scenario_hash(salt, example.scenario) % folds
 
 
 def languages_of(examples: Sequence[Example]) -> list[str]:

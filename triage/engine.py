@@ -348,7 +348,7 @@ def assess(
             ],
             language_candidates=list(ruled.guess.candidates),
         )
-    predicted = loaded.predict(featurize(normalized.texts))
+    predicted = loaded.predict(featurize(normalized.texts), ruled.signals, ruled.words)
     decided = combine(ruled, predicted, loaded.params, loaded)
     return Assessment(
         language=ruled.guess.language,

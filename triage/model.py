@@ -5,9 +5,15 @@ The artefact (``triage/model/triage-v<N>.npz`` + ``.json`` manifest, written by
 upgrade cannot break loading. Two softmax heads share the features (``triage.features``):
 
 - ``category``: the 13 categories;
-- ``urgency``: P1..P4; its P1 probability is the risk to life or safety. (A dedicated
-  P1-vs-rest head validated worse: learning P4 "a question about it" and P2 "money moving"
-  against P1 sharpens the P1 boundary.)
+- ``urgency``: P1..P4. (A dedicated P1-vs-rest head over the text validated worse: learning
+  P4 "a question about it" and P2 "money moving" against P1 sharpens the P1 boundary.)
+
+A third, small head reads the urgency head's probabilities together with what the rules found
+(``RiskHead``): a logistic regression over the log-probabilities, the number of words, the
+rules' signals ("tag:over", "cue:P1", "urgency:P1"…) and each signal times the P1 log-odds.
+Its output is the risk to life or safety (``Prediction.p1``). It is fitted on out-of-fold
+predictions of the urgency head, so it learns how far to trust the text on openings the text
+model never saw ("the words of danger, but the rules read 'it is over'").
 
 The features are scaled by the inverse document frequency of the training corpus (``idf``,
 stored per bucket; a bucket never seen in training counts for nothing) and to unit length.
@@ -20,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,9 +38,9 @@ import numpy.typing as npt
 from triage.features import HASH_BITS, SETTINGS, Features, pair_bucket, word_buckets
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
-MODEL_NAME = "triage-v2"
+MODEL_NAME = "triage-v3"
 HEADS = ("category", "urgency")
-FORMAT = 2
+FORMAT = 3
 # A phrase is shown to officers if it carries at least this share of the strongest one.
 EXPLAIN_SHARE = 0.3
 EXPLAIN_MAX = 3
@@ -99,11 +105,51 @@ class Prediction:
     category: dict[str, float]  # probability per category code
     urgency: dict[str, float]  # probability per level P1..P4
     features: Features
+    risk: float | None = None  # the risk head's probability, when it was given the rules' view
 
     @property
     def p1(self) -> float:
-        """Probability of risk to life or safety (the urgency head's P1)."""
-        return self.urgency["P1"]
+        """Probability of risk to life or safety: the risk head's, else the urgency head's P1."""
+        return self.urgency["P1"] if self.risk is None else self.risk
+
+
+# Inputs of the risk head before the signals: log-probabilities of P1..P4, the P1 log-odds and
+# log(1 + words).
+RISK_BASE = 6
+_FLOOR = 1e-9
+
+
+def risk_inputs(
+    urgency: Mapping[str, float], signals: Collection[str], words: int, known: Sequence[str]
+) -> npt.NDArray[np.float64]:
+    """The risk head's input vector: ``RISK_BASE`` numbers from the urgency head and the
+    length, then one 0/1 per known signal, then each of those times the P1 log-odds."""
+    p1 = min(max(urgency.get("P1", 0.0), _FLOOR), 1 - _FLOOR)
+    log_odds = np.log(p1) - np.log(1 - p1)
+    present = np.fromiter((name in signals for name in known), dtype=np.float64, count=len(known))
+    return np.concatenate(
+        [
+            [np.log(max(urgency.get(level, 0.0), _FLOOR)) for level in ("P1", "P2", "P3", "P4")],
+            [log_odds, np.log1p(words)],
+            present,
+            log_odds * present,
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class RiskHead:
+    """P1 from the urgency head's probabilities and the rules' signals (logistic)."""
+
+    signals: tuple[str, ...]
+    weights: npt.NDArray[np.float64]
+    bias: float
+
+    def probability(
+        self, urgency: Mapping[str, float], signals: Collection[str], words: int
+    ) -> float:
+        logit = float(risk_inputs(urgency, signals, words, self.signals) @ self.weights) + self.bias
+        return float(1 / (1 + np.exp(-logit)))
 
 
 def _softmax(logits: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -127,11 +173,14 @@ class TriageModel:
         biases: Mapping[str, npt.NDArray[Any]],
         params: Params,
         manifest: Mapping[str, Any] | None = None,
+        risk: RiskHead | None = None,
     ) -> None:
         """``idf`` = (buckets seen in training, their idf); ``weights[head]`` = (buckets, class
-        indices, values) of the non-zero weights (a subset of the idf buckets)."""
+        indices, values) of the non-zero weights (a subset of the idf buckets); ``risk``: the
+        risk head (None: the urgency head's P1 is the risk)."""
         self.classes = {head: tuple(classes[head]) for head in HEADS}
         self.params = params
+        self.risk = risk
         self.manifest = dict(manifest or {})
         self._offsets: dict[str, int] = {}
         width = 0
@@ -163,15 +212,29 @@ class TriageModel:
         norm = float(np.sqrt(values @ values))
         return self._matrix[rows], values / norm if norm else values
 
-    def predict(self, features: Features) -> Prediction:
+    def predict(
+        self, features: Features, signals: Collection[str] | None = None, words: int = 0
+    ) -> Prediction:
+        """Both heads' probabilities; with the rules' ``signals`` (and the opening's number of
+        ``words``) also the risk head's."""
         gathered, values = self._rows(features)
         logits = values @ gathered + self._bias if len(values) else self._bias.copy()
         category = _softmax(logits[self._columns("category")])
-        urgency = _softmax(logits[self._columns("urgency")])
+        urgency = dict(
+            zip(
+                self.classes["urgency"],
+                _softmax(logits[self._columns("urgency")]).tolist(),
+                strict=True,
+            )
+        )
+        risk = None
+        if self.risk is not None and signals is not None:
+            risk = self.risk.probability(urgency, signals, words)
         return Prediction(
             category=dict(zip(self.classes["category"], category.tolist(), strict=True)),
-            urgency=dict(zip(self.classes["urgency"], urgency.tolist(), strict=True)),
+            urgency=urgency,
             features=features,
+            risk=risk,
         )
 
     def explain(self, prediction: Prediction, head: str, label: str) -> list[str]:
@@ -251,7 +314,19 @@ def to_arrays(model_parts: Mapping[str, Any]) -> dict[str, npt.NDArray[Any]]:
         arrays[f"{head}_columns"] = columns.astype(np.int8)
         arrays[f"{head}_values"] = values.astype(np.float16)
         arrays[f"{head}_bias"] = np.asarray(model_parts["biases"][head], dtype=np.float32)
+    risk: RiskHead | None = model_parts.get("risk")
+    if risk is not None:
+        arrays.update(risk_arrays(risk))
     return arrays
+
+
+def risk_arrays(risk: RiskHead) -> dict[str, npt.NDArray[Any]]:
+    """The artefact arrays of a risk head."""
+    return {
+        "risk_signals": np.asarray(risk.signals, dtype=np.str_),
+        "risk_weights": np.asarray(risk.weights, dtype=np.float32),
+        "risk_bias": np.asarray([risk.bias], dtype=np.float32),
+    }
 
 
 def load(directory: Path = MODEL_DIR, name: str = MODEL_NAME) -> TriageModel:
@@ -282,6 +357,13 @@ def from_arrays(
     classes: Mapping[str, Sequence[str]] | None = None,
 ) -> TriageModel:
     """A model from an artefact's arrays (``classes`` default to the manifest's)."""
+    risk = None
+    if "risk_weights" in arrays:
+        signals = tuple(str(name) for name in arrays["risk_signals"].tolist())
+        weights = arrays["risk_weights"].astype(np.float64)
+        if len(weights) != RISK_BASE + 2 * len(signals):
+            raise ValueError("risk head: weights do not fit its signals")
+        risk = RiskHead(signals, weights, float(arrays["risk_bias"][0]))
     return TriageModel(
         classes=classes if classes is not None else (manifest or {})["classes"],
         idf=(arrays["idf_buckets"], arrays["idf_values"]),
@@ -292,6 +374,7 @@ def from_arrays(
         biases={head: arrays[f"{head}_bias"] for head in HEADS},
         params=params,
         manifest=manifest,
+        risk=risk,
     )
 
 

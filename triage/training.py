@@ -8,11 +8,14 @@ Procedure (``train``; docs/triage.md gives the figures):
 
 1. Split the corpus by scenario: training (4/5) and validation (1/5; written corpus only).
 2. Out-of-fold predictions on the training split (5 folds by scenario): every training
-   example is predicted by a model that never saw its scenario.
+   example is predicted by a model that never saw its scenario, its risk head
+   (``triage.model.RiskHead``) included (``out_of_fold_with_risk``).
 3. Decision parameters from those predictions (``choose_params``): the P1 threshold, the
    possible-risk band and how rules and model are combined.
-4. Validation figures: a model fitted on the training split, the parameters of step 3,
-   judged on the validation split — nothing of it was used for any choice.
+4. Validation figures: a model fitted on the training split (``fit_with_risk``: the text
+   heads on the split, the risk head on their out-of-fold predictions within it), the
+   parameters of step 3, judged on the validation split — nothing of it was used for any
+   choice.
 5. Cross-validation figures (``--cv``): the same, fold by fold over the whole corpus.
 6. The artefact: a model fitted on the whole corpus with the parameters of step 3.
 """
@@ -20,7 +23,7 @@ Procedure (``train``; docs/triage.md gives the figures):
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import product
 from pathlib import Path
@@ -37,6 +40,7 @@ from triage import features as feature_settings
 from triage.combine import choose_category, choose_urgency, marks_possible_risk
 from triage.corpus import (
     CORPUS_DIR,
+    FOLD_SALT,
     LANGUAGES,
     Example,
     corpus_digest,
@@ -55,8 +59,11 @@ from triage.model import (
     MODEL_NAME,
     Params,
     Prediction,
+    RiskHead,
     TriageModel,
     from_arrays,
+    risk_arrays,
+    risk_inputs,
     to_arrays,
     weights_digest,
 )
@@ -71,18 +78,30 @@ MAX_ITER = 3000
 # Weights smaller than this (in absolute value) are dropped from the artefact.
 PRUNE_BELOW = 0.02
 FOLDS = 5
+# The risk head: inverse regularisation, and the salt of the folds inside a training set whose
+# out-of-fold predictions it is fitted on (independent of the cross-validation folds).
+RISK_C = 1.0
+RISK_SALT = "risk:"
+# Signals the risk head does not read: the rules combine these self-harm tags themselves
+# (despair + farewell, means + despair); read alone by the head, "despair" (79 P1 openings
+# against 6 others in the corpus) turned hopelessness about a bank into P1.
+RISK_IGNORED = frozenset(("tag:despair", "tag:farewell", "tag:means"))
 
 # Targets of issue 12 (P1 recall >= 95 %, >= 90 % in every language, false P1 <= 5 %) the
 # parameters are chosen for. Recall comes first: the highest threshold that keeps it.
 P1_RECALL_TARGET = 0.95
 P1_RECALL_PER_LANGUAGE = 0.90
+# Both recall targets are required one point above themselves on the out-of-fold predictions:
+# with the risk head, the threshold that just met them there gave 94.4 % overall and 89.6 %
+# in Russian in cross-validation (docs/triage.md, "Third precision round").
+P1_RECALL_MARGIN = 0.01
 FALSE_P1_MAX = 0.05
 # The possible-risk band reaches down until this share of P1 openings is P1 or marked, but
 # marks at most RISK_BAND_MAX_SHARE of the other openings (asking everyone "are you safe?"
 # would teach officers and citizens to ignore it).
 RISK_BAND_RECALL = 0.99
 RISK_BAND_MAX_SHARE = 0.2
-RISK_BAND_FLOOR = 0.05
+RISK_BAND_FLOOR = 0.02
 THRESHOLD_GRID = tuple(round(0.01 * step, 2) for step in range(2, 96))
 RULE_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)
 RULE_MIN_SCORES = (2.0, 3.0, 4.0)
@@ -169,9 +188,13 @@ def _fit_head(
 
 
 def fit(
-    prepared: Prepared, indices: Sequence[int], params: Params
+    prepared: Prepared,
+    indices: Sequence[int],
+    params: Params,
+    heads: Sequence[str] = HEADS,
 ) -> tuple[TriageModel, dict[str, npt.NDArray[Any]]]:
-    """A model fitted on ``prepared.examples[indices]`` and its artefact arrays."""
+    """A model fitted on ``prepared.examples[indices]`` and its artefact arrays (only the
+    text ``heads`` named; the others predict uniformly; no risk head)."""
     matrix = prepared.matrix[list(indices)]
     chosen = [prepared.examples[index] for index in indices]
     used, idf = _idf(matrix)
@@ -181,12 +204,68 @@ def fit(
     weights = {}
     biases = {}
     for head in HEADS:
+        if head not in heads:
+            empty = np.zeros(0, dtype=np.int64)
+            weights[head] = (empty, empty, np.zeros(0))
+            biases[head] = np.zeros(len(CLASSES[head]))
+            continue
         (rows, columns, values), biases[head] = _fit_head(
             compact, _labels(chosen, head), head, CLASSES[head]
         )
         weights[head] = (used[rows], columns, values)
     # Round-trip through the stored precision, so figures are those of the artefact.
     arrays = to_arrays({"idf": (used, idf), "weights": weights, "biases": biases})
+    return from_arrays(arrays, params=params, classes=CLASSES), arrays
+
+
+def predict(model: TriageModel, prepared: Prepared, index: int) -> Prediction:
+    """The model's prediction of one prepared example, with the rules' view for the risk
+    head."""
+    ruled = prepared.ruled[index]
+    return model.predict(prepared.features[index], ruled.signals, ruled.words)
+
+
+def fit_risk(prepared: Prepared, predictions: Mapping[int, Prediction]) -> RiskHead | None:
+    """The risk head fitted on predictions of examples their model never saw (P1 or not);
+    None when those hold a single class."""
+    indices = sorted(predictions)
+    labels = [prepared.examples[index].urgency == "P1" for index in indices]
+    if len(set(labels)) < 2:
+        return None
+    seen = {name for index in indices for name in prepared.ruled[index].signals}
+    known = tuple(sorted(seen - RISK_IGNORED))
+    inputs = np.array(
+        [
+            risk_inputs(
+                predictions[index].urgency,
+                prepared.ruled[index].signals,
+                prepared.ruled[index].words,
+                known,
+            )
+            for index in indices
+        ]
+    )
+    model = LogisticRegression(C=RISK_C, max_iter=MAX_ITER)
+    with threadpool_limits(1):
+        model.fit(inputs, labels)
+    # Rounded to the stored precision, so figures are those of the artefact.
+    return RiskHead(
+        known,
+        model.coef_[0].astype(np.float32).astype(np.float64),
+        float(np.float32(model.intercept_[0])),
+    )
+
+
+def fit_with_risk(
+    prepared: Prepared, indices: Sequence[int], params: Params
+) -> tuple[TriageModel, dict[str, npt.NDArray[Any]]]:
+    """``fit`` and a risk head fitted on out-of-fold urgency predictions within ``indices``
+    (folds salted with ``RISK_SALT``, independent of any outer folds)."""
+    _, arrays = fit(prepared, indices, params)
+    inner = out_of_fold(prepared, indices, heads=("urgency",), salt=RISK_SALT)
+    head = fit_risk(prepared, inner)
+    if head is not None:
+        arrays.update(risk_arrays(head))
     return from_arrays(arrays, params=params, classes=CLASSES), arrays
 
 
@@ -202,18 +281,40 @@ PLACEHOLDER = Params(
 
 
 def out_of_fold(
+    prepared: Prepared,
+    indices: Sequence[int],
+    folds: int = FOLDS,
+    *,
+    heads: Sequence[str] = HEADS,
+    salt: str = FOLD_SALT,
+) -> dict[int, Prediction]:
+    """A prediction for every index by a model that never saw that example's scenario (the
+    text heads only)."""
+    predictions: dict[int, Prediction] = {}
+    for fold in range(folds):
+        held = [i for i in indices if fold_of(prepared.examples[i], folds, salt) == fold]
+        kept = [i for i in indices if fold_of(prepared.examples[i], folds, salt) != fold]
+        if not held or not kept:
+            continue
+        model, _ = fit(prepared, kept, PLACEHOLDER, heads)
+        for index in held:
+            predictions[index] = model.predict(prepared.features[index])
+    return predictions
+
+
+def out_of_fold_with_risk(
     prepared: Prepared, indices: Sequence[int], folds: int = FOLDS
 ) -> dict[int, Prediction]:
-    """A prediction for every index by a model that never saw that example's scenario."""
+    """A prediction for every index by a model (text heads and risk head, ``fit_with_risk``)
+    that never saw that example's scenario: made as the validation predictions are."""
     predictions: dict[int, Prediction] = {}
     for fold in range(folds):
         held = [i for i in indices if fold_of(prepared.examples[i], folds) == fold]
         kept = [i for i in indices if fold_of(prepared.examples[i], folds) != fold]
         if not held or not kept:
             continue
-        model, _ = fit(prepared, kept, PLACEHOLDER)
-        for index in held:
-            predictions[index] = model.predict(prepared.features[index])
+        model, _ = fit_with_risk(prepared, kept, PLACEHOLDER)
+        predictions.update((index, predict(model, prepared, index)) for index in held)
     return predictions
 
 
@@ -373,10 +474,12 @@ def _p1_ok(
     total = sum(counts[1] for counts in found.values())
     recall = hit / total if total else 1.0
     per_language = all(
-        counts[0] / counts[1] >= P1_RECALL_PER_LANGUAGE for counts in found.values() if counts[1]
+        counts[0] / counts[1] >= P1_RECALL_PER_LANGUAGE + P1_RECALL_MARGIN
+        for counts in found.values()
+        if counts[1]
     )
     return (
-        recall >= P1_RECALL_TARGET and per_language,
+        recall >= P1_RECALL_TARGET + P1_RECALL_MARGIN and per_language,
         recall,
         false / others if others else 0.0,
     )
@@ -480,8 +583,8 @@ def cross_predictions(prepared: Prepared, params: Params, folds: int) -> dict[in
         ]
         if not held:
             continue
-        model, _ = fit(prepared, kept, params)
-        predictions.update((index, model.predict(prepared.features[index])) for index in held)
+        model, _ = fit_with_risk(prepared, kept, params)
+        predictions.update((index, predict(model, prepared, index)) for index in held)
     return predictions
 
 
@@ -503,14 +606,14 @@ def train(
     validation = [i for i, example in enumerate(examples) if is_validation(example)]
     log(f"training split {len(training)}, validation split {len(validation)}")
     log("out-of-fold predictions on the training split")
-    predictions = out_of_fold(prepared, training)
+    predictions = out_of_fold_with_risk(prepared, training)
     params = choose_params(prepared, predictions)
     log(f"parameters: {params.to_json()}")
     log("validation")
-    on_training, _ = fit(prepared, training, params)
+    on_training, _ = fit_with_risk(prepared, training, params)
     validation_tallies = tally(
         prepared,
-        {index: on_training.predict(prepared.features[index]) for index in validation},
+        {index: predict(on_training, prepared, index) for index in validation},
         params,
     )
     cv_tallies = None
@@ -518,7 +621,7 @@ def train(
         log(f"{cv_folds}-fold cross-validation by scenario")
         cv_tallies = cross_validate(prepared, params, cv_folds)
     log("final model on the whole corpus")
-    final, arrays = fit(prepared, range(len(examples)), params)
+    final, arrays = fit_with_risk(prepared, range(len(examples)), params)
     manifest = {
         "name": name,
         "format": FORMAT,
@@ -532,6 +635,11 @@ def train(
             "written_examples": sum(not example.extra for example in examples),
             "validation_examples": len(validation),
             "c_values": C_VALUES,
+            "risk_head": {
+                "c": RISK_C,
+                "signals": len(final.risk.signals) if final.risk else 0,
+                "fitted_on": "out-of-fold urgency predictions, 5 folds by scenario",
+            },
             "prune_below": PRUNE_BELOW,
             "solver": "scikit-learn LogisticRegression (lbfgs)",
         },

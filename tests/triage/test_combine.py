@@ -12,7 +12,17 @@ from triage.combine import combine
 from triage.engine import RuleAssessment
 from triage.features import featurize, word_buckets
 from triage.language import LanguageGuess
-from triage.model import Params, Prediction, TriageModel, from_arrays
+from triage.model import (
+    RISK_BASE,
+    ModelFileError,
+    Params,
+    Prediction,
+    RiskHead,
+    TriageModel,
+    from_arrays,
+    risk_arrays,
+    to_arrays,
+)
 from triage.vocabulary import CATEGORIES, URGENCIES
 
 PARAMS = Params(
@@ -134,3 +144,55 @@ def test_rules_evidence_adds_to_the_models_category_probability() -> None:
     assert combine(weak, prediction, PARAMS, _model()).category == "phishing"
     chosen = combine(weak, prediction, PARAMS, _model())
     assert any(reason.endswith("→ Phishing") for reason in english(chosen.reasons))
+
+
+def _arrays_with_risk(over: float) -> dict[str, np.ndarray]:
+    """The tiny model's arrays and a risk head that reads the signal "tag:over" as no risk."""
+    signals = ("tag:over", "urgency:P1")
+    weights = np.zeros(RISK_BASE + 2 * len(signals))
+    weights[4] = 1.0  # the urgency head's P1 log-odds, as they are
+    weights[RISK_BASE] = over  # "tag:over" present
+    arrays = to_arrays(_parts())
+    arrays.update(risk_arrays(RiskHead(signals, weights, 0.0)))
+    return arrays
+
+
+def _parts() -> dict[str, object]:
+    tiny = _model()
+    bucket = word_buckets("last")[0]
+    return {
+        "idf": (np.array([bucket]), np.array([1.0])),
+        "weights": {
+            "category": (np.zeros(0), np.zeros(0), np.zeros(0)),
+            "urgency": (np.array([bucket]), np.array([0]), np.array([3.0])),
+        },
+        "biases": {head: np.zeros(len(tiny.classes[head])) for head in ("category", "urgency")},
+    }
+
+
+def test_the_risk_head_reads_the_rules_signals_and_decides_p1() -> None:
+    model = from_arrays(
+        _arrays_with_risk(-10.0),
+        params=PARAMS,
+        classes={"category": CATEGORIES, "urgency": URGENCIES},
+    )
+    features = featurize(TEXT)
+    text_only = model.predict(features)
+    assert text_only.risk is None
+    assert text_only.p1 == text_only.urgency["P1"] > PARAMS.p1_threshold
+    plain = model.predict(features, (), 10)
+    assert plain.risk is not None
+    assert plain.p1 == pytest.approx(text_only.urgency["P1"], abs=1e-6)
+    over = model.predict(features, ("tag:over",), 10)
+    assert over.p1 < PARAMS.risk_band
+    settled = combine(_rules(signals=("tag:over",)), over, PARAMS, model)
+    assert (settled.urgency != "P1", settled.possible_risk) == (True, False)
+    assert combine(_rules(), plain, PARAMS, model).urgency == "P1"
+
+
+def test_a_risk_head_that_does_not_fit_its_signals_is_refused() -> None:
+    arrays = _arrays_with_risk(-10.0)
+    arrays["risk_weights"] = arrays["risk_weights"][:-1]
+    with pytest.raises(ValueError, match="risk head"):
+        from_arrays(arrays, params=PARAMS, classes={"category": CATEGORIES, "urgency": URGENCIES})
+    assert issubclass(ModelFileError, ValueError)

@@ -26,6 +26,9 @@ def test_the_shipped_artefact_loads_and_was_trained_on_the_committed_corpus() ->
     )
     assert size <= MAX_BYTES
     assert 0 < loaded.params.risk_band <= loaded.params.p1_threshold < 1
+    assert loaded.risk is not None
+    assert len(loaded.risk.signals) > 40  # tags, cues and the rules' conclusions
+    assert training.RISK_IGNORED.isdisjoint(loaded.risk.signals)
 
 
 def test_a_damaged_artefact_is_refused(tmp_path: Path) -> None:
@@ -55,6 +58,7 @@ def test_training_is_deterministic(tmp_path: Path) -> None:
     assert digests[0] == digests[1]
     reloaded = model.load(tmp_path / "0", "sample")
     assert reloaded.manifest["training"]["examples"] == 12 * len(LANGUAGES)
+    assert reloaded.risk is not None
 
 
 def test_assess_reports_the_models_risk_probability() -> None:

@@ -61,8 +61,8 @@ class Command(BaseCommand):
             everything = range(len(prepared.examples))
             train = [i for i in everything if not is_validation(prepared.examples[i])]
             held = [i for i in everything if is_validation(prepared.examples[i])]
-            fitted, _ = training.fit(prepared, train, params)
-            predictions = {i: fitted.predict(prepared.features[i]) for i in held}
+            fitted, _ = training.fit_with_risk(prepared, train, params)
+            predictions = {i: training.predict(fitted, prepared, i) for i in held}
             title = "validation split"
         tallies = training.tally(prepared, predictions, params)
         everything_counted = tallies["all"]
