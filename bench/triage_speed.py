@@ -20,6 +20,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "poradnia.settings")
+
+import django  # noqa: E402
+
+django.setup()  # reasons are worded through Django's translations
 
 from triage import engine, language  # noqa: E402
 from triage.normalize import fold  # noqa: E402

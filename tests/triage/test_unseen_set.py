@@ -18,13 +18,18 @@ from triage.corpus import read_file
 
 UNSEEN = Path(__file__).resolve().parent / "unseen_set.jsonl"
 # First run, all languages: (found, total) and shares.
-FIRST_RUN_P1 = (102, 108)
+# P1 found: 102 at the first run; lowered to 100 with triage-v3 (third precision round, chosen on
+# validation and cross-validation), which finds as many P1 openings as triage-v2 on the three
+# seen sets together (281 of 296: two more in blind_set_2026_12, two fewer here) with fewer
+# false P1 (56 against 64 of 591; here 13 against 16). A trade recorded, not a target.
+FIRST_RUN_P1 = (100, 108)
 FIRST_RUN_FALSE_P1 = (33, 216)
 FIRST_RUN_URGENCY = 262  # of 324 (80.9 %)
 # of 324 (89.5 % at the first run, 290; the `also` category counts as right). Lowered by one
 # opening with the precision guards of December 2026, which cut false P1 here from 33 to 25
-# (second look, not blind; docs/triage.md): a trade recorded, not a tuning target.
-FIRST_RUN_CATEGORY = 289
+# (second look, not blind; docs/triage.md): a trade recorded, not a tuning target. Lowered
+# by one more with triage-v3 (see FIRST_RUN_P1).
+FIRST_RUN_CATEGORY = 288
 
 
 @pytest.fixture(scope="module")
