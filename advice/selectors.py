@@ -64,14 +64,6 @@ class _RankRow(NamedTuple):
     referred_at: datetime | None
 
 
-def queue_position(*, conversation_id: int) -> int | None:
-    """1-based position of a waiting conversation in the queue, or None if it is not waiting."""
-    for index, conversation in enumerate(queue_waiting(), start=1):
-        if conversation.pk == conversation_id:
-            return index
-    return None
-
-
 def queue_length_by_urgency() -> dict[str, int]:
     """Waiting conversations per urgency level, every level present: one aggregated query."""
     counted = dict(
