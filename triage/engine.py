@@ -78,21 +78,13 @@ def _quote(text: str) -> str:
 _SENTENCE_RE = re.compile(r"[^.!?…\n]*[.!?…\n]*")
 
 
-# Sentences shorter than this ("Hello.", "Dzień dobry!") do not count for the form of an opening.
-_FORM_MIN_WORDS = 3
-
-
 def _form_signals(texts: Sequence[str]) -> set[str]:
     """How the opening is put, whatever its language: "form:all_questions" when every sentence
-    of it of at least ``_FORM_MIN_WORDS`` words is a question ("Hello. Is this a scam? What
-    should parents do?"), a person asking about a topic rather than telling what happened.
-    Victims ask questions too, so this is only a signal for the risk head, never a rule
-    (docs/triage.md, "Fourth precision round")."""
+    of it is a question ("is this a scam? what should parents do?"), a person asking about a
+    topic rather than telling what happened. Victims ask questions too, so this is only a
+    signal for the risk head, never a rule (docs/triage.md, "Fourth precision round")."""
     sentences = [
-        part
-        for text in texts
-        for part in _SENTENCE_RE.findall(text)
-        if len(WORD_RE.findall(part)) >= _FORM_MIN_WORDS
+        part for text in texts for part in _SENTENCE_RE.findall(text) if WORD_RE.search(part)
     ]
     if sentences and all(sentence.rstrip().endswith("?") for sentence in sentences):
         return {"form:all_questions"}

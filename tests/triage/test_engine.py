@@ -200,7 +200,6 @@ def test_an_officers_language_correction_keeps_the_texts_cues() -> None:
     [
         (["is this a scam?", "what should parents do?"], True),
         (["Czy to normalne?? Co robić?"], True),
-        (["Dzień dobry.", "Czy to normalne, że syn gra w nocy? Jak to ograniczyć?"], True),
         (["my son (12) gets gifts from a man online. is this normal?"], False),
         (["он пишет каждую ночь", "что делать?"], False),
     ],
