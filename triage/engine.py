@@ -18,6 +18,7 @@ The engine is small on purpose; the knowledge lives in ``triage/data/`` (docs/tr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -72,6 +73,22 @@ def matcher() -> Matcher:
 def _quote(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= _QUOTE_MAX else text[: _QUOTE_MAX - 1] + "…"
+
+
+_SENTENCE_RE = re.compile(r"[^.!?…\n]*[.!?…\n]*")
+
+
+def _form_signals(texts: Sequence[str]) -> set[str]:
+    """How the opening is put, whatever its language: "form:all_questions" when every sentence
+    of it is a question ("is this a scam? what should parents do?"), a person asking about a
+    topic rather than telling what happened. Victims ask questions too, so this is only a
+    signal for the risk head, never a rule (docs/triage.md, "Fourth precision round")."""
+    sentences = [
+        part for text in texts for part in _SENTENCE_RE.findall(text) if WORD_RE.search(part)
+    ]
+    if sentences and all(sentence.rstrip().endswith("?") for sentence in sentences):
+        return {"form:all_questions"}
+    return set()
 
 
 def _describe(match: Match, *, to: str = "") -> Reason:
@@ -232,7 +249,8 @@ class RuleAssessment:
     notes: list[Reason]  # language doubts, transliteration
     # What the rules found, as names the model can weigh (``triage.features.rule_signals``):
     # tags ("tag:despair"), cue urgencies and categories ("cue:P1", "cue:sextortion") and the
-    # rules' own conclusions ("urgency:P1", "category:phishing").
+    # rules' own conclusions ("urgency:P1", "category:phishing"); "form:all_questions" when
+    # every sentence is a question.
     signals: tuple[str, ...] = ()
     prechat_category: str = ""  # the citizen's own pre-chat answer, if it is a category
     words: int = 0  # words in the messages (how much evidence the model had)
@@ -291,6 +309,7 @@ def assess_rules(
     signals.update(f"cue:{match.cue.urgency}" for _, match in every if match.cue.urgency)
     signals.update(f"cue:{match.cue.category}" for _, match in every if match.cue.category)
     signals.update((f"urgency:{urgency}", f"category:{category}"))
+    signals.update(_form_signals(texts))
     return RuleAssessment(
         guess,
         category,

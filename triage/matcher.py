@@ -9,6 +9,9 @@ of one message (lower case, no diacritics, mixed scripts repaired):
 - ``$`` (last): the end of a sentence (``.``, ``!``, ``?``, ``…``, a line break or the end of the
   message), so "ich kann nicht mehr $" is despair but "ich kann nicht mehr zahlen" is not.
 
+Laughing emoji (``LAUGHS``: 😂 🤣 😆 😄 😁 😜 😅) are words of their own for the cues, so a cue
+can say that a message laughs something off ("mama mnie zabije 😂").
+
 Words and stems of at least ``FUZZY_MIN`` letters also match with one typo (a letter missing,
 added, replaced, or two neighbours swapped), except in their first two and last two letters
 (a different ending is another form of the word, not a typo), and except for a word that is
@@ -35,6 +38,10 @@ GAP = -1
 END = -2
 _SENTENCE_END_RE = re.compile(r"[.!?…\n]")
 _BELOW_RE = re.compile(r"#<(\d+)")
+# Emoji read as words by the cues (and by nothing else: the model and the word count ignore
+# them): a message that laughs ("mama mnie zabije 😂") is not a threat.
+LAUGHS = "\U0001f602\U0001f923\U0001f606\U0001f604\U0001f601\U0001f61c\U0001f605"
+_TOKEN_RE = re.compile(rf"{WORD_RE.pattern}|[{LAUGHS}]")
 
 
 @dataclass(frozen=True)
@@ -75,7 +82,7 @@ def message_tokens(text: str) -> list[Token]:
     repaired = fix_scripts(text)  # same length as ``text``: positions stay valid
     return [
         Token(fold(match.group(0)), match.start(), match.end())
-        for match in WORD_RE.finditer(repaired)
+        for match in _TOKEN_RE.finditer(repaired)
     ]
 
 
@@ -93,7 +100,7 @@ def _parse_term(term: str) -> list[tuple[str, str]]:
             parts.append(("number", raw[2:] if raw != "#" else ""))
             continue
         stem = raw.endswith("*")
-        words = [fold(word) for word in WORD_RE.findall(raw.rstrip("*"))]
+        words = [fold(word) for word in _TOKEN_RE.findall(raw.rstrip("*"))]
         if not words:
             raise DataFileError(f"cue term {term!r}: {raw!r} has no letters")
         parts.extend(("exact", word) for word in words[:-1])

@@ -64,3 +64,31 @@ def test_a_lesson_about_grooming_is_not_p1_but_a_pupils_report_is() -> None:
     )
     assert lesson.urgency != "P1"
     assert report.urgency == "P1"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("mama mnie zabije jak zobaczy rachunek za telefon 😂", "pl"),
+        ("tata mě zabije, až uvidí účet za mobil 🤣", "cs"),
+        ("kona sier hun dreper meg hvis jeg glemmer bursdagen hennes 😅", "nb"),
+    ],
+)
+def test_a_threat_laughed_off_with_an_emoji_is_not_p1_by_the_rules(
+    text: str, language: str
+) -> None:
+    ruled = rules_of(text, language)
+    assert ruled.urgency != "P1"
+    assert [reason["code"] for reason in ruled.discounted] == ["set_aside"]
+
+
+def test_a_threat_with_a_crying_emoji_stays_p1() -> None:
+    assert rules_of("my ex says he will kill me tonight 😭").urgency == "P1"
+
+
+def test_a_fake_europol_accusation_is_a_pretext_but_a_reported_abuser_is_not() -> None:
+    pretext = rules_of("dostałem maila z Europolu, że mam zapłacić karę za pedofilię", "pl")
+    abuser = rules_of("zgłosiłam na policję, ale pedofil dalej pisze do córki (11)", "pl")
+    assert "tag:pretext" in pretext.signals
+    assert pretext.urgency != "P1"
+    assert abuser.urgency == "P1"

@@ -9,7 +9,8 @@ import pytest
 from core.vocabulary import Category
 from tests.triage.english import english
 from triage.data_files import CATEGORIES
-from triage.engine import assess
+from triage.engine import assess, assess_rules
+from triage.normalize import normalize_messages
 
 ADVICE_CATEGORIES = tuple(Category.values)
 
@@ -192,3 +193,19 @@ def test_an_officers_language_correction_keeps_the_texts_cues() -> None:
         texts=["Mam 14 lat i ktoś grozi, że roześle moje nagie zdjęcia"], chosen_language="uk"
     )
     assert (result.language, result.category, result.urgency) == ("uk", "sextortion", "P1")
+
+
+@pytest.mark.parametrize(
+    ("texts", "asks_only"),
+    [
+        (["is this a scam?", "what should parents do?"], True),
+        (["Czy to normalne?? Co robić?"], True),
+        (["my son (12) gets gifts from a man online. is this normal?"], False),
+        (["он пишет каждую ночь", "что делать?"], False),
+    ],
+)
+def test_an_opening_made_only_of_questions_is_a_signal_for_the_risk_head(
+    texts: list[str], asks_only: bool
+) -> None:
+    ruled = assess_rules(normalize_messages(texts))
+    assert ("form:all_questions" in ruled.signals) is asks_only
