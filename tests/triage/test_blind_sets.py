@@ -17,6 +17,9 @@ falling below them means generalisation was lost somewhere; rising above them pr
   591), and names two categories fewer here (docs/triage.md).
 - ``blind_set_2026_12c.jsonl``: written by a writer who never ran the triage, committed alone
   before the third precision round was merged (a6189b2), scored once with triage-v3.
+- ``blind_set_2026_12d.jsonl``: written by a writer who never ran the triage, committed alone
+  before the fourth precision round was merged (052aec1), scored once with that round's
+  triage-v3.
 
 The fence: no corpus line may be a near copy of a blind line, or the set would stop being
 blind the day someone adds a paraphrase of it to the training text.
@@ -55,6 +58,8 @@ FLOORS = {
     "blind_set_2026_12b.jsonl": Floors((86, 90), (20, 180), 233, 244, 264),
     # 270 openings: urgency 81.8 %, category 84.8 %, language 99.6 %
     "blind_set_2026_12c.jsonl": Floors((83, 90), (33, 180), 221, 229, 269),
+    # 270 openings: urgency 80.7 %, category 90.0 %, language 98.9 %
+    "blind_set_2026_12d.jsonl": Floors((85, 90), (40, 180), 218, 243, 267),
 }
 SETS = sorted(FLOORS)
 
