@@ -28,7 +28,7 @@ from triage.combine import combine
 from triage.data_files import CATEGORIES, rules
 from triage.features import featurize
 from triage.language import SUPPORTED, LanguageGuess, detect_language
-from triage.matcher import Match, Matcher
+from triage.matcher import SENTENCE_ENDS, Match, Matcher
 from triage.model import default_model
 from triage.normalize import WORD_RE, NormalizedMessages, normalize_messages
 from triage.reason_codes import reason, reason_code
@@ -75,7 +75,7 @@ def _quote(text: str) -> str:
     return text if len(text) <= _QUOTE_MAX else text[: _QUOTE_MAX - 1] + "…"
 
 
-_SENTENCE_RE = re.compile(r"[^.!?…\n]*[.!?…\n]*")
+_SENTENCE_RE = re.compile(f"[^{SENTENCE_ENDS}]*[{SENTENCE_ENDS}]*")
 
 
 def _form_signals(texts: Sequence[str]) -> set[str]:

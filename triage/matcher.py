@@ -36,7 +36,9 @@ FUZZY_TAIL = 2
 GAP_MAX = 3
 GAP = -1
 END = -2
-_SENTENCE_END_RE = re.compile(r"[.!?…\n]")
+# What ends a sentence (the ``$`` of a cue; ``triage.engine`` splits sentences on it too).
+SENTENCE_ENDS = ".!?…\n"
+_SENTENCE_END_RE = re.compile(f"[{SENTENCE_ENDS}]")
 _BELOW_RE = re.compile(r"#<(\d+)")
 # Emoji read as words by the cues (and by nothing else: the model and the word count ignore
 # them): a message that laughs ("mama mnie zabije 😂") is not a threat.
