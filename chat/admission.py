@@ -7,7 +7,10 @@ Frames that a client can safely send again (a chat message, resent with the same
 (``retry_after``: ``settings.BUSY_RETRY_AFTER_SECONDS``, which clients stretch with jitter so
 that the refused do not come back together): the queue in front of the database stays
 short, so the conversations already being served stay fast and throughput levels off
-instead of collapsing. Other calls (presence, claims, starts) are counted but never refused.
+instead of collapsing. Other calls (presence, claims, starts) are counted but never refused:
+while citizens arrive faster than their starts are stored, messages wait, so a new
+conversation reaches the queue before more messages are taken (docs/performance.md, "One
+admission queue or two").
 
 The counter belongs to the process's event loop and is touched only from it.
 """
