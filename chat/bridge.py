@@ -13,7 +13,7 @@ from redis.exceptions import RedisError
 
 from advice.events import outbox
 from chat import dbpool
-from chat.admission import gate
+from chat.admission import gate, queue_for
 from chat.layers import group_send_all
 from core import metrics
 
@@ -56,10 +56,11 @@ async def call(
     an object the service just created joins that object's group there.
     With a ``lane`` (e.g. a conversation id) the call runs on the database pool
     (``chat.dbpool``), one call per lane at a time, events included. ``refusable`` calls
-    raise ``busy`` while the process is at its bound of calls in flight
-    (``chat.admission``). ``first``, when given, runs before the service within the same
-    bound and lane; when it returns a result (having done the work and sent its events
-    itself, e.g. ``chat.message_writes``) the service does not run.
+    raise ``busy`` while their queue (message writes, or the shared database thread) is at
+    the process's bound of calls in flight (``chat.admission``). ``first``, when given, runs
+    before the service within the same bound and lane; when it returns a result (having
+    done the work and sent its events itself, e.g. ``chat.message_writes``) the service
+    does not run.
 
     The database is the store: an event that cannot be sent (Redis unreachable) is logged,
     counted in :class:`LayerFailures` and dropped, and the result is still returned, so the
@@ -88,7 +89,7 @@ async def call(
                 return done
         return await run_and_send()
 
-    with gate.held(refusable=refusable):
+    with gate.held(refusable=refusable, queue=queue_for(laned=lane is not None)):
         if lane is None:
             return await attempt()
         return await _lanes(lane, attempt)

@@ -7,6 +7,8 @@ import pytest
 from channels.db import database_sync_to_async
 
 from advice.models import Message
+from chat import dbpool
+from chat.admission import SHARED, gate, queue_for
 from core import metrics
 from tests.conftest import officer_online, start_citizen
 
@@ -108,3 +110,35 @@ async def test_a_refusal_holds_back_only_its_own_conversation_on_a_console(
         )
     )()
     assert stored == ["a1", "a2"]
+
+
+async def test_calls_queued_for_the_shared_thread_refuse_messages_only_where_they_share_it(
+    sockets, settings
+):
+    """Citizens arriving together queue starts for the shared database thread. On PostgreSQL
+    messages are written on connections of their own and are not refused for that queue; on
+    SQLite there is one thread, so the one bound covers both."""
+    citizen, _ = await start_citizen(sockets, language="en")
+    settings.MAX_INFLIGHT_DB_CALLS = 1
+    frame = {"type": "message.send", "client_id": "m1", "text": "Someone took my money"}
+    with gate.held(refusable=False, queue=SHARED):
+        await citizen.send(frame)
+        answer = await citizen.receive(timeout=3)
+        while answer["type"] not in ("ack", "error"):
+            answer = await citizen.receive(timeout=3)
+    if dbpool.pool_size() > 1:
+        assert (answer["type"], answer["client_id"]) == ("ack", "m1")
+        assert await database_sync_to_async(Message.objects.count)() == 1
+    else:
+        assert (answer["type"], answer["code"], answer["ref"]) == ("error", "busy", "m1")
+        assert not await database_sync_to_async(Message.objects.exists)()
+
+
+async def test_a_full_queue_of_message_writes_refuses_the_next_message(sockets, settings):
+    citizen, _ = await start_citizen(sockets, language="en")
+    settings.MAX_INFLIGHT_DB_CALLS = 1
+    with gate.held(refusable=False, queue=queue_for(laned=True)):
+        await citizen.send({"type": "message.send", "client_id": "m1", "text": "help"})
+        refused = await citizen.receive_until("error")
+    assert (refused["code"], refused["ref"]) == ("busy", "m1")
+    assert not await database_sync_to_async(Message.objects.exists)()
