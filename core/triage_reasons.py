@@ -141,6 +141,14 @@ class TriageReason(models.TextChoices):
         "danger_over",
         pgettext_lazy("triage reason", "says it is over: escaped, back home or contact ended"),
     )
+    LONG_PAST = (
+        "long_past",
+        pgettext_lazy("triage reason", "says it happened a year or more ago"),
+    )
+    DANGER_AGAIN = (
+        "danger_again",
+        pgettext_lazy("triage reason", "says the danger is back or still there"),
+    )
     ASKS_IF_SCAM = (
         "asks_if_scam",
         pgettext_lazy("triage reason", "asks whether something is a scam"),

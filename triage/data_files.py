@@ -71,10 +71,12 @@ class CategoryRule:
 class CueGuard:
     """The urgency of a cue with the reason ``cue_reason`` is set aside when any of
     ``any_tags`` was found in the opening (a threat inside a game, trafficking signs of a
-    job the person has already escaped); its category and tags still count."""
+    job the person has already escaped) and none of ``none_tags`` (a threat made years ago
+    is set aside, unless "he wrote again yesterday"); its category and tags still count."""
 
     cue_reason: str
     any_tags: frozenset[str]
+    none_tags: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -156,9 +158,14 @@ def rules() -> Rules:
         where = f"cue_guards[{index}]"
         if not isinstance(raw, dict) or not isinstance(raw.get("cue_reason"), str):
             raise _fail(path, where, "needs the cue_reason it guards")
-        guard = CueGuard(raw["cue_reason"], frozenset(_strings(path, where, raw.get("any_tags"))))
-        if guard.any_tags - tags:
-            raise _fail(path, where, f"unknown tags {sorted(guard.any_tags - tags)}")
+        guard = CueGuard(
+            raw["cue_reason"],
+            frozenset(_strings(path, where, raw.get("any_tags"))),
+            frozenset(_strings(path, where, raw.get("none_tags", []))),
+        )
+        unknown = (guard.any_tags | guard.none_tags) - tags
+        if unknown:
+            raise _fail(path, where, f"unknown tags {sorted(unknown)}")
         cue_guards.append(guard)
     weight = data.get("prechat_category_weight", 3)
     minimum = data.get("min_category_score", 0)

@@ -92,3 +92,81 @@ def test_a_fake_europol_accusation_is_a_pretext_but_a_reported_abuser_is_not() -
     assert "tag:pretext" in pretext.signals
     assert pretext.urgency != "P1"
     assert abuser.urgency == "P1"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("a year ago my ex wrote he would kill me, no contact since", "en"),
+        ("four years ago my ex threatened to kill me. can i still report it?", "en"),
+        ("rok temu ex napisał że mnie zabije, od tamtej pory brak kontaktu", "pl"),
+        ("před čtyřmi lety mi ex vyhrožoval že mě zabije, od té doby nic", "cs"),
+        ("pred štyrmi rokmi sa mi bývalý vyhrážal že ma zabije, odvtedy nič", "sk"),
+        ("чотири роки тому колишній погрожував мене вбити, відтоді не спілкуємось", "uk"),
+        ("год назад бывший писал что убьет меня, с тех пор не общаемся", "ru"),
+        ("vor drei Jahren hat mein Ex gedroht mich zu töten, seitdem kein Kontakt", "de"),
+        ("prieš ketverius metus buvęs vyras grasino mane nužudyti, nuo tada jokio ryšio", "lt"),
+        ("for fire år siden truet eksen min med å drepe meg, ingen kontakt siden", "nb"),
+    ],
+)
+def test_a_threat_made_years_ago_is_not_p1_by_the_rules(text: str, language: str) -> None:
+    ruled = rules_of(text, language)
+    assert ruled.urgency != "P1"
+    assert "tag:long_past" in ruled.signals
+    assert [reason["code"] for reason in ruled.discounted] == ["set_aside"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("he threatened to kill me years ago and now he is out of prison", "en"),
+        ("two years ago he said he would kill me and he wrote again yesterday", "en"),
+        ("dwa lata temu były groził że mnie zabije, wczoraj znowu napisał", "pl"),
+        ("před dvěma lety mi vyhrožoval že mě zabije a teď zase píše", "cs"),
+        ("pred rokom sa mi vyhrážal že ma zabije a teraz ho pustili z väzenia", "sk"),
+        ("рік тому погрожував мене вбити, а тепер знову пише з нового номера", "uk"),
+        ("год назад бывший угрожал убить меня, а теперь он вышел из тюрьмы", "ru"),
+        ("vor zwei Jahren hat er gedroht mich zu töten, jetzt schreibt er wieder", "de"),
+        ("prieš metus grasino mane nužudyti, o vakar vėl parašė", "lt"),
+        ("for to år siden truet han med å drepe meg, og i går skrev han igjen", "nb"),
+    ],
+)
+def test_a_threat_made_years_ago_that_is_back_stays_p1(text: str, language: str) -> None:
+    ruled = rules_of(text, language)
+    assert ruled.urgency == "P1"
+    assert "tag:again" in ruled.signals
+
+
+def test_the_officer_reads_that_the_threat_is_long_past() -> None:
+    ruled = rules_of("a year ago my ex wrote he would kill me, no contact since")
+    (text,) = english(ruled.discounted)
+    assert text.startswith("not read as threat to life or of violence (“")
+    assert "says it happened a year or more ago (“year ago”)" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("five years ago in Germany the boss kept my passport, I have been home for years", "en"),
+        ("pred piatimi rokmi mi šéf v Nemecku zobral pas a neplatil, už roky žijem doma", "sk"),
+        ("vor fünf Jahren hat der Chef meinen Pass behalten, ich bin seit Jahren zu Hause", "de"),
+    ],
+)
+def test_forced_work_years_ago_is_not_p1_by_the_rules(text: str, language: str) -> None:
+    ruled = rules_of(text, language)
+    assert ruled.category == "trafficking"
+    assert ruled.urgency != "P1"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("rok temu szef zabrał mi paszport, nadal tam jestem i nie płacą", "pl"),
+        ("for to år siden tok sjefen passet mitt, jeg er fortsatt der", "nb"),
+        ("два года назад хозяин забрал паспорт, я до сих пор там работаю без денег", "ru"),
+    ],
+)
+def test_forced_work_that_began_years_ago_and_goes_on_stays_p1(text: str, language: str) -> None:
+    ruled = rules_of(text, language)
+    assert ruled.category == "trafficking"
+    assert ruled.urgency == "P1"
