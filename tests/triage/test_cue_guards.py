@@ -137,6 +137,20 @@ def test_a_threat_made_years_ago_that_is_back_stays_p1(text: str, language: str)
     assert "tag:again" in ruled.signals
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("not so long ago my ex wrote that he will kill me", "en"),
+        ("nie tak dawno temu były napisał że mnie zabije", "pl"),
+        ("for ikke lenge siden skrev eksen at han skal drepe meg", "nb"),
+    ],
+)
+def test_a_threat_made_not_long_ago_is_not_long_past(text: str, language: str) -> None:
+    ruled = rules_of(text, language)
+    assert ruled.urgency == "P1"
+    assert "tag:long_past" not in ruled.signals
+
+
 def test_the_officer_reads_that_the_threat_is_long_past() -> None:
     ruled = rules_of("a year ago my ex wrote he would kill me, no contact since")
     (text,) = english(ruled.discounted)
