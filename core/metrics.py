@@ -44,6 +44,10 @@ FRAMES_REFUSED = Counter(
     " (busy, rate_limited, temporarily_unavailable).",
     ["code"],
 )
+FRAMES_TO_GONE_CLIENTS = Counter(
+    "poradnia_frames_to_gone_clients",
+    "Frames dropped because their client had closed the socket before they were sent.",
+)
 FRAME_DATABASE_SECONDS = Histogram(
     "poradnia_frame_database_seconds",
     "Time a websocket frame's service call spent in the database thread, by service.",

@@ -8,6 +8,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, ClassVar, TypeVar
 
+from autobahn.exception import Disconnected
 from channels.consumer import get_handler_name
 from channels.db import aclose_old_connections, database_sync_to_async
 from channels.exceptions import StopConsumer
@@ -224,7 +225,17 @@ class FrameConsumer(AsyncWebsocketConsumer):
                 await self.send_frame(_unavailable_frame(ref=ref))
 
     async def send_frame(self, frame: Mapping[str, Any]) -> None:
-        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+        """Send a frame; one for a client that has just gone is dropped.
+
+        Daphne refuses a send on a socket its client has closed (``Disconnected``) before the
+        consumer has read the ``websocket.disconnect`` that follows: the frame cannot arrive
+        (a client catches up by sequence when it resumes), and raising would end the
+        consumer without its ``disconnect`` (or stop a caller sending to other sockets).
+        """
+        try:
+            await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+        except Disconnected:
+            metrics.FRAMES_TO_GONE_CLIENTS.inc()
 
     async def send_ack(self, result: PostResult, *, conversation_id: int | None = None) -> None:
         """Acknowledge a stored (or already stored) message to the socket that sent it."""
