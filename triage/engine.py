@@ -30,7 +30,7 @@ from triage.features import featurize
 from triage.language import SUPPORTED, LanguageGuess, detect_language
 from triage.matcher import SENTENCE_ENDS, Match, Matcher
 from triage.model import default_model
-from triage.normalize import WORD_RE, NormalizedMessages, fold, normalize_messages
+from triage.normalize import WORD_RE, NormalizedMessages, normalize_messages
 from triage.reason_codes import reason, reason_code
 from triage.vocabulary import Reason, TriageReason
 
@@ -76,64 +76,19 @@ def _quote(text: str) -> str:
 
 
 _SENTENCE_RE = re.compile(f"[^{SENTENCE_ENDS}]*[{SENTENCE_ENDS}]*")
-_QUOTE_MARKS = '"„“”«»'
-# A question that asks for help with what happened ("what should I do?", "co mam robić?",
-# "was soll ich tun?", "should I call the police?") rather than about a topic: matched on the
-# folded sentence, in the nine languages.
-_HELP_REQUEST_RE = re.compile(
-    "|".join(
-        (
-            r"what (should|shall|can|do|could) (i|we) do",
-            r"what do (i|we) do",
-            r"what now",
-            r"help",
-            r"what to do",
-            r"\b(911|112|999|police)\b",
-            r"\bco (mam|mamy|mozna|moge|powinn\w*|robic|zrobic|delat|udelat|robit|urobit|mame)\b",
-            r"pomoc\w*|pomoz\w*",
-            r"\bpolic\w*",
-            r"(что|що)( \w+){0,2} (делат|сделат|робит|зробит|діят)",
-            r"помог\w*|помощ\w*|допомо\w*",
-            r"полиц\w*|поліц\w*",
-            r"\bwas (soll|sollen|kann|konnen|mache|machen|tun)\b",
-            r"\bhilfe|helfen",
-            r"\bka (man |mums )?(daryti|padaryti)\b",
-            r"padek\w*|pagalb\w*",
-            r"\bhva (skal|gjor|kan|bor) (jeg|vi)\b",
-            r"hjelp\w*",
-        )
-    )
-)
 
 
 def _form_signals(texts: Sequence[str]) -> set[str]:
-    """How the opening is put, whatever its language (signals for the risk head, never rules:
-    victims ask questions too; docs/triage.md, "Fourth precision round" and "Fifth…"):
-
-    - "form:all_questions": every sentence is a question ("is this a scam? what should
-      parents do?"), a person asking about a topic rather than telling what happened;
-    - "form:topic_question": at least one sentence asks something other than what to do or
-      for help ("is snapchat ok for an 11 year old?"), unlike a report that ends with "what
-      should I do?".
-
-    A question inside quotation marks ("your wife jogs alone, right?") is a quote, not a
-    question of the person writing.
-    """
+    """How the opening is put, whatever its language: "form:all_questions" when every sentence
+    of it is a question ("is this a scam? what should parents do?"), a person asking about a
+    topic rather than telling what happened. Victims ask questions too, so this is only a
+    signal for the risk head, never a rule (docs/triage.md, "Fourth precision round")."""
     sentences = [
         part for text in texts for part in _SENTENCE_RE.findall(text) if WORD_RE.search(part)
     ]
-    questions = []
-    quote_marks = 0
-    for sentence in sentences:
-        quote_marks += sum(sentence.count(mark) for mark in _QUOTE_MARKS)
-        if sentence.rstrip().endswith("?") and quote_marks % 2 == 0:
-            questions.append(sentence)
-    found = set()
-    if questions and len(questions) == len(sentences):
-        found.add("form:all_questions")
-    if any(not _HELP_REQUEST_RE.search(fold(question).lower()) for question in questions):
-        found.add("form:topic_question")
-    return found
+    if sentences and all(sentence.rstrip().endswith("?") for sentence in sentences):
+        return {"form:all_questions"}
+    return set()
 
 
 def _describe(match: Match, *, to: str = "") -> Reason:
@@ -299,7 +254,7 @@ class RuleAssessment:
     # What the rules found, as names the model can weigh (``triage.features.rule_signals``):
     # tags ("tag:despair"), cue urgencies and categories ("cue:P1", "cue:sextortion") and the
     # rules' own conclusions ("urgency:P1", "category:phishing"); "form:all_questions" when
-    # every sentence is a question, "form:topic_question" when one asks about a topic.
+    # every sentence is a question.
     signals: tuple[str, ...] = ()
     prechat_category: str = ""  # the citizen's own pre-chat answer, if it is a category
     words: int = 0  # words in the messages (how much evidence the model had)

@@ -94,12 +94,10 @@ RISK_IGNORED = frozenset(("tag:despair", "tag:farewell", "tag:means", "tag:long_
 # parameters are chosen for. Recall comes first: the highest threshold that keeps it.
 P1_RECALL_TARGET = 0.95
 P1_RECALL_PER_LANGUAGE = 0.90
-# Both recall targets are required a point and a half above themselves on the out-of-fold
-# predictions: with the risk head, the threshold that just met them there gave 94.4 % overall
-# and 89.6 % in Russian in cross-validation (docs/triage.md, "Third precision round"; one
-# point since then, a point and a half since the fifth round, whose topic-question signal
-# gave 89.6 % in Russian with one point).
-P1_RECALL_MARGIN = 0.015
+# Both recall targets are required one point above themselves on the out-of-fold predictions:
+# with the risk head, the threshold that just met them there gave 94.4 % overall and 89.6 %
+# in Russian in cross-validation (docs/triage.md, "Third precision round").
+P1_RECALL_MARGIN = 0.01
 FALSE_P1_MAX = 0.05
 # The possible-risk band reaches down until this share of P1 openings is P1 or marked, but
 # marks at most RISK_BAND_MAX_SHARE of the other openings (asking everyone "are you safe?"

@@ -209,21 +209,3 @@ def test_an_opening_made_only_of_questions_is_a_signal_for_the_risk_head(
 ) -> None:
     ruled = assess_rules(normalize_messages(texts))
     assert ("form:all_questions" in ruled.signals) is asks_only
-
-
-@pytest.mark.parametrize(
-    ("texts", "topic"),
-    [
-        (["we are setting up our son's first phone. which apps should we block?"], True),
-        (["Dostałam wezwanie na policję mailem. Czy to prawdziwe?"], True),
-        (["Er schreibt mir jede Nacht und steht vor meiner Tür. Was soll ich tun?"], False),
-        (["он пишет каждую ночь", "что делать?"], False),
-        (["Kaimynas rėkia ant vaiko, girdžiu smūgius. Ką man daryti?"], False),
-        (['he texts me "your wife jogs alone, right?" every day'], False),
-    ],
-)
-def test_a_question_about_a_topic_is_told_apart_from_a_report_asking_what_to_do(
-    texts: list[str], topic: bool
-) -> None:
-    ruled = assess_rules(normalize_messages(texts))
-    assert ("form:topic_question" in ruled.signals) is topic
