@@ -20,6 +20,9 @@ falling below them means generalisation was lost somewhere; rising above them pr
 - ``blind_set_2026_12d.jsonl``: written by a writer who never ran the triage, committed alone
   before the fourth precision round was merged (052aec1), scored once with that round's
   triage-v3.
+- ``blind_set_2026_12e.jsonl``: written by a writer who never ran the triage, committed alone
+  before the fifth precision round was merged (36c46f1), scored once with that round's
+  system (the long-past guard, the fourth round's triage-v3).
 
 The fence: no corpus line may be a near copy of a blind line, or the set would stop being
 blind the day someone adds a paraphrase of it to the training text.
@@ -60,6 +63,8 @@ FLOORS = {
     "blind_set_2026_12c.jsonl": Floors((83, 90), (33, 180), 221, 229, 269),
     # 270 openings: urgency 80.7 %, category 90.0 %, language 98.9 %
     "blind_set_2026_12d.jsonl": Floors((85, 90), (40, 180), 218, 243, 267),
+    # 270 openings: urgency 88.5 %, category 89.3 %, language 99.3 %
+    "blind_set_2026_12e.jsonl": Floors((88, 90), (22, 180), 239, 241, 268),
 }
 SETS = sorted(FLOORS)
 
