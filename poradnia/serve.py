@@ -18,6 +18,7 @@ reset by every byte, so a client trickling one byte a second would hold a connec
 from __future__ import annotations
 
 import asyncio
+import time
 from functools import partial
 from typing import Any
 
@@ -30,6 +31,7 @@ from twisted.python.failure import Failure
 from twisted.web.http import HTTPChannel
 
 from chat.layers import Mailbox
+from chat.receipt import RECEIVED_AT
 
 # Registered close codes a server may send that autobahn keeps from applications.
 SERVER_CLOSE_CODES = frozenset({1001, 1008, 1011, 1013})
@@ -94,6 +96,13 @@ class HeaderDeadlineChannel(HTTPChannel):
         transport.abortConnection()
 
 
+def _stamp_receipt(message: dict[str, Any]) -> dict[str, Any]:
+    """A websocket frame, with the moment it arrived (``chat.receipt``)."""
+    if message.get("type") == "websocket.receive":
+        message[RECEIVED_AT] = time.monotonic()
+    return message
+
+
 class ClosingServer(Server):
     """Daphne's server with ``failByDrop`` off on its websocket factory and a deadline for
     request heads on its HTTP factory; it loads what every conversation needs
@@ -110,9 +119,10 @@ class ClosingServer(Server):
     def create_application(self, protocol: Any, scope: dict[str, Any]) -> Mailbox | None:
         """Daphne's ``create_application`` with a :class:`~chat.layers.Mailbox` as the
         connection's input instead of an ``asyncio.Queue``: about 3 KiB less per open
-        socket, and the consumer's wait for its next frame is a future, not a task."""
+        socket, and the consumer's wait for its next frame is a future, not a task. Each
+        frame carries the moment it arrived (``chat.receipt``)."""
         assert "application_instance" not in self.connections[protocol]  # noqa: S101
-        input_queue = Mailbox()
+        input_queue = Mailbox(_stamp_receipt)
         scope.setdefault("asgi", {"version": "3.0"})
         application_instance = self.application(
             scope=scope,

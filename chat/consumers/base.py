@@ -31,6 +31,7 @@ from chat import bridge, inbound, limits
 from chat.bridge import LAYER_ERRORS, LayerFailures
 from chat.dispatch import run_consumer
 from chat.layers import release_channel
+from chat.receipt import received_at
 from chat.send_order import SendOrder
 from chat.session_watch import session_watch
 from core import metrics
@@ -61,6 +62,7 @@ class FrameConsumer(AsyncWebsocketConsumer):
     _tokens_at: float = 0.0
     _strikes: int = 0
     _strikes_since: float = 0.0
+    _frame_arrived_at: float = 0.0
     _send_order: SendOrder | None = None
 
     @property
@@ -71,8 +73,11 @@ class FrameConsumer(AsyncWebsocketConsumer):
             self._send_order = SendOrder()
         return self._send_order
 
-    def _allow_frame(self) -> bool:
-        now = time.monotonic()
+    async def websocket_receive(self, message: dict[str, Any]) -> None:
+        self._frame_arrived_at = received_at(message)
+        await super().websocket_receive(message)
+
+    def _allow_frame(self, now: float) -> bool:
         if not self._tokens_at:  # the socket's first frame: a full bucket of its own size
             self._tokens = self.RATE_BURST
         elapsed = now - self._tokens_at if self._tokens_at else 0.0
@@ -83,9 +88,8 @@ class FrameConsumer(AsyncWebsocketConsumer):
         self._tokens -= 1
         return True
 
-    def _strike(self) -> bool:
+    def _strike(self, now: float) -> bool:
         """Count a refusal for the rate; True when the socket has had too many of them."""
-        now = time.monotonic()
         if now - self._strikes_since > settings.LIMIT_RATE_STRIKES_WINDOW_SECONDS:
             self._strikes, self._strikes_since = 0, now
         self._strikes += 1
@@ -169,8 +173,11 @@ class FrameConsumer(AsyncWebsocketConsumer):
         raise StopConsumer
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if not self._allow_frame():
-            if self._strike():
+        # The rate is measured by arrival, not by reading: frames that queued behind a slow
+        # one are not a flood (``chat.receipt``).
+        arrived, self._frame_arrived_at = self._frame_arrived_at or time.monotonic(), 0.0
+        if not self._allow_frame(arrived):
+            if self._strike(arrived):
                 await self.close(code=1008)
                 return
             seen = inbound.glance(text_data) if text_data is not None else inbound.Glance()

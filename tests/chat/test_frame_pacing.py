@@ -1,17 +1,20 @@
 """A socket over its frame rate gets ``rate_limited`` naming the frame and the pause to wait;
-a client paced like the pages is never refused, and old refusals are forgiven."""
+a client paced like the pages is never refused, old refusals are forgiven, and the rate is
+measured by when frames arrived, not by when the consumer read them."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 import pytest
 
 from chat import limits
-from chat.consumers import base
 from chat.consumers.citizen import CitizenConsumer
+from chat.receipt import RECEIVED_AT
 from core import metrics
+from poradnia.serve import _stamp_receipt
 from tests.conftest import start_citizen
 
 
@@ -67,13 +70,58 @@ async def test_a_client_paced_like_the_pages_is_never_refused(sockets):
     assert sum(1 for a in answers if a["type"] == "pong") == int(rate.burst) + 15
 
 
-def test_refusals_older_than_the_window_are_forgiven(settings, monkeypatch):
-    clock = [1000.0]
-    monkeypatch.setattr(base.time, "monotonic", lambda: clock[0])
+def test_refusals_older_than_the_window_are_forgiven(settings):
+    clock = 1000.0
     consumer = CitizenConsumer()
     strikes = settings.LIMIT_RATE_STRIKES
     for _ in range(3):
-        assert not any(consumer._strike() for _ in range(strikes - 1))
-        clock[0] += settings.LIMIT_RATE_STRIKES_WINDOW_SECONDS + 1
-    assert not any(consumer._strike() for _ in range(strikes - 1))
-    assert consumer._strike()  # the LIMIT_RATE_STRIKES-th within one window
+        assert not any(consumer._strike(clock) for _ in range(strikes - 1))
+        clock += settings.LIMIT_RATE_STRIKES_WINDOW_SECONDS + 1
+    assert not any(consumer._strike(clock) for _ in range(strikes - 1))
+    assert consumer._strike(clock)  # the LIMIT_RATE_STRIKES-th within one window
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_frames_that_queued_behind_a_slow_one_are_measured_by_their_arrival(sockets):
+    """A socket that sent a frame every 0.2 s while the server was busy is read in one go
+    afterwards; by arrival it kept to the rate, so nothing is refused."""
+    citizen = await sockets("/ws/citizen/")
+    rate = limits.CITIZEN_FRAME_RATE
+    arrived = time.monotonic() - 60
+    frames = int(rate.burst) * 2
+    for n in range(frames):
+        await citizen.communicator.send_input(
+            {
+                "type": "websocket.receive",
+                "text": json.dumps({"type": "ping"}),
+                RECEIVED_AT: arrived + n * 2 / rate.per_second,
+            }
+        )
+    answers = await citizen.collect(timeout=0.5)
+    assert [a for a in answers if a["type"] == "error"] == []
+    assert sum(1 for a in answers if a["type"] == "pong") == frames
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_real_flood_is_refused_by_its_arrival_too(sockets):
+    citizen = await sockets("/ws/citizen/")
+    rate = limits.CITIZEN_FRAME_RATE
+    arrived = time.monotonic() - 60
+    frames = int(rate.burst) + 5
+    for n in range(frames):
+        await citizen.communicator.send_input(
+            {
+                "type": "websocket.receive",
+                "text": json.dumps({"type": "ping"}),
+                RECEIVED_AT: arrived + n * 0.001,
+            }
+        )
+    answers = await citizen.collect(timeout=0.5)
+    assert sum(1 for a in answers if a.get("code") == "rate_limited") == 5
+
+
+def test_the_server_stamps_each_frame_with_its_arrival():
+    before = time.monotonic()
+    stamped = _stamp_receipt({"type": "websocket.receive", "text": "{}"})
+    assert before <= stamped[RECEIVED_AT] <= time.monotonic()
+    assert RECEIVED_AT not in _stamp_receipt({"type": "websocket.connect"})
