@@ -5,9 +5,9 @@ next ones queue in front of it, and are then read in quick succession. A frame r
 when frames are read would count the server's own backlog against the client (a socket
 sending one message a second, read in a burst after a slow write, would be refused and
 closed as a flood). The server (``poradnia.serve``) stamps each ``websocket.receive``
-message with ``time.monotonic()`` as it arrives, under :data:`RECEIVED_AT`; the consumers
-measure their frame rate by that stamp (``chat.consumers.base``). A server or test client
-that does not stamp leaves the reading time in use.
+message with ``time.monotonic()`` as the event loop reads it, under :data:`RECEIVED_AT`;
+the consumers measure their frame rate by that stamp (``chat.consumers.base``). A server or
+test client that does not stamp leaves the reading time in use.
 """
 
 from __future__ import annotations
