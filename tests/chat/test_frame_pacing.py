@@ -15,7 +15,7 @@ from chat.consumers.citizen import CitizenConsumer
 from chat.receipt import RECEIVED_AT
 from core import metrics
 from poradnia.serve import _stamp_receipt
-from tests.conftest import start_citizen
+from tests.conftest import Socket, start_citizen
 
 
 def refused_count(code: str) -> float:
@@ -81,22 +81,28 @@ def test_refusals_older_than_the_window_are_forgiven(settings):
     assert consumer._strike(clock)  # the LIMIT_RATE_STRIKES-th within one window
 
 
+async def send_pings_that_arrived(citizen: Socket, count: int, *, every: float) -> None:
+    """Hand the consumer ``count`` pings at once, stamped as if they had arrived ``every``
+    seconds apart a minute ago (as ``poradnia.serve`` stamps them)."""
+    arrived = time.monotonic() - 60
+    for n in range(count):
+        await citizen.communicator.send_input(
+            {
+                "type": "websocket.receive",
+                "text": json.dumps({"type": "ping"}),
+                RECEIVED_AT: arrived + n * every,
+            }
+        )
+
+
 @pytest.mark.django_db(transaction=True)
 async def test_frames_that_queued_behind_a_slow_one_are_measured_by_their_arrival(sockets):
     """A socket that sent a frame every 0.2 s while the server was busy is read in one go
     afterwards; by arrival it kept to the rate, so nothing is refused."""
     citizen = await sockets("/ws/citizen/")
     rate = limits.CITIZEN_FRAME_RATE
-    arrived = time.monotonic() - 60
     frames = int(rate.burst) * 2
-    for n in range(frames):
-        await citizen.communicator.send_input(
-            {
-                "type": "websocket.receive",
-                "text": json.dumps({"type": "ping"}),
-                RECEIVED_AT: arrived + n * 2 / rate.per_second,
-            }
-        )
+    await send_pings_that_arrived(citizen, frames, every=2 / rate.per_second)
     answers = await citizen.collect(timeout=0.5)
     assert [a for a in answers if a["type"] == "error"] == []
     assert sum(1 for a in answers if a["type"] == "pong") == frames
@@ -106,16 +112,7 @@ async def test_frames_that_queued_behind_a_slow_one_are_measured_by_their_arriva
 async def test_a_real_flood_is_refused_by_its_arrival_too(sockets):
     citizen = await sockets("/ws/citizen/")
     rate = limits.CITIZEN_FRAME_RATE
-    arrived = time.monotonic() - 60
-    frames = int(rate.burst) + 5
-    for n in range(frames):
-        await citizen.communicator.send_input(
-            {
-                "type": "websocket.receive",
-                "text": json.dumps({"type": "ping"}),
-                RECEIVED_AT: arrived + n * 0.001,
-            }
-        )
+    await send_pings_that_arrived(citizen, int(rate.burst) + 5, every=0.001)
     answers = await citizen.collect(timeout=0.5)
     assert sum(1 for a in answers if a.get("code") == "rate_limited") == 5
 
