@@ -183,12 +183,10 @@ def _guard_of(match: Match, tags: dict[str, list[Reason]]) -> list[Reason]:
     """What sets aside the urgency of ``match``'s cue (``cue_guards`` of rules.json): the
     reasons of the guarding tags found, or nothing."""
     for guard in rules().cue_guards:
-        if (
-            guard.cue_reason == match.cue.reason
-            and guard.any_tags & tags.keys()
-            and not guard.none_tags & tags.keys()
-        ):
-            return [tags[tag][0] for tag in sorted(guard.any_tags & tags.keys())]
+        if guard.cue_reason != match.cue.reason or guard.none_tags & tags.keys():
+            continue
+        if found := guard.any_tags & tags.keys():
+            return [tags[tag][0] for tag in sorted(found)]
     return []
 
 
