@@ -303,6 +303,12 @@ def message(msg: Message, *, for_staff: bool) -> MessageFrame:
     return frame
 
 
+def message_for_citizen(frame: Mapping[str, Any]) -> dict[str, Any]:
+    """A message frame as a citizen's socket sends it: the staff's without the conversation
+    id (messages are published once, to the conversation's ``all`` group)."""
+    return {key: value for key, value in frame.items() if key != "conversation_id"}
+
+
 def ack(
     *, client_id: str, seq: int, duplicate: bool, conversation_id: int | None = None
 ) -> AckFrame:

@@ -10,8 +10,18 @@ SUPERVISOR_GROUP = "supervisors"
 
 
 def conversation_group(conversation_id: int, audience: str) -> str:
-    """Group of the sockets watching a conversation: audience is ``citizen`` or ``staff``."""
+    """Group of the sockets watching a conversation: audience is ``citizen``, ``staff`` or
+    ``all`` (both: the conversation's messages, one event for every socket)."""
     return f"conv.{conversation_id}.{audience}"
+
+
+def conversation_groups(conversation_id: int, audience: str) -> tuple[str, str]:
+    """The groups a socket of ``audience`` (``citizen`` or ``staff``) joins to follow a
+    conversation: its audience's and the conversation's ``all``."""
+    return (
+        conversation_group(conversation_id, audience),
+        conversation_group(conversation_id, "all"),
+    )
 
 
 def officer_group(user_id: int) -> str:

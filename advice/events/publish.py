@@ -71,16 +71,14 @@ def publish_assigned(conversation: Conversation, *, officer_id: int) -> None:
 
 
 def message_frames(message: Message) -> list[tuple[str, Mapping[str, Any]]]:
-    """A stored message's frames by group: the citizen's and the staff watching it."""
+    """A stored message's frame by group: one event for the citizen's sockets and the staff
+    watching (the staff's frame; a citizen's socket leaves out the conversation id,
+    ``frames.message_for_citizen``)."""
     return [
         (
-            conversation_group(message.conversation_id, "citizen"),
-            frames.message(message, for_staff=False),
-        ),
-        (
-            conversation_group(message.conversation_id, "staff"),
+            conversation_group(message.conversation_id, "all"),
             frames.message(message, for_staff=True),
-        ),
+        )
     ]
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from advice import resume_words, selectors
 from advice.events import frames
-from advice.events.groups import conversation_group
+from advice.events.groups import conversation_group, conversation_groups
 from advice.events.outbox import frame_event
 from advice.models import Conversation, SenderKind
 from advice.prechat import language_from_accept_header
@@ -116,9 +116,9 @@ class CitizenConsumer(FrameConsumer):
 
     async def _join(self, conversation_id: int) -> None:
         self.conversation_id = conversation_id
-        group = conversation_group(conversation_id, "citizen")
-        await self.channel_layer.group_add(group, self.channel_name)
-        self.groups.append(group)
+        for group in conversation_groups(conversation_id, "citizen"):
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups.append(group)
 
     async def on_start(self, frame: inbound.ConversationStart) -> None:
         if self.conversation_id is not None:
@@ -323,6 +323,7 @@ class CitizenConsumer(FrameConsumer):
                 self.seen = SeqWindow(self.last_sent_seq)
             if not self.seen.fresh(frame["seq"]):
                 return
+            frame = frames.message_for_citizen(frame)
         await self.send_frame(frame)
 
     def _header(self, name: str) -> str:

@@ -8,7 +8,13 @@ from django.conf import settings
 
 from advice import selectors
 from advice.events import frames
-from advice.events.groups import QUEUE_GROUP, conversation_group, officer_group, unit_group
+from advice.events.groups import (
+    QUEUE_GROUP,
+    conversation_group,
+    conversation_groups,
+    officer_group,
+    unit_group,
+)
 from advice.events.outbox import frame_event
 from advice.models import SenderKind
 from advice.queue_policy import route_entry, routed_queue, visible_to
@@ -87,7 +93,7 @@ class OfficerConsumer(StaffConsumer):
         await self._add_group(unit_group(profile.unit_id))
         snapshot = await bridge.call(selectors.console_snapshot, user=user)
         for conversation_id in (c.pk for c in snapshot.active):
-            await self._add_group(conversation_group(conversation_id, "staff"))
+            await self._follow(conversation_id)
         await self.send_frame(
             frames.officer_state(
                 display_name=profile.display_name,
@@ -127,6 +133,14 @@ class OfficerConsumer(StaffConsumer):
             await self.channel_layer.group_discard(group, self.channel_name)
             self.groups.remove(group)
 
+    async def _follow(self, conversation_id: int) -> None:
+        for group in conversation_groups(conversation_id, "staff"):
+            await self._add_group(group)
+
+    async def _unfollow(self, conversation_id: int) -> None:
+        for group in conversation_groups(conversation_id, "staff"):
+            await self._discard_group(group)
+
     def _user(self) -> Any:
         return self.scope["user"]
 
@@ -154,7 +168,7 @@ class OfficerConsumer(StaffConsumer):
         conversation = await self.open_justified(
             access.conversation_open_for_staff, frame, user=self._user()
         )
-        await self._add_group(conversation_group(conversation_id, "staff"))
+        await self._follow(conversation_id)
         self.last_sent[conversation_id] = after_seq
         while True:
             batch = await bridge.call(
@@ -311,13 +325,13 @@ class OfficerConsumer(StaffConsumer):
             else:
                 frame = {**frame, "entry": route_entry(entry, self.languages, self.unit_id)}
         elif kind == "conversation.state" and frame.get("reason") in JOINS_STAFF:
-            await self._add_group(conversation_group(frame["conversation"]["id"], "staff"))
+            await self._follow(frame["conversation"]["id"])
         elif kind == "conversation.state" and frame.get("reason") in LEAVES_STAFF:
             conversation = frame["conversation"]
             if conversation["assigned_officer_id"] != self.officer_id or conversation[
                 "status"
             ] not in ("active",):
-                await self._discard_group(conversation_group(conversation["id"], "staff"))
+                await self._unfollow(conversation["id"])
         await self.send_frame(frame)
 
 

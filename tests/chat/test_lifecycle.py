@@ -49,6 +49,7 @@ async def test_citizen_and_officer_talk_from_queue_to_close(sockets, make_office
     )
     got = await officer.receive_until("message", sender="citizen")
     assert got["text"] == "<b>Przelałem</b> 500 zł"
+    assert got["conversation_id"] == conversation_id
 
     await officer.send(
         {

@@ -55,12 +55,14 @@ def test_a_start_announces_the_queue_entry_and_suggestions() -> None:
     assert all(kind != "message" for _group, kind, _reason in events)
 
 
-def test_a_message_goes_to_both_audiences(make_officer: Callable[..., AbstractUser]) -> None:
+def test_a_message_is_one_event_for_both_audiences(
+    make_officer: Callable[..., AbstractUser],
+) -> None:
     cid = conversation_start(browser_language="pl").conversation.pk
     with sent() as events:
         message_post(conversation_id=cid, sender=SenderKind.CITIZEN, client_id="c1", text="Halo")
     messages = [(group, kind) for group, kind, _reason in events if kind == "message"]
-    assert messages == [(conv(cid, "citizen"), "message"), (conv(cid, "staff"), "message")]
+    assert messages == [(conv(cid, "all"), "message")]
 
 
 def test_a_claim_removes_the_entry_and_tells_the_officer_and_the_citizen(
