@@ -338,6 +338,8 @@ class Officer:
         kind = frame.get("type")
         if kind == "message":
             self._on_message(frame, received)
+            if frame.get("sender") == "officer":
+                self._reply_acked(str(frame.get("client_id", "")))
             if (
                 self.reply_every
                 and frame.get("sender") == "citizen"
@@ -348,10 +350,7 @@ class Officer:
                 if self.received[conversation_id] % self.reply_every == 0:
                     await self._reply(conversation_id)
         elif kind == "ack":
-            cid = frame.get("client_id", "")
-            self.outbox.acked(cid)
-            if cid in self.observed.reply_sent and not frame.get("duplicate"):
-                self.observed.reply_acked.add(cid)
+            self._reply_acked(frame.get("client_id", ""), duplicate=bool(frame.get("duplicate")))
         elif kind == "queue.entry":
             if self.dispatcher is not None:
                 await self.dispatcher.offer(frame["entry"])
@@ -367,6 +366,12 @@ class Officer:
             if self.outbox.refused(frame):
                 return
             self.observed.errors[f"officer:{frame.get('code')}"] += 1
+
+    def _reply_acked(self, cid: str, *, duplicate: bool = False) -> None:
+        """A reply of ours is stored: its ``ack`` (a resend) or its own ``message`` frame."""
+        self.outbox.acked(cid)
+        if cid in self.observed.reply_sent and not duplicate:
+            self.observed.reply_acked.add(cid)
 
     def _on_message(self, frame: dict[str, Any], received: int) -> None:
         observed = self.observed
@@ -563,21 +568,28 @@ class Citizen:
         if self.ws.close_code not in (1000, 1001, None):
             self.observed.sockets_dropped += 1
 
+    def _acked(self, cid: str, received: int, *, duplicate: bool = False) -> None:
+        """A message of ours is stored: its ``ack`` (a resend) or its own ``message`` frame."""
+        observed = self.observed
+        self.outbox.acked(cid)
+        if cid in observed.sent and not duplicate and cid not in observed.acked:
+            observed.acked.add(cid)
+            observed.ack_latency_ms.append((received - observed.sent[cid]) / 1e6)
+
     def _handle(self, frame: dict[str, Any], received: int) -> None:
         observed = self.observed
         kind = frame.get("type")
         if kind == "ack":
-            cid = frame.get("client_id", "")
-            self.outbox.acked(cid)
-            if cid in observed.sent and not frame.get("duplicate"):
-                observed.acked.add(cid)
-                observed.ack_latency_ms.append((received - observed.sent[cid]) / 1e6)
+            self._acked(
+                frame.get("client_id", ""), received, duplicate=bool(frame.get("duplicate"))
+            )
         elif kind == "message":
             cid = str(frame.get("client_id", ""))
             if frame.get("sender") == "citizen":
                 if cid in self.seen_own:
                     observed.echo_duplicated += 1
                 self.seen_own.add(cid)
+                self._acked(cid, received)
             elif frame.get("sender") == "officer" and cid in observed.reply_sent:
                 if cid in observed.reply_delivered:
                     observed.reply_duplicated += 1

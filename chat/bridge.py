@@ -38,6 +38,20 @@ class LayerFailures:
         log.warning("channel layer unavailable (%s): %r", what, error)
 
 
+class LayerWatch:
+    """Whether a channel-layer operation of this process failed since this was made: a
+    message whose events may not have gone out is acknowledged to its sender directly."""
+
+    __slots__ = ("before",)
+
+    def __init__(self) -> None:
+        self.before = LayerFailures.count
+
+    @property
+    def failed(self) -> bool:
+        return LayerFailures.count != self.before
+
+
 async def call(
     service: Callable[..., T],
     /,

@@ -173,6 +173,10 @@ class Socket:
             if frame.get("type") == frame_type and all(frame.get(k) == v for k, v in match.items()):
                 return frame
 
+    async def stored(self, client_id: str, timeout: float = 3) -> dict[str, Any]:
+        """Our new message's own ``message`` frame: how the server confirms it is stored."""
+        return await self.receive_until("message", timeout=timeout, client_id=client_id)
+
     async def collect(self, timeout: float = 0.3) -> list[dict[str, Any]]:
         """Every frame that arrives within ``timeout`` seconds of silence."""
         frames: list[dict[str, Any]] = []

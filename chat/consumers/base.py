@@ -18,7 +18,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 
 from advice.access_reasons import conversation_key, justification_stored
 from advice.events import frames
-from advice.events.groups import staff_group
+from advice.events.groups import conversation_group, staff_group
 from advice.services.messages import PostResult
 from advice.staff_sessions import (
     SessionBinding,
@@ -244,8 +244,26 @@ class FrameConsumer(AsyncWebsocketConsumer):
         except Disconnected:
             metrics.FRAMES_TO_GONE_CLIENTS.inc()
 
-    async def send_ack(self, result: PostResult, *, conversation_id: int | None = None) -> None:
-        """Acknowledge a stored (or already stored) message to the socket that sent it."""
+    async def send_ack(
+        self,
+        result: PostResult,
+        watch: bridge.LayerWatch,
+        *,
+        conversation_id: int | None = None,
+    ) -> None:
+        """Acknowledge a message to the socket that sent it, where its own frame does not.
+
+        A new message reaches every socket following its conversation, the sender's
+        included, through the conversation's ``all`` group: that ``message`` frame (the same
+        ``client_id``, its ``seq``) is the acknowledgement. An ``ack`` goes to a resend of a
+        stored message (``duplicate``: its frame went out before), to a socket that does not
+        follow the conversation, and when the channel layer failed since ``watch`` was made
+        (Redis unreachable: the frame may not have gone out).
+        """
+        message = result.message
+        following = conversation_group(message.conversation_id, "all") in self.groups
+        if following and not result.duplicate and not watch.failed:
+            return
         await self.send_frame(
             frames.ack(
                 client_id=result.message.client_id or "",

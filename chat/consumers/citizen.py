@@ -249,13 +249,14 @@ class CitizenConsumer(FrameConsumer):
 
     async def on_message(self, frame: inbound.CitizenMessageSend) -> None:
         conversation_id = self._require_conversation()
+        watch = bridge.LayerWatch()
         result = await message_writes.post(
             conversation_id=conversation_id,
             sender=SenderKind.CITIZEN,
             client_id=frame.client_id,
             text=frame.text,
         )
-        await self.send_ack(result)
+        await self.send_ack(result, watch)
 
     async def on_end(self, frame: inbound.ConversationEnd) -> None:
         conversation_id = self._require_conversation()

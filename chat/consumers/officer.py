@@ -201,6 +201,7 @@ class OfficerConsumer(StaffConsumer):
 
     async def on_message(self, frame: inbound.OfficerMessageSend) -> None:
         conversation_id = _required(frame.conversation_id)
+        watch = bridge.LayerWatch()
         result = await message_writes.post(
             conversation_id=conversation_id,
             sender=SenderKind.OFFICER,
@@ -210,7 +211,7 @@ class OfficerConsumer(StaffConsumer):
             client_id=frame.client_id,
             text=frame.text,
         )
-        await self.send_ack(result, conversation_id=conversation_id)
+        await self.send_ack(result, watch, conversation_id=conversation_id)
 
     async def on_close(self, frame: inbound.ConversationClose) -> None:
         await bridge.call(
@@ -232,6 +233,7 @@ class OfficerConsumer(StaffConsumer):
 
     async def on_article_insert(self, frame: inbound.ArticleInsert) -> None:
         conversation_id = _required(frame.conversation_id)
+        watch = bridge.LayerWatch()
         result = await bridge.call(
             articles.article_insert,
             conversation_id=conversation_id,
@@ -239,7 +241,7 @@ class OfficerConsumer(StaffConsumer):
             client_id=frame.client_id,
             slug=frame.slug,
         )
-        await self.send_ack(result, conversation_id=conversation_id)
+        await self.send_ack(result, watch, conversation_id=conversation_id)
 
     async def on_article_preview(self, frame: inbound.ArticlePreview) -> None:
         conversation_id = _required(frame.conversation_id)

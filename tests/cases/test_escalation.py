@@ -32,7 +32,7 @@ async def test_citizen_receives_the_case_reference_live(sockets, make_officer):
             "dzwonili z +48 512 345 678",
         }
     )
-    await citizen.receive_until("ack")
+    await citizen.stored("c1")
     await officer.send({"type": "conversation.claim", "conversation_id": conversation_id})
     await officer.receive_until("replay.done")
 

@@ -26,7 +26,7 @@ async def test_token_is_long_random_and_only_its_hash_is_stored(sockets):
 async def test_citizen_cannot_resume_with_a_wrong_or_foreign_token(sockets):
     first, token = await start_citizen(sockets)
     await first.send({"type": "message.send", "client_id": "x", "text": "my private words"})
-    await first.receive_until("ack")
+    await first.stored("x")
 
     intruder = await sockets("/ws/citizen/")
     await intruder.send({"type": "conversation.resume", "token": token[:-2] + "xx", "last_seq": 0})
@@ -41,7 +41,7 @@ async def test_two_citizens_never_see_each_others_messages(sockets):
     alice, _ = await start_citizen(sockets)
     bob, _ = await start_citizen(sockets)
     await alice.send({"type": "message.send", "client_id": "a", "text": "alice's secret"})
-    await alice.receive_until("ack")
+    await alice.stored("a")
     frames = await bob.collect()
     assert not any(f.get("text") == "alice's secret" for f in frames)
 

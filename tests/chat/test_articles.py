@@ -60,8 +60,8 @@ async def test_officer_inserts_an_article_and_the_citizen_reads_it_in_their_lang
             "slug": "phishing",
         }
     )
-    ack = await officer.receive_until("ack")
-    assert ack["duplicate"] is False
+    inserted = await officer.stored("a1")
+    assert inserted["kind"] == "article"
     article = await citizen.receive_until("message", kind="article")
     assert article["payload"]["language"] == "uk"
     assert article["payload"]["slug"] == "phishing"

@@ -24,8 +24,9 @@ async def test_the_citizen_erases_an_answered_conversation_and_the_officer_is_to
     )
     entry = await officer.receive_until("queue.entry")
     conversation_id = entry["entry"]["id"]
-    await citizen.send({"type": "message.send", "client_id": cid(), "text": "Szantażują mnie"})
-    await citizen.receive_until("ack")
+    client_id = cid()
+    await citizen.send({"type": "message.send", "client_id": client_id, "text": "Szantażują mnie"})
+    await citizen.stored(client_id)
     await officer.send({"type": "conversation.claim", "conversation_id": conversation_id})
     await citizen.receive_until("conversation.state", reason="officer_joined")
     await officer.send(
@@ -81,8 +82,9 @@ async def test_an_escalated_conversation_cannot_be_erased(sockets, make_officer)
     citizen, _ = await start_citizen(sockets, language="pl")
     entry = await officer.receive_until("queue.entry")
     conversation_id = entry["entry"]["id"]
-    await citizen.send({"type": "message.send", "client_id": cid(), "text": "Oszukano mnie"})
-    await citizen.receive_until("ack")
+    client_id = cid()
+    await citizen.send({"type": "message.send", "client_id": client_id, "text": "Oszukano mnie"})
+    await citizen.stored(client_id)
     await officer.send({"type": "conversation.claim", "conversation_id": conversation_id})
     await citizen.receive_until("conversation.state", reason="officer_joined")
     await database_sync_to_async(case_escalate)(conversation_id=conversation_id, officer=user)

@@ -24,7 +24,7 @@ async def test_unsure_language_is_asked_once_with_names_in_their_own_language(so
     assert names["ru"] == "Русский"
 
     await citizen.send({"type": "message.send", "client_id": "c2", "text": "мне нужна помощь"})
-    await citizen.receive_until("ack")
+    await citizen.stored("c2")
     assert not [f for f in await citizen.collect() if f["type"] == "language.ask"]
 
 
@@ -47,7 +47,7 @@ async def test_the_citizens_choice_wins_and_officers_see_it(sockets, make_office
     await citizen.send(
         {"type": "message.send", "client_id": "c2", "text": "Меня шантажируют фотографиями"}
     )
-    await citizen.receive_until("ack")
+    await citizen.stored("c2")
     conversation = await Conversation.objects.aget()
     assert conversation.language == "uk"
     assert conversation.language_confirmed
@@ -61,5 +61,5 @@ async def test_browser_language_is_the_prior_for_a_short_greeting(sockets):
     started = await citizen.receive_until("conversation.started")
     assert started["language"] == "cs"
     await citizen.send({"type": "message.send", "client_id": "c1", "text": "dobry den"})
-    await citizen.receive_until("ack")
+    await citizen.stored("c1")
     assert (await Conversation.objects.aget()).language == "cs"

@@ -21,8 +21,10 @@ async def test_citizen_and_officer_talk_from_queue_to_close(sockets, make_office
     assert entry["entry"]["status"] == "waiting"
 
     await citizen.send({"type": "message.send", "client_id": "c1", "text": "Pomocy, oszukano mnie"})
-    ack = await citizen.receive_until("ack")
-    assert ack == {"type": "ack", "client_id": "c1", "seq": 1, "duplicate": False}
+    # No ``ack``: the message's own frame, with its number, confirms it is stored.
+    own = await citizen.stored("c1")
+    assert (own["seq"], own["sender"], own["text"]) == (1, "citizen", "Pomocy, oszukano mnie")
+    assert "conversation_id" not in own
 
     await officer.send({"type": "conversation.claim", "conversation_id": conversation_id})
     replayed = await officer.receive_until("message")

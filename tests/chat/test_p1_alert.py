@@ -55,6 +55,6 @@ async def test_a_p1_is_alerted_once_not_on_every_message(sockets, make_officer):
     citizen, _ = await start_citizen(sockets, language="en", prechat={"in_danger": True})
     await officer.receive_until("alert.p1")
     await citizen.send({"type": "message.send", "client_id": "c1", "text": "please hurry"})
-    await citizen.receive_until("ack")
+    await citizen.stored("c1")
     frames = await officer.collect()
     assert not [f for f in frames if f["type"] == "alert.p1"]

@@ -25,7 +25,7 @@ async def active_conversation(sockets, make_officer):
 async def test_citizen_resuming_gets_every_missed_message_once_in_order(sockets, make_officer):
     officer, citizen, token, conversation_id = await active_conversation(sockets, make_officer)
     await citizen.send({"type": "message.send", "client_id": "c1", "text": "first"})
-    await citizen.receive_until("ack")
+    await citizen.stored("c1")
     await citizen.close()
 
     for n in range(5):
@@ -37,7 +37,7 @@ async def test_citizen_resuming_gets_every_missed_message_once_in_order(sockets,
                 "text": f"reply {n}",
             }
         )
-        await officer.receive_until("ack")
+        await officer.stored(f"o{n}")
 
     again = await sockets("/ws/citizen/")
     await again.send({"type": "conversation.resume", "token": token, "last_seq": 1})
@@ -72,7 +72,7 @@ async def test_citizen_resuming_gets_every_missed_message_once_in_order(sockets,
 async def test_resending_the_same_client_id_is_acknowledged_but_stored_once(sockets, make_officer):
     officer, citizen, token, conversation_id = await active_conversation(sockets, make_officer)
     await citizen.send({"type": "message.send", "client_id": "same", "text": "money is gone"})
-    first = await citizen.receive_until("ack")
+    first = await citizen.stored("same")
     await officer.receive_until("message", text="money is gone")
 
     await citizen.close()
@@ -81,7 +81,7 @@ async def test_resending_the_same_client_id_is_acknowledged_but_stored_once(sock
     await again.receive_until("replay.done")
     await again.send({"type": "message.send", "client_id": "same", "text": "money is gone"})
     second = await again.receive_until("ack")
-    assert second == {**first, "duplicate": True}
+    assert second == {"type": "ack", "client_id": "same", "seq": first["seq"], "duplicate": True}
     seen = await officer.collect()
     assert [f for f in seen if f["type"] == "message"] == [], "the officer must not see the resend"
     assert await Message.objects.filter(conversation_id=conversation_id).acount() == 1
@@ -92,7 +92,7 @@ async def test_officer_reopening_a_conversation_gets_what_it_missed(sockets, mak
     await officer.close()
     for n in range(3):
         await citizen.send({"type": "message.send", "client_id": f"c{n}", "text": f"hello {n}"})
-        await citizen.receive_until("ack")
+        await citizen.stored(f"c{n}")
 
     console = await officer_online(sockets, await database_sync_to_async(make_officer)())
     await console.send(

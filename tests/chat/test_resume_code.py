@@ -27,7 +27,7 @@ async def test_a_citizen_who_closed_the_tab_comes_back_with_the_code_to_the_repl
     citizen, token = await start_citizen(sockets, language="pl")
     code = await code_for(citizen)
     await citizen.send({"type": "message.send", "client_id": "c1", "text": "Ktoś przejął konto"})
-    await citizen.receive_until("ack")
+    await citizen.stored("c1")
     conversation_id = (await officer.receive_until("queue.entry"))["entry"]["id"]
     await officer.send({"type": "conversation.claim", "conversation_id": conversation_id})
     await officer.receive_until("replay.done")
@@ -43,7 +43,7 @@ async def test_a_citizen_who_closed_the_tab_comes_back_with_the_code_to_the_repl
             "text": "Proszę zmienić hasło",
         }
     )
-    await officer.receive_until("ack")
+    await officer.stored("o1")
 
     again = await sockets("/ws/citizen/")
     await again.send({"type": "conversation.resume_code", "code": code.upper()})
@@ -104,7 +104,7 @@ async def test_a_message_left_while_nobody_is_on_duty_is_listed_apart_and_read_l
     await citizen.send({"type": "conversation.leave_message"})
     assert (await citizen.receive_until("error"))["code"] == "text_empty"
     await citizen.send({"type": "message.send", "client_id": "c1", "text": "Oszukano mnie"})
-    await citizen.receive_until("ack")
+    await citizen.stored("c1")
     await citizen.send({"type": "conversation.leave_message"})
     left = await citizen.receive_until("conversation.state", reason="message_left")
     assert left["status"] == "waiting"
@@ -127,7 +127,7 @@ async def test_a_message_left_while_nobody_is_on_duty_is_listed_apart_and_read_l
             "text": "Proszę zadzwonić do banku",
         }
     )
-    await officer.receive_until("ack")
+    await officer.stored("o1")
     await officer.send({"type": "conversation.close", "conversation_id": card["id"]})
     await officer.receive_until("conversation.state", reason="ended_by_officer")
 

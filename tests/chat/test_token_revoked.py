@@ -28,8 +28,9 @@ async def resume_is_refused(sockets, token: str) -> None:
 
 async def test_a_token_cannot_resume_or_replay_after_the_citizen_ends(sockets):
     citizen, token = await start_citizen(sockets, language="pl")
-    await citizen.send({"type": "message.send", "client_id": cid(), "text": "Pomocy"})
-    await citizen.receive_until("ack")
+    client_id = cid()
+    await citizen.send({"type": "message.send", "client_id": client_id, "text": "Pomocy"})
+    await citizen.stored(client_id)
     await citizen.send({"type": "conversation.end"})
     await citizen.receive_until("conversation.state", reason="ended_by_citizen")
     await citizen.close()

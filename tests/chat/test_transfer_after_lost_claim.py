@@ -17,8 +17,9 @@ async def test_transfer_after_a_lost_claim_delivers_the_history(sockets, make_of
     loser = await officer_online(sockets, loser_user)
     citizen, _ = await start_citizen(sockets)
     conversation_id = (await winner.receive_until("queue.entry"))["entry"]["id"]
-    await citizen.send({"type": "message.send", "client_id": cid(), "text": "Pierwsza"})
-    await citizen.receive_until("ack")
+    client_id = cid()
+    await citizen.send({"type": "message.send", "client_id": client_id, "text": "Pierwsza"})
+    await citizen.stored(client_id)
 
     await winner.send({"type": "conversation.claim", "conversation_id": conversation_id})
     await winner.receive_until("replay.done")

@@ -114,20 +114,21 @@ class Client:
         return (await self.wait(test, since=since))[1]
 
     async def post(self, frame: Frame) -> Frame:
-        """Send a ``message.send`` and return its ``ack``; a refusal that asks for it is
-        answered as the pages do, by sending the same frame again after ``retry_after``."""
+        """Send a ``message.send`` and return its acknowledgement (the message's own frame, or
+        an ``ack`` for a resend); a refusal that asks for it is answered as the pages do, by
+        sending the same frame again after ``retry_after``."""
         client_id = frame["client_id"]
         since = len(self.frames)
         while True:
             await self.send(frame)
             index, reply = await self.wait(
                 lambda f: (
-                    (f.get("client_id") == client_id and f["type"] == "ack")
+                    (f.get("client_id") == client_id and f["type"] in ("ack", "message"))
                     or (f["type"] == "error" and f.get("ref") == client_id)
                 ),
                 since=since,
             )
-            if reply["type"] == "ack":
+            if reply["type"] != "error":
                 return reply
             assert reply["code"] in RETRYABLE, reply
             since = index + 1
@@ -259,7 +260,7 @@ async def test_a_conversation_across_two_processes_survives_the_citizens_process
         write(officer, "o", EACH_WAY, {"conversation_id": conversation_id}),
     )
     for acks in (citizen_acks, officer_acks):
-        assert not [ack for ack in acks if ack["duplicate"]]
+        assert not [ack for ack in acks if ack.get("duplicate")]
     acked = sorted(ack["seq"] for ack in [*citizen_acks, *officer_acks])
     assert acked == list(range(2, 2 + 2 * EACH_WAY))
     last = 1 + 2 * EACH_WAY

@@ -71,7 +71,7 @@ async def test_a_conversation_through_the_real_server(server):
         await citizen.send(
             json.dumps({"type": "message.send", "client_id": "e1", "text": "Pomocy"})
         )
-        await until(citizen, "ack")
+        await until(citizen, "message", client_id="e1")
 
         entry = await until(officer, "queue.entry")
         conversation_id = entry["entry"]["id"]

@@ -11,7 +11,7 @@
 const RETRY_CODES = new Set(["busy", "rate_limited", "temporarily_unavailable"]);
 // Tokens left in the pacer for frames that cannot wait (claims, typing, pings).
 const RESERVE = 2;
-// Messages on the wire at once (each waits for its ack or refusal).
+// Messages on the wire at once (each waits for its acknowledgement or refusal).
 const WINDOW = 4;
 // Growing extra pause after the server's hint, drawn at random so that clients refused
 // together do not come back together.
