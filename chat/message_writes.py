@@ -21,10 +21,9 @@ has one (a test run has one per test, and the connections of a finished loop are
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import contextvars
 import time
-from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -63,21 +62,28 @@ class Writers:
             self.slots = asyncio.Semaphore(max(1, int(settings.DB_THREADS)))
         return self.slots
 
-    @contextlib.asynccontextmanager
-    async def connection(self) -> AsyncIterator[Connection]:
-        async with self._slots():
-            conn = self.idle.pop() if self.idle else await _connect()
-            reusable = False
-            try:
-                yield conn
-                reusable = True
-            finally:
-                idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
-                if reusable and idle and not conn.closed and not conn.broken:
-                    self.idle.append(conn)
-                else:
-                    # Broken, cancelled half-way or failed: never reused.
-                    _discard(conn)
+    async def acquire(self) -> Connection:
+        """A connection of this process's, within its bound (give it back with
+        :meth:`release`)."""
+        slots = self._slots()
+        await slots.acquire()
+        try:
+            return self.idle.pop() if self.idle else await _connect()
+        except BaseException:
+            slots.release()
+            raise
+
+    def release(self, conn: Connection) -> None:
+        """Keep ``conn`` for the next message if it is idle and sound (a statement that failed
+        on its own, e.g. a resend's unique violation, leaves it so); else close it (broken, or
+        cancelled half-way)."""
+        idle = conn.pgconn.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        if idle and not conn.closed and not conn.broken:
+            self.idle.append(conn)
+        else:
+            _discard(conn)
+        if self.slots is not None:
+            self.slots.release()
 
     def close_all(self) -> None:
         """Close every idle connection (also those of an event loop that has ended)."""
@@ -107,6 +113,27 @@ async def _connect() -> Connection:
 
 
 writers = Writers()
+# The metrics' children of this path, looked up once.
+_DATABASE_SECONDS = metrics.FRAME_DATABASE_SECONDS.labels(service=message_post.__name__)
+_STORED = {kind: metrics.MESSAGES_STORED.labels(sender=kind) for kind in SenderKind}
+# ``Message``'s columns in order: built from positional values, a model instance skips the
+# keyword handling of ``Model.__init__``.
+_COLUMNS = tuple(field.attname for field in Message._meta.concrete_fields)
+
+
+async def _execute(statement: str, params: Any) -> Any:
+    """The statement's one row (or None) on one of this process's connections."""
+    conn = await writers.acquire()
+    try:
+        cursor = await conn.execute(statement, params)
+        return await cursor.fetchone()
+    finally:
+        writers.release(conn)
+
+
+def _message(message_id: int, seq: int, now: datetime, fields: dict[str, Any]) -> Message:
+    values = {**fields, "id": message_id, "seq": seq, "created_at": now}
+    return Message.from_db(None, _COLUMNS, [values[column] for column in _COLUMNS])
 
 
 def enabled() -> bool:
@@ -180,9 +207,7 @@ async def _post_on_loop(
     params = message_sql.parameters(now=now, **fields)
     began = time.perf_counter()
     try:
-        async with writers.connection() as conn:
-            cursor = await conn.execute(statement, params)
-            row = await cursor.fetchone()
+        row = await _execute(statement, params)
     except pg_errors.UniqueViolation:
         return None  # a resend of a stored message: the service returns the stored one
     except psycopg.OperationalError as error:
@@ -195,12 +220,10 @@ async def _post_on_loop(
         return None  # the sender may not write now: the service says why
     # Counted once per message, like the service's calls: an attempt that hands the message
     # to the service is timed there.
-    metrics.FRAME_DATABASE_SECONDS.labels(service=message_post.__name__).observe(
-        time.perf_counter() - began
-    )
+    _DATABASE_SECONDS.observe(time.perf_counter() - began)
     message_id, seq, status = int(row[0]), int(row[1]), str(row[2])
-    message = Message(pk=message_id, seq=seq, created_at=now, **fields)
-    metrics.MESSAGES_STORED.labels(sender=sender).inc()
+    message = _message(message_id, seq, now, fields)
+    _STORED[sender].inc()
     # Stored and committed (one statement in autocommit): the events leave now.
     await bridge.send_events(
         [(group, outbox.frame_event(frame)) for group, frame in message_frames(message)]

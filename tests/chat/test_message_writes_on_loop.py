@@ -78,9 +78,12 @@ async def test_a_resend_is_acknowledged_as_a_duplicate_and_stored_once(sockets, 
     frame = {"type": "message.send", "client_id": "same", "text": "hello?"}
     await citizen.send(frame)
     first = await citizen.stored("same")
+    kept = [conn.info.backend_pid for conn in message_writes.writers.idle]
     await citizen.send(frame)
     again = await citizen.receive_until("ack", client_id="same")
     assert (again["seq"], again["duplicate"]) == (first["seq"], True)
+    # The refused statement leaves its connection sound: it is kept, not reopened.
+    assert [conn.info.backend_pid for conn in message_writes.writers.idle] == kept
     count = await database_sync_to_async(
         Message.objects.filter(conversation_id=conversation_id, client_id="same").count
     )()
