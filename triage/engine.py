@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from triage import embedding
 from triage.combine import combine
 from triage.data_files import CATEGORIES, rules
 from triage.features import featurize
@@ -369,7 +370,12 @@ def assess(
             ],
             language_candidates=list(ruled.guess.candidates),
         )
-    predicted = loaded.predict(featurize(normalized.texts), ruled.signals, ruled.words)
+    predicted = loaded.predict(
+        featurize(normalized.texts),
+        ruled.signals,
+        ruled.words,
+        embed=lambda: embedding.embed(normalized.texts),
+    )
     decided = combine(ruled, predicted, loaded.params, loaded)
     return Assessment(
         language=ruled.guess.language,
