@@ -1,12 +1,10 @@
 """Time of ``triage.engine.assess`` per call over the evaluation sets (average and p99).
 
-Run from the repository root:  .venv/bin/python bench/triage_speed.py [--rounds N] [FILE ...]
+Run from the repository root:  .venv/bin/python bench/triage_speed.py [--rounds N]
 
-Three figures: loading the data files and the sentence encoder (once per process), "cold" calls
-(the per-word caches emptied before every call: the worst case, a message of words never seen
-before) and "warm" calls (repeated texts, caches filled, as for a conversation re-triaged on each
-new message); and the share of calls that ran the sentence encoder (the cascade). FILE: labelled
-JSON-lines files to time instead of the evaluation, hold-out and fresh sets.
+Three figures: loading the data files (once per process), "cold" calls (the per-word caches
+emptied before every call: the worst case, a message of words never seen before) and "warm"
+calls (repeated texts, caches filled, as for a conversation re-triaged on each new message).
 """
 
 from __future__ import annotations
@@ -28,7 +26,7 @@ import django  # noqa: E402
 
 django.setup()  # reasons are worded through Django's translations
 
-from triage import embedding, engine, language  # noqa: E402
+from triage import engine, language  # noqa: E402
 from triage.normalize import fold  # noqa: E402
 
 SETS = [
@@ -37,9 +35,9 @@ SETS = [
 ]
 
 
-def rows(paths: list[Path]) -> list[dict[str, Any]]:
+def rows() -> list[dict[str, Any]]:
     found = []
-    for path in paths:
+    for path in SETS:
         with path.open(encoding="utf-8") as handle:
             found.extend(json.loads(line) for line in handle if line.strip())
     return found
@@ -76,38 +74,22 @@ def summary(name: str, timings: list[tuple[float, float]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument("files", nargs="*", type=Path)
-    arguments = parser.parse_args()
-    rounds = arguments.rounds
-    data = rows(arguments.files or SETS)
+    rounds = parser.parse_args().rounds
+    data = rows()
     started = time.perf_counter()
     engine.assess(texts=["warm-up"])  # loads profiles and data files, compiles the cues
     load = time.perf_counter() - started
-    started = time.perf_counter()
-    embedding.encoder()
-    encoder_load = time.perf_counter() - started
-    encode = embedding.embed
-    encoded = [0]
-
-    def counted(texts: Any) -> Any:
-        encoded[0] += 1
-        return encode(texts)
-
-    embedding.embed = counted  # type: ignore[assignment]
 
     cold: list[tuple[float, float]] = []
     for row in data:
         empty_word_caches()
         cold.append(call(row))
-    reached = encoded[0]
     warm = [call(row) for _ in range(rounds) for row in data]
     sizes = [sum(len(text) for text in (row.get("texts") or [row["text"]])) for row in data]
 
     print(f"{len(data)} conversations, {statistics.fmean(sizes):.0f} characters on average")
     print(f"load average: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
     print(f"loading data files and profiles: {1000 * load:.0f} ms (once per process)")
-    print(f"loading the sentence encoder: {1000 * encoder_load:.0f} ms (once per process)")
-    print(f"calls that ran the sentence encoder: {reached} of {len(data)}")
     print(summary("cold (word caches emptied before each call)", cold))
     print(summary(f"warm ({rounds} rounds)", warm))
 

@@ -1,7 +1,6 @@
 """What a server process loads before its first socket instead of on first use.
 
-Triage's data files, language profiles, compiled cues and model (about 1.3 s), its sentence
-encoder (about 1 s; ``triage.embedding``, when the model reads embeddings) and the
+Triage's data files, language profiles, compiled cues and model (about 1.3 s) and the
 knowledge base's article index (one pass over every published translation) would otherwise
 be built inside the first ``conversation.start`` of the process, in the database thread that
 every socket shares. :func:`preload` runs once in ``poradnia.serve`` before the server
@@ -16,9 +15,7 @@ import logging
 from django.db import DatabaseError, connections
 
 from knowledge_base.search import article_index
-from triage import embedding
 from triage.engine import assess
-from triage.model import default_model
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +24,6 @@ def preload() -> None:
     """Load triage and build the article index now; a database not yet ready is no error
     (the index is then built on first use, as without this)."""
     assess(texts=["preload"])
-    model = default_model()
-    if model is not None and model.embedding_risk is not None:
-        embedding.encoder()
     try:
         article_index()
     except DatabaseError:

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from triage import embedding
 from triage.combine import combine
 from triage.data_files import CATEGORIES, rules
 from triage.features import featurize
@@ -370,12 +369,7 @@ def assess(
             ],
             language_candidates=list(ruled.guess.candidates),
         )
-    predicted = loaded.predict(
-        featurize(normalized.texts),
-        ruled.signals,
-        ruled.words,
-        embed=lambda: embedding.embed(normalized.texts),
-    )
+    predicted = loaded.predict(featurize(normalized.texts), ruled.signals, ruled.words)
     decided = combine(ruled, predicted, loaded.params, loaded)
     return Assessment(
         language=ruled.guess.language,

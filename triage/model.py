@@ -15,15 +15,6 @@ Its output is the risk to life or safety (``Prediction.p1``). It is fitted on ou
 predictions of the urgency head, so it learns how far to trust the text on openings the text
 model never saw ("the words of danger, but the rules read 'it is over'").
 
-Since ``triage-v4`` a second risk head (``EmbeddingRisk``) reads one input more: the P1 log-odds
-of a logistic probe over the opening's sentence embedding (``triage.embedding``, USE
-multilingual v3), which reads meaning rather than words. The encoder costs more than the rest
-of the model, so it runs only when it can change the decision (a cascade, ``predict``): not
-when the rules already say P1 or the opening is too short for the model, nor when the first
-risk head's probability is under ``Params.embedding_floor`` (below it, out of fold, no opening
-became P1 or possible risk with the embedding). Otherwise the first risk head's probability
-is the risk.
-
 The features are scaled by the inverse document frequency of the training corpus (``idf``,
 stored per bucket; a bucket never seen in training counts for nothing) and to unit length.
 Weights are stored sparse (bucket, class, float16 value) after pruning near-zero ones; on load
@@ -35,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -44,13 +35,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from triage import embedding
 from triage.features import HASH_BITS, SETTINGS, Features, pair_bucket, word_buckets
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
-MODEL_NAME = "triage-v4"
+MODEL_NAME = "triage-v3"
 HEADS = ("category", "urgency")
-FORMAT = 4
+FORMAT = 3
 # A phrase is shown to officers if it carries at least this share of the strongest one.
 EXPLAIN_SHARE = 0.3
 EXPLAIN_MAX = 3
@@ -79,8 +69,6 @@ class Params:
     # the model alone needs this P1 probability (0: the same as ``p1_threshold``); between the
     # two, the opening is marked possible risk.
     p1_threshold_question: float = 0.0
-    # The sentence encoder runs only from this first-risk-head probability on (the cascade).
-    embedding_floor: float = 0.0
 
     @property
     def question_threshold(self) -> float:
@@ -97,7 +85,6 @@ class Params:
             model_min_words=int(data["model_min_words"]),
             category_min_probability=float(data["category_min_probability"]),
             p1_threshold_question=float(data.get("p1_threshold_question", 0.0)),
-            embedding_floor=float(data.get("embedding_floor", 0.0)),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -110,7 +97,6 @@ class Params:
             "model_min_words": self.model_min_words,
             "category_min_probability": self.category_min_probability,
             "p1_threshold_question": self.p1_threshold_question,
-            "embedding_floor": self.embedding_floor,
         }
 
 
@@ -120,8 +106,6 @@ class Prediction:
     urgency: dict[str, float]  # probability per level P1..P4
     features: Features
     risk: float | None = None  # the risk head's probability, when it was given the rules' view
-    base_risk: float | None = None  # the first risk head's (without the embedding)
-    embedded: bool = False  # the sentence encoder was run (the cascade let it)
 
     @property
     def p1(self) -> float:
@@ -168,34 +152,6 @@ class RiskHead:
         return float(1 / (1 + np.exp(-logit)))
 
 
-Embedding = npt.NDArray[np.float32]
-RULES_P1_SIGNAL = "urgency:P1"
-
-
-@dataclass(frozen=True)
-class EmbeddingRisk:
-    """The risk head's inputs and one more, the P1 log-odds of a logistic probe over the
-    opening's sentence embedding (``probe`` · embedding + ``probe_bias``)."""
-
-    signals: tuple[str, ...]
-    weights: npt.NDArray[np.float64]
-    bias: float
-    probe: npt.NDArray[np.float64]
-    probe_bias: float
-
-    def probability(
-        self,
-        urgency: Mapping[str, float],
-        signals: Collection[str],
-        words: int,
-        embedded: Embedding,
-    ) -> float:
-        probe = float(embedded.astype(np.float64) @ self.probe) + self.probe_bias
-        inputs = np.append(risk_inputs(urgency, signals, words, self.signals), probe)
-        logit = float(inputs @ self.weights) + self.bias
-        return float(1 / (1 + np.exp(-logit)))
-
-
 def _softmax(logits: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     shifted = np.exp(logits - logits.max())
     return shifted / shifted.sum()
@@ -218,16 +174,13 @@ class TriageModel:
         params: Params,
         manifest: Mapping[str, Any] | None = None,
         risk: RiskHead | None = None,
-        embedding_risk: EmbeddingRisk | None = None,
     ) -> None:
         """``idf`` = (buckets seen in training, their idf); ``weights[head]`` = (buckets, class
         indices, values) of the non-zero weights (a subset of the idf buckets); ``risk``: the
-        risk head (None: the urgency head's P1 is the risk); ``embedding_risk``: the risk head
-        that also reads the sentence embedding (None: no encoder)."""
+        risk head (None: the urgency head's P1 is the risk)."""
         self.classes = {head: tuple(classes[head]) for head in HEADS}
         self.params = params
         self.risk = risk
-        self.embedding_risk = embedding_risk
         self.manifest = dict(manifest or {})
         self._offsets: dict[str, int] = {}
         width = 0
@@ -259,27 +212,11 @@ class TriageModel:
         norm = float(np.sqrt(values @ values))
         return self._matrix[rows], values / norm if norm else values
 
-    def needs_embedding(self, base_risk: float, signals: Collection[str], words: int) -> bool:
-        """Whether the sentence embedding can change the decision (the cascade): the rules do
-        not already say P1, the model may decide on this many words, and the first risk head's
-        probability reaches ``Params.embedding_floor``."""
-        return (
-            self.embedding_risk is not None
-            and RULES_P1_SIGNAL not in signals
-            and words >= self.params.model_min_words
-            and base_risk >= self.params.embedding_floor
-        )
-
     def predict(
-        self,
-        features: Features,
-        signals: Collection[str] | None = None,
-        words: int = 0,
-        embed: Callable[[], Embedding] | None = None,
+        self, features: Features, signals: Collection[str] | None = None, words: int = 0
     ) -> Prediction:
         """Both heads' probabilities; with the rules' ``signals`` (and the opening's number of
-        ``words``) also the risk head's; ``embed`` gives the opening's sentence embedding, called
-        only when the cascade needs it."""
+        ``words``) also the risk head's."""
         gathered, values = self._rows(features)
         logits = values @ gathered + self._bias if len(values) else self._bias.copy()
         category = _softmax(logits[self._columns("category")])
@@ -290,24 +227,14 @@ class TriageModel:
                 strict=True,
             )
         )
-        risk = base = None
-        embedded = False
+        risk = None
         if self.risk is not None and signals is not None:
-            risk = base = self.risk.probability(urgency, signals, words)
-            if (
-                embed is not None
-                and self.embedding_risk is not None
-                and self.needs_embedding(base, signals, words)
-            ):
-                risk = self.embedding_risk.probability(urgency, signals, words, embed())
-                embedded = True
+            risk = self.risk.probability(urgency, signals, words)
         return Prediction(
             category=dict(zip(self.classes["category"], category.tolist(), strict=True)),
             urgency=urgency,
             features=features,
             risk=risk,
-            base_risk=base,
-            embedded=embedded,
         )
 
     def explain(self, prediction: Prediction, head: str, label: str) -> list[str]:
@@ -393,16 +320,6 @@ def to_arrays(model_parts: Mapping[str, Any]) -> dict[str, npt.NDArray[Any]]:
     return arrays
 
 
-def embedding_risk_arrays(head: EmbeddingRisk) -> dict[str, npt.NDArray[Any]]:
-    """The artefact arrays of the embedding risk head (its signals are the risk head's)."""
-    return {
-        "embedding_weights": np.asarray(head.weights, dtype=np.float32),
-        "embedding_bias": np.asarray([head.bias], dtype=np.float32),
-        "embedding_probe": np.asarray(head.probe, dtype=np.float32),
-        "embedding_probe_bias": np.asarray([head.probe_bias], dtype=np.float32),
-    }
-
-
 def risk_arrays(risk: RiskHead) -> dict[str, npt.NDArray[Any]]:
     """The artefact arrays of a risk head."""
     return {
@@ -425,13 +342,6 @@ def load(directory: Path = MODEL_DIR, name: str = MODEL_NAME) -> TriageModel:
         raise ModelFileError(f"{name}: made for other features or another format")
     if weights_digest(arrays) != manifest.get("weights_sha256"):
         raise ModelFileError(f"{name}: the weights do not match the manifest")
-    if "embedding_probe" in arrays:
-        wanted = manifest.get("embedding", {}).get("version")
-        if wanted != embedding.package_version():
-            raise ModelFileError(
-                f"{name}: made with {embedding.PACKAGE} {wanted}, "
-                f"installed: {embedding.package_version() or 'none'}"
-            )
     try:
         params = Params.from_json(manifest["decision"])
         return from_arrays(arrays, params=params, manifest=manifest)
@@ -454,18 +364,6 @@ def from_arrays(
         if len(weights) != RISK_BASE + 2 * len(signals):
             raise ValueError("risk head: weights do not fit its signals")
         risk = RiskHead(signals, weights, float(arrays["risk_bias"][0]))
-    embedding_risk = None
-    if risk is not None and "embedding_weights" in arrays:
-        weights = arrays["embedding_weights"].astype(np.float64)
-        if len(weights) != RISK_BASE + 2 * len(risk.signals) + 1:
-            raise ValueError("embedding risk head: weights do not fit its signals")
-        embedding_risk = EmbeddingRisk(
-            risk.signals,
-            weights,
-            float(arrays["embedding_bias"][0]),
-            arrays["embedding_probe"].astype(np.float64),
-            float(arrays["embedding_probe_bias"][0]),
-        )
     return TriageModel(
         classes=classes if classes is not None else (manifest or {})["classes"],
         idf=(arrays["idf_buckets"], arrays["idf_values"]),
@@ -477,7 +375,6 @@ def from_arrays(
         params=params,
         manifest=manifest,
         risk=risk,
-        embedding_risk=embedding_risk,
     )
 
 

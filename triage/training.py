@@ -9,8 +9,7 @@ Procedure (``train``; docs/triage.md gives the figures):
 1. Split the corpus by scenario: training (4/5) and validation (1/5; written corpus only).
 2. Out-of-fold predictions on the training split (5 folds by scenario): every training
    example is predicted by a model that never saw its scenario, its risk head
-   (``triage.model.RiskHead``) and the risk head that also reads the sentence embedding
-   (``triage.model.EmbeddingRisk``) included (``out_of_fold_with_risk``).
+   (``triage.model.RiskHead``) included (``out_of_fold_with_risk``).
 3. Decision parameters from those predictions (``choose_params``): the P1 threshold, the
    possible-risk band and how rules and model are combined.
 4. Validation figures: a model fitted on the training split (``fit_with_risk``: the text
@@ -24,7 +23,6 @@ Procedure (``train``; docs/triage.md gives the figures):
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import product
@@ -38,7 +36,6 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
-from triage import embedding
 from triage import features as feature_settings
 from triage.combine import choose_category, choose_urgency, marks_possible_risk
 from triage.corpus import (
@@ -60,12 +57,10 @@ from triage.model import (
     HEADS,
     MODEL_DIR,
     MODEL_NAME,
-    EmbeddingRisk,
     Params,
     Prediction,
     RiskHead,
     TriageModel,
-    embedding_risk_arrays,
     from_arrays,
     risk_arrays,
     risk_inputs,
@@ -94,10 +89,6 @@ RISK_SALT = "risk:"
 # threshold chosen out of fold and cost P1 recall in cross-validation (docs/triage.md, "Fifth
 # precision round").
 RISK_IGNORED = frozenset(("tag:despair", "tag:farewell", "tag:means", "tag:long_past", "tag:again"))
-# The embedding probe (P1 against the rest over the 512 numbers of the sentence embedding) whose
-# log-odds the embedding risk head reads: inverse regularisation chosen out of fold on the
-# training split among 0.3, 1, 4, 16 (docs/triage.md, "Sixth precision round").
-PROBE_C = 16.0
 
 # Targets of issue 12 (P1 recall >= 95 %, >= 90 % in every language, false P1 <= 5 %) the
 # parameters are chosen for. Recall comes first: the highest threshold that keeps it.
@@ -129,19 +120,16 @@ class Prepared:
     features: list[Features]
     ruled: list[RuleAssessment]
     matrix: sparse.csr_matrix
-    embeddings: npt.NDArray[np.float32]  # one sentence embedding per example
 
 
 def prepare(examples: Sequence[Example]) -> Prepared:
     feature_rows: list[Features] = []
     ruled: list[RuleAssessment] = []
-    embedded: list[npt.NDArray[np.float32]] = []
     for example in examples:
         hint = example.browser_language
         normalized = normalize_messages(example.texts, language_hint=hint)
         feature_rows.append(featurize(normalized.texts))
         ruled.append(assess_rules(normalized, browser_language=hint, prechat=example.prechat))
-        embedded.append(embedding.embed(normalized.texts))
     indptr = np.cumsum([0, *(len(row.indices) for row in feature_rows)])
     matrix = sparse.csr_matrix(
         (
@@ -155,10 +143,7 @@ def prepare(examples: Sequence[Example]) -> Prepared:
         ),
         shape=(len(feature_rows), 1 << HASH_BITS),
     )
-    vectors = (
-        np.vstack(embedded) if embedded else np.zeros((0, embedding.DIMENSIONS), dtype=np.float32)
-    )
-    return Prepared(list(examples), feature_rows, ruled, matrix, vectors)
+    return Prepared(list(examples), feature_rows, ruled, matrix)
 
 
 def _labels(examples: Sequence[Example], head: str) -> list[str]:
@@ -240,40 +225,7 @@ def predict(model: TriageModel, prepared: Prepared, index: int) -> Prediction:
     """The model's prediction of one prepared example, with the rules' view for the risk
     head."""
     ruled = prepared.ruled[index]
-    return model.predict(
-        prepared.features[index],
-        ruled.signals,
-        ruled.words,
-        embed=lambda: prepared.embeddings[index],
-    )
-
-
-def _logistic(inputs: npt.NDArray[Any], labels: Sequence[bool], c: float) -> LogisticRegression:
-    model = LogisticRegression(C=c, max_iter=MAX_ITER)
-    with threadpool_limits(1):  # the same sums on every run
-        model.fit(inputs, labels)
-    return model
-
-
-def _stored(values: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
-    """Rounded to the stored precision, so figures are those of the artefact."""
-    return np.asarray(values, dtype=np.float32).astype(np.float64)
-
-
-def _risk_matrix(
-    prepared: Prepared, predictions: Mapping[int, Prediction], indices: Sequence[int], known: Any
-) -> npt.NDArray[np.float64]:
-    return np.array(
-        [
-            risk_inputs(
-                predictions[index].urgency,
-                prepared.ruled[index].signals,
-                prepared.ruled[index].words,
-                known,
-            )
-            for index in indices
-        ]
-    )
+    return model.predict(prepared.features[index], ruled.signals, ruled.words)
 
 
 def fit_risk(prepared: Prepared, predictions: Mapping[int, Prediction]) -> RiskHead | None:
@@ -285,56 +237,25 @@ def fit_risk(prepared: Prepared, predictions: Mapping[int, Prediction]) -> RiskH
         return None
     seen = {name for index in indices for name in prepared.ruled[index].signals}
     known = tuple(sorted(seen - RISK_IGNORED))
-    model = _logistic(_risk_matrix(prepared, predictions, indices, known), labels, RISK_C)
-    return RiskHead(known, _stored(model.coef_[0]), float(np.float32(model.intercept_[0])))
-
-
-def _probe(
-    prepared: Prepared, indices: Sequence[int]
-) -> tuple[npt.NDArray[np.float64], float] | None:
-    """Weights and bias of a logistic probe for P1 over the embeddings of ``indices``."""
-    labels = [prepared.examples[index].urgency == "P1" for index in indices]
-    if len(set(labels)) < 2:
-        return None
-    model = _logistic(prepared.embeddings[list(indices)].astype(np.float64), labels, PROBE_C)
-    return _stored(model.coef_[0]), float(np.float32(model.intercept_[0]))
-
-
-def fit_embedding_risk(
-    prepared: Prepared,
-    predictions: Mapping[int, Prediction],
-    head: RiskHead,
-    folds: int = FOLDS,
-) -> EmbeddingRisk | None:
-    """The embedding risk head, fitted like ``fit_risk`` on the same out-of-fold predictions,
-    its probe input out of fold as well (the probe of each ``RISK_SALT`` fold fitted on the
-    others); the head's probe is then fitted on all of them."""
-    indices = sorted(predictions)
-    labels = [prepared.examples[index].urgency == "P1" for index in indices]
-    whole = _probe(prepared, indices)
-    if whole is None:
-        return None
-    probe_log_odds = np.zeros(len(indices))
-    for fold in range(folds):
-        held = [
-            n
-            for n, i in enumerate(indices)
-            if fold_of(prepared.examples[i], folds, RISK_SALT) == fold
+    inputs = np.array(
+        [
+            risk_inputs(
+                predictions[index].urgency,
+                prepared.ruled[index].signals,
+                prepared.ruled[index].words,
+                known,
+            )
+            for index in indices
         ]
-        kept = [i for i in indices if fold_of(prepared.examples[i], folds, RISK_SALT) != fold]
-        fitted = _probe(prepared, kept) if held else None
-        weights, bias = fitted if fitted is not None else whole
-        probe_log_odds[held] = prepared.embeddings[[indices[n] for n in held]] @ weights + bias
-    inputs = np.hstack(
-        [_risk_matrix(prepared, predictions, indices, head.signals), probe_log_odds[:, None]]
     )
-    model = _logistic(inputs, labels, RISK_C)
-    return EmbeddingRisk(
-        head.signals,
-        _stored(model.coef_[0]),
+    model = LogisticRegression(C=RISK_C, max_iter=MAX_ITER)
+    with threadpool_limits(1):
+        model.fit(inputs, labels)
+    # Rounded to the stored precision, so figures are those of the artefact.
+    return RiskHead(
+        known,
+        model.coef_[0].astype(np.float32).astype(np.float64),
         float(np.float32(model.intercept_[0])),
-        whole[0],
-        whole[1],
     )
 
 
@@ -348,9 +269,6 @@ def fit_with_risk(
     head = fit_risk(prepared, inner)
     if head is not None:
         arrays.update(risk_arrays(head))
-        with_embedding = fit_embedding_risk(prepared, inner, head)
-        if with_embedding is not None:
-            arrays.update(embedding_risk_arrays(with_embedding))
     return from_arrays(arrays, params=params, classes=CLASSES), arrays
 
 
@@ -621,37 +539,18 @@ def choose_params(prepared: Prepared, predictions: dict[int, Prediction]) -> Par
     if len(others_below) > allowed_marks:
         band = max(band, others_below[allowed_marks] + 1e-3)
     band = round(max(RISK_BAND_FLOOR, min(band, threshold)), 3)
-    floor = embedding_floor(prepared, predictions, replace(chosen, risk_band=band))
 
     best: tuple[float, Params] | None = None
-    for weight, minimum, trusted, category_floor in product(
+    for weight, minimum, trusted, floor in product(
         RULE_WEIGHTS, RULE_MIN_SCORES, TRUSTED_URGENCIES, CATEGORY_FLOORS
     ):
-        params = Params(
-            threshold, band, weight, minimum, trusted, MIN_WORDS, category_floor, question, floor
-        )
+        params = Params(threshold, band, weight, minimum, trusted, MIN_WORDS, floor, question)
         everything = tally(prepared, predictions, params)["all"]
         score = everything.category + everything.urgency
         if best is None or score > best[0]:
             best = (score, params)
     assert best is not None  # noqa: S101 - the grids are not empty
     return best[1]
-
-
-def embedding_floor(
-    prepared: Prepared, predictions: Mapping[int, Prediction], params: Params
-) -> float:
-    """The cascade's floor: the lowest first-risk-head probability (rounded down to 0.001) of
-    the openings the embedding made P1 or possible risk out of fold; below it the encoder is
-    not run (0 when the predictions carry no embedding)."""
-    reached = [
-        prediction.base_risk
-        for index, prediction in predictions.items()
-        if prediction.embedded
-        and prediction.base_risk is not None
-        and prediction.p1 >= min(params.risk_band, params.p1_threshold)
-    ]
-    return math.floor(1000 * min(reached)) / 1000 if reached else 0.0
 
 
 @dataclass
@@ -744,18 +643,8 @@ def train(
                 "signals": len(final.risk.signals) if final.risk else 0,
                 "fitted_on": "out-of-fold urgency predictions, 5 folds by scenario",
             },
-            "embedding_risk_head": {
-                "probe_c": PROBE_C,
-                "fitted_on": "the risk head's inputs and the probe's out-of-fold log-odds",
-            },
             "prune_below": PRUNE_BELOW,
             "solver": "scikit-learn LogisticRegression (lbfgs)",
-        },
-        "embedding": {
-            "package": embedding.PACKAGE,
-            "version": embedding.package_version(),
-            "dimensions": embedding.DIMENSIONS,
-            "input": "the normalised messages joined by line breaks",
         },
         "validation": {code: t.as_json() for code, t in validation_tallies.items()},
         "weights_sha256": weights_digest(arrays),

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from triage import embedding, engine, features, language, normalize, training, translit
+from triage import engine, features, language, normalize, training, translit
 from triage.corpus import (
     CORPUS_DIR,
     CorpusError,
@@ -121,9 +121,6 @@ def speed_report(examples: list[Example], *, rounds: int = 5) -> str:
     """CPU time of ``assess`` per call (thread CPU time: waiting for a busy core is not
     counted), after the data files and the model are loaded."""
     assess(texts=["warm-up"])  # loads data files, language profiles and the model
-    model = default_model()
-    if model is not None and model.embedding_risk is not None:
-        embedding.encoder()  # loaded once per process, as at server start
     lines = ["| calls | CPU average | CPU p99 | CPU max |", "|---|---:|---:|---:|"]
     for name, timings in (
         ("cold (per-word caches emptied before each call)", _cpu_per_call(examples, cold=True)),
