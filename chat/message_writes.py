@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import time
-from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -62,18 +61,19 @@ class Writers:
             self.slots = asyncio.Semaphore(max(1, int(settings.DB_THREADS)))
         return self.slots
 
-    async def acquire(self) -> Connection:
-        """A connection of this process's, within its bound (give it back with
-        :meth:`release`)."""
+    async def fetch_one(self, statement: str, params: Any) -> Any:
+        """The statement's one row (or None), on a connection of this process's, within its
+        bound."""
         slots = self._slots()
-        await slots.acquire()
-        try:
-            return self.idle.pop() if self.idle else await _connect()
-        except BaseException:
-            slots.release()
-            raise
+        async with slots:
+            conn = self.idle.pop() if self.idle else await _connect()
+            try:
+                cursor = await conn.execute(statement, params)
+                return await cursor.fetchone()
+            finally:
+                self._keep_or_close(conn)
 
-    def release(self, conn: Connection) -> None:
+    def _keep_or_close(self, conn: Connection) -> None:
         """Keep ``conn`` for the next message if it is idle and sound (a statement that failed
         on its own, e.g. a resend's unique violation, leaves it so); else close it (broken, or
         cancelled half-way)."""
@@ -82,8 +82,6 @@ class Writers:
             self.idle.append(conn)
         else:
             _discard(conn)
-        if self.slots is not None:
-            self.slots.release()
 
     def close_all(self) -> None:
         """Close every idle connection (also those of an event loop that has ended)."""
@@ -116,24 +114,6 @@ writers = Writers()
 # The metrics' children of this path, looked up once.
 _DATABASE_SECONDS = metrics.FRAME_DATABASE_SECONDS.labels(service=message_post.__name__)
 _STORED = {kind: metrics.MESSAGES_STORED.labels(sender=kind) for kind in SenderKind}
-# ``Message``'s columns in order: built from positional values, a model instance skips the
-# keyword handling of ``Model.__init__``.
-_COLUMNS = tuple(field.attname for field in Message._meta.concrete_fields)
-
-
-async def _execute(statement: str, params: Any) -> Any:
-    """The statement's one row (or None) on one of this process's connections."""
-    conn = await writers.acquire()
-    try:
-        cursor = await conn.execute(statement, params)
-        return await cursor.fetchone()
-    finally:
-        writers.release(conn)
-
-
-def _message(message_id: int, seq: int, now: datetime, fields: dict[str, Any]) -> Message:
-    values = {**fields, "id": message_id, "seq": seq, "created_at": now}
-    return Message.from_db(None, _COLUMNS, [values[column] for column in _COLUMNS])
 
 
 def enabled() -> bool:
@@ -207,7 +187,7 @@ async def _post_on_loop(
     params = message_sql.parameters(now=now, **fields)
     began = time.perf_counter()
     try:
-        row = await _execute(statement, params)
+        row = await writers.fetch_one(statement, params)
     except pg_errors.UniqueViolation:
         return None  # a resend of a stored message: the service returns the stored one
     except psycopg.OperationalError as error:
@@ -222,7 +202,7 @@ async def _post_on_loop(
     # to the service is timed there.
     _DATABASE_SECONDS.observe(time.perf_counter() - began)
     message_id, seq, status = int(row[0]), int(row[1]), str(row[2])
-    message = _message(message_id, seq, now, fields)
+    message = Message(pk=message_id, seq=seq, created_at=now, **fields)
     _STORED[sender].inc()
     # Stored and committed (one statement in autocommit): the events leave now.
     await bridge.send_events(

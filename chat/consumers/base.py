@@ -18,7 +18,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 
 from advice.access_reasons import conversation_key, justification_stored
 from advice.events import frames
-from advice.events.groups import conversation_group, staff_group
+from advice.events.groups import conversation_group, conversation_groups, staff_group
 from advice.services.messages import PostResult
 from advice.staff_sessions import (
     SessionBinding,
@@ -266,8 +266,8 @@ class FrameConsumer(AsyncWebsocketConsumer):
             return
         await self.send_frame(
             frames.ack(
-                client_id=result.message.client_id or "",
-                seq=result.message.seq,
+                client_id=message.client_id or "",
+                seq=message.seq,
                 duplicate=result.duplicate,
                 conversation_id=conversation_id,
             )
@@ -312,6 +312,25 @@ class StaffConsumer(FrameConsumer):
     socket_role: ClassVar[SocketRole] = SocketRole.OFFICER
     binding: SessionBinding | None = None
     revoked: bool = False
+
+    async def _add_group(self, group: str) -> None:
+        if group not in self.groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups.append(group)
+
+    async def _discard_group(self, group: str) -> None:
+        if group in self.groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+            self.groups.remove(group)
+
+    async def _follow(self, conversation_id: int) -> None:
+        """Receive a conversation's staff events and its messages."""
+        for group in conversation_groups(conversation_id, "staff"):
+            await self._add_group(group)
+
+    async def _unfollow(self, conversation_id: int) -> None:
+        for group in conversation_groups(conversation_id, "staff"):
+            await self._discard_group(group)
 
     async def bind_session(self) -> bool:
         """Bind an authenticated socket to its login; False (and closed) if it no longer holds."""

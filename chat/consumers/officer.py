@@ -11,7 +11,6 @@ from advice.events import frames
 from advice.events.groups import (
     QUEUE_GROUP,
     conversation_group,
-    conversation_groups,
     officer_group,
     unit_group,
 )
@@ -122,24 +121,6 @@ class OfficerConsumer(StaffConsumer):
         if due is not None:
             # The fast path; the sweeper of any process runs the same due-time if we die.
             bridge.later(settings.OFFICER_GRACE_SECONDS, lambda: _grace_expired(officer_id))
-
-    async def _add_group(self, group: str) -> None:
-        if group not in self.groups:
-            await self.channel_layer.group_add(group, self.channel_name)
-            self.groups.append(group)
-
-    async def _discard_group(self, group: str) -> None:
-        if group in self.groups:
-            await self.channel_layer.group_discard(group, self.channel_name)
-            self.groups.remove(group)
-
-    async def _follow(self, conversation_id: int) -> None:
-        for group in conversation_groups(conversation_id, "staff"):
-            await self._add_group(group)
-
-    async def _unfollow(self, conversation_id: int) -> None:
-        for group in conversation_groups(conversation_id, "staff"):
-            await self._discard_group(group)
 
     def _user(self) -> Any:
         return self.scope["user"]

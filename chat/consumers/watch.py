@@ -7,7 +7,6 @@ from typing import Any
 
 from advice import selectors
 from advice.events import frames
-from advice.events.groups import conversation_groups
 from advice.services import watch
 from chat import bridge, inbound
 from chat.consumers.base import StaffConsumer
@@ -34,10 +33,7 @@ class WatchingConsumer(StaffConsumer):
         conversation = await self.open_justified(
             watch.conversation_watch, frame, user=self.scope["user"]
         )
-        for group in conversation_groups(conversation_id, "staff"):
-            if group not in self.groups:
-                await self.channel_layer.group_add(group, self.channel_name)
-                self.groups.append(group)
+        await self._follow(conversation_id)
         last_seq = frame.last_seq or 0
         while True:
             batch = await bridge.call(
