@@ -3,8 +3,12 @@
 ``advice.services.messages.message_post`` runs in a database thread: every message crossed
 threads twice (the executor's queue, a future, the loop's self-pipe, and each thread waiting
 for the GIL). On PostgreSQL the write is one statement (``advice.services.message_sql``), so
-a socket's message is stored here with psycopg's asynchronous connection on the event loop
-itself, and its events are sent at once.
+a socket's message is stored here with an asynchronous connection on the event loop itself,
+and its events are sent at once.
+
+The connection is asyncpg's: it reads replies through a protocol that stays registered with
+the event loop and keeps the statement prepared, where a psycopg connection registered and
+removed its socket for every wait (``docs/performance.md``, "The write with asyncpg").
 
 Only the common case takes this path: a message that is stored in an active conversation.
 Everything else (not PostgreSQL, a resend of a stored ``client_id``, a sender who may not
@@ -21,15 +25,16 @@ has one (a test run has one per test, and the connections of a finished loop are
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
+import re
 import time
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, TypeAlias
 
-import psycopg
+import asyncpg
 from django.conf import settings
 from django.db import connections
-from django.utils import timezone
-from psycopg import errors as pg_errors
 
 from advice.events import outbox
 from advice.events.publish import message_frames
@@ -42,7 +47,12 @@ from chat import bridge, dbpool
 from core import metrics
 from core.errors import DomainError, ErrorCode
 
-Connection = psycopg.AsyncConnection[Any]
+Connection: TypeAlias = asyncpg.Connection
+# SQLSTATE classes after which nothing was stored and the write may be tried again: a lost or
+# refused connection (08), resources (53), a lock timeout (55), a statement timeout or a
+# server shutting down (57), a system error (58).
+_RETRYABLE_CLASSES = ("08", "53", "55", "57", "58")
+_CLIENT_DATA_ERROR = asyncpg.exceptions._base.DataError
 
 
 class Writers:
@@ -68,20 +78,15 @@ class Writers:
         async with slots:
             conn = self.idle.pop() if self.idle else await _connect()
             try:
-                cursor = await conn.execute(statement, params)
-                return await cursor.fetchone()
-            finally:
-                self._keep_or_close(conn)
-
-    def _keep_or_close(self, conn: Connection) -> None:
-        """Keep ``conn`` for the next message if it is idle and sound (a statement that failed
-        on its own, e.g. a resend's unique violation, leaves it so); else close it (broken, or
-        cancelled half-way)."""
-        idle = conn.pgconn.transaction_status == psycopg.pq.TransactionStatus.IDLE
-        if idle and not conn.closed and not conn.broken:
+                row = await conn.fetchrow(statement, *params)
+            except asyncpg.UniqueViolationError:
+                self.idle.append(conn)  # refused on its own: the connection is sound
+                raise
+            except BaseException:
+                _discard(conn)  # broken, or cancelled half-way
+                raise
             self.idle.append(conn)
-        else:
-            _discard(conn)
+            return row
 
     def close_all(self) -> None:
         """Close every idle connection (also those of an event loop that has ended)."""
@@ -91,29 +96,58 @@ class Writers:
 
 
 def _discard(conn: Connection) -> None:
-    # Closing the libpq connection needs no event loop (the loop that opened it may be gone).
-    if not conn.closed:
-        conn.pgconn.finish()
+    # ``terminate`` closes the socket at once, without a round trip; the loop that opened the
+    # connection may be gone.
+    if not conn.is_closed():
+        with contextlib.suppress(RuntimeError):
+            conn.terminate()
 
 
 async def _connect() -> Connection:
     # In a context of its own: a connection object looked up from a consumer's task would stay
     # with that socket (``chat.dbpool._vendor``).
-    params = dict(contextvars.Context().run(lambda: connections["default"].get_connection_params()))
-    for django_only in ("cursor_factory", "context"):
-        params.pop(django_only, None)
-    timeouts = (
-        f"-c lock_timeout={int(settings.DB_LOCK_TIMEOUT_MS)}"
-        f" -c statement_timeout={int(settings.DB_STATEMENT_TIMEOUT_MS)}"
-    )
-    params["options"] = f"{params.get('options', '')} {timeouts}".strip()
-    return await psycopg.AsyncConnection.connect(autocommit=True, **params)
+    params = contextvars.Context().run(lambda: connections["default"].get_connection_params())
+    return await asyncpg.connect(**connect_arguments(params))
+
+
+def connect_arguments(params: dict[str, Any]) -> dict[str, Any]:
+    """asyncpg's arguments for the default database's connection parameters (libpq's names,
+    as Django gives them to psycopg), with this path's lock and statement timeouts."""
+    settings_sent = {
+        "lock_timeout": f"{int(settings.DB_LOCK_TIMEOUT_MS)}ms",
+        "statement_timeout": f"{int(settings.DB_STATEMENT_TIMEOUT_MS)}ms",
+    }
+    options = str(params.get("options") or "")
+    for name, value in re.findall(r"-c\s*([\w.]+)=(\S+)", options):
+        settings_sent.setdefault(name, value)
+    if params.get("application_name"):
+        settings_sent["application_name"] = str(params["application_name"])
+    arguments: dict[str, Any] = {
+        "host": params.get("host") or None,
+        "port": params.get("port") or None,
+        "user": params.get("user") or None,
+        "password": params.get("password") or None,
+        "database": params.get("dbname") or None,
+        "server_settings": settings_sent,
+    }
+    if params.get("sslmode"):
+        arguments["ssl"] = str(params["sslmode"])
+    if params.get("connect_timeout"):
+        arguments["timeout"] = float(params["connect_timeout"])
+    return arguments
 
 
 writers = Writers()
 # The metrics' children of this path, looked up once.
 _DATABASE_SECONDS = metrics.FRAME_DATABASE_SECONDS.labels(service=message_post.__name__)
 _STORED = {kind: metrics.MESSAGES_STORED.labels(sender=kind) for kind in SenderKind}
+
+
+def _unavailable() -> DomainError:
+    return DomainError(
+        ErrorCode.TEMPORARILY_UNAVAILABLE,
+        "The message could not be stored just now; it will be sent again.",
+    )
 
 
 def enabled() -> bool:
@@ -182,20 +216,24 @@ async def _post_on_loop(
         "payload": {},
         "client_id": clean_client_id(client_id),
     }
-    now = timezone.now()
-    statement = message_sql.statement_for(sender)
-    params = message_sql.parameters(now=now, **fields)
+    now = datetime.now(UTC)  # timezone.now() without its settings lookup (USE_TZ is on)
+    statement = message_sql.positional_statement_for(sender)
+    params = message_sql.positional_parameters(sender, message_sql.parameters(now=now, **fields))
     began = time.perf_counter()
     try:
         row = await writers.fetch_one(statement, params)
-    except pg_errors.UniqueViolation:
+    except asyncpg.UniqueViolationError:
         return None  # a resend of a stored message: the service returns the stored one
-    except psycopg.OperationalError as error:
-        # A lock or statement timeout, a lost connection: nothing was stored.
-        raise DomainError(
-            ErrorCode.TEMPORARILY_UNAVAILABLE,
-            "The message could not be stored just now; it will be sent again.",
-        ) from error
+    except asyncpg.PostgresError as error:
+        if not str(error.sqlstate or "").startswith(_RETRYABLE_CLASSES):
+            raise
+        raise _unavailable() from error
+    except _CLIENT_DATA_ERROR:
+        raise  # a value the driver cannot send: a defect, not a reason to try again
+    except (OSError, asyncpg.InterfaceError, asyncpg.InternalClientError, TimeoutError) as error:
+        # A lost or unreachable connection (or one the server ended while it was idle):
+        # nothing was stored.
+        raise _unavailable() from error
     if row is None:
         return None  # the sender may not write now: the service says why
     # Counted once per message, like the service's calls: an attempt that hands the message

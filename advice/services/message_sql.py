@@ -14,6 +14,8 @@ the whole statement is then undone, so ``last_seq`` never skips a number.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -50,6 +52,26 @@ _CITIZEN = _STORE.format(
 _SYSTEM = _STORE.format(extra_set="", may_write="status IN (%(waiting)s, %(active)s)")
 
 
+def _positional(statement: str) -> tuple[str, tuple[str, ...]]:
+    """``statement`` with ``$1 … $n`` for its named placeholders (asyncpg's form), and the
+    names in that order."""
+    names: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        if match.group(1) not in names:
+            names.append(match.group(1))
+        return f"${names.index(match.group(1)) + 1}"
+
+    return re.sub(r"%\((\w+)\)s", number, statement), tuple(names)
+
+
+_POSITIONAL = {
+    SenderKind.OFFICER: _positional(_OFFICER),
+    SenderKind.CITIZEN: _positional(_CITIZEN),
+}
+_POSITIONAL_SYSTEM = _positional(_SYSTEM)
+
+
 def uses_single_statement() -> bool:
     """Whether this database runs the one-statement write (PostgreSQL)."""
     return connection.vendor == "postgresql"
@@ -62,6 +84,17 @@ def statement_for(sender: SenderKind) -> str:
     if sender == SenderKind.CITIZEN:
         return _CITIZEN
     return _SYSTEM
+
+
+def positional_statement_for(sender: SenderKind) -> str:
+    """:func:`statement_for` with numbered placeholders (``$1``), for asyncpg."""
+    return _POSITIONAL.get(sender, _POSITIONAL_SYSTEM)[0]
+
+
+def positional_parameters(sender: SenderKind, params: dict[str, Any]) -> Sequence[Any]:
+    """The values of :func:`parameters` in the order of
+    :func:`positional_statement_for`'s placeholders."""
+    return [params[name] for name in _POSITIONAL.get(sender, _POSITIONAL_SYSTEM)[1]]
 
 
 def parameters(

@@ -78,12 +78,12 @@ async def test_a_resend_is_acknowledged_as_a_duplicate_and_stored_once(sockets, 
     frame = {"type": "message.send", "client_id": "same", "text": "hello?"}
     await citizen.send(frame)
     first = await citizen.stored("same")
-    kept = [conn.info.backend_pid for conn in message_writes.writers.idle]
+    kept = [conn.get_server_pid() for conn in message_writes.writers.idle]
     await citizen.send(frame)
     again = await citizen.receive_until("ack", client_id="same")
     assert (again["seq"], again["duplicate"]) == (first["seq"], True)
     # The refused statement leaves its connection sound: it is kept, not reopened.
-    assert [conn.info.backend_pid for conn in message_writes.writers.idle] == kept
+    assert [conn.get_server_pid() for conn in message_writes.writers.idle] == kept
     count = await database_sync_to_async(
         Message.objects.filter(conversation_id=conversation_id, client_id="same").count
     )()
@@ -110,7 +110,7 @@ async def test_a_lost_database_connection_costs_a_retry_not_a_message(sockets, m
     _officer, citizen, conversation_id = await active_chat(sockets, make_officer)
     await citizen.send({"type": "message.send", "client_id": "m1", "text": "one"})
     assert (await citizen.stored("m1"))["seq"] >= 1
-    pids = [conn.info.backend_pid for conn in message_writes.writers.idle]
+    pids = [conn.get_server_pid() for conn in message_writes.writers.idle]
     assert pids, "the write's connection is kept for the next message"
 
     def terminate() -> None:
