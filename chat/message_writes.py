@@ -38,9 +38,14 @@ from django.db import connections
 
 from advice.events import outbox
 from advice.events.publish import message_frames
-from advice.models import ConversationStatus, Message, MessageKind, SenderKind
+from advice.models import ConversationStatus, MessageKind, SenderKind
 from advice.services import message_sql
-from advice.services.messages import PostResult, clean_client_id, message_post
+from advice.services.messages import (
+    PostResult,
+    StoredMessage,
+    clean_client_id,
+    message_post,
+)
 from advice.services.triage_apply import conversation_retriage_if_waiting
 from advice.text import clean_message_text
 from chat import bridge, dbpool
@@ -240,7 +245,7 @@ async def _post_on_loop(
     # to the service is timed there.
     _DATABASE_SECONDS.observe(time.perf_counter() - began)
     message_id, seq, status = int(row[0]), int(row[1]), str(row[2])
-    message = Message(pk=message_id, seq=seq, created_at=now, **fields)
+    message = StoredMessage(pk=message_id, seq=seq, created_at=now, **fields)
     _STORED[sender].inc()
     # Stored and committed (one statement in autocommit): the events leave now.
     await bridge.send_events(

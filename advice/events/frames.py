@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, Protocol, TypedDict
 
-from advice.models import Conversation, ConversationNote, Message
+from advice.models import Conversation, ConversationNote
 from core.errors import AnyErrorCode
 from core.triage_reasons import Reason
 from core.vocabulary import SafetyAnswer, SessionEndReason, StateReason
@@ -286,7 +286,32 @@ def error(
     return frame
 
 
-def message(msg: Message, *, for_staff: bool) -> MessageFrame:
+class MessageFields(Protocol):
+    """What a ``message`` frame is made of: a stored :class:`~advice.models.Message`, or the
+    record of one that the one-statement write returns without a model instance
+    (:class:`advice.services.messages.StoredMessage`)."""
+
+    @property
+    def conversation_id(self) -> int: ...
+    @property
+    def seq(self) -> int: ...
+    @property
+    def client_id(self) -> str | None: ...
+    @property
+    def sender(self) -> str: ...
+    @property
+    def author_name(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def payload(self) -> Any: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
+def message(msg: MessageFields, *, for_staff: bool) -> MessageFrame:
     frame: MessageFrame = {
         "type": "message",
         "seq": msg.seq,

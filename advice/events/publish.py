@@ -70,7 +70,7 @@ def publish_assigned(conversation: Conversation, *, officer_id: int) -> None:
     )
 
 
-def message_frames(message: Message) -> list[tuple[str, Mapping[str, Any]]]:
+def message_frames(message: frames.MessageFields) -> list[tuple[str, Mapping[str, Any]]]:
     """A stored message's frame by group: one event for the citizen's sockets and the staff
     watching (the staff's frame; a citizen's socket leaves out the conversation id,
     ``frames.message_for_citizen``)."""

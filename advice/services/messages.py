@@ -29,9 +29,27 @@ from core import metrics
 from core.errors import DomainError, ErrorCode
 
 
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    """A text message as the one-statement write stored it (``chat.message_writes``): the
+    fields of its frame and its acknowledgement, without building a model instance."""
+
+    pk: int
+    conversation_id: int
+    seq: int
+    sender: str
+    author_id: int | None
+    author_name: str
+    kind: str
+    text: str
+    payload: dict[str, Any]
+    client_id: str
+    created_at: datetime
+
+
 @dataclass(frozen=True)
 class PostResult:
-    message: Message
+    message: Message | StoredMessage
     duplicate: bool
 
 
