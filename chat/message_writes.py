@@ -84,20 +84,35 @@ class Writers:
             conn = self.idle.pop() if self.idle else await _connect()
             try:
                 row = await conn.fetchrow(statement, *params)
-            except asyncpg.UniqueViolationError:
-                self.idle.append(conn)  # refused on its own: the connection is sound
+            except asyncpg.PostgresError as error:
+                # The server refused this statement (a resend's unique violation, a lock or
+                # statement timeout): the connection stays sound, unless the refusal was
+                # the connection's end.
+                self._keep_or_discard(conn, ended=_ends_connection(error))
                 raise
             except BaseException:
                 _discard(conn)  # broken, or cancelled half-way
                 raise
-            self.idle.append(conn)
+            self._keep_or_discard(conn, ended=False)
             return row
+
+    def _keep_or_discard(self, conn: Connection, *, ended: bool) -> None:
+        if ended or conn.is_closed():
+            _discard(conn)
+        else:
+            self.idle.append(conn)
 
     def close_all(self) -> None:
         """Close every idle connection (also those of an event loop that has ended)."""
         idle, self.idle = self.idle, []
         for conn in idle:
             _discard(conn)
+
+
+def _ends_connection(error: Exception) -> bool:
+    """Whether the server ended the connection with ``error``: a connection exception (08)
+    or a shutdown (57P01–57P03; 57014, a statement timeout, leaves it usable)."""
+    return str(getattr(error, "sqlstate", "") or "").startswith(("08", "57P"))
 
 
 def _discard(conn: Connection) -> None:

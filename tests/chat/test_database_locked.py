@@ -12,6 +12,7 @@ from channels.db import database_sync_to_async
 from django.db import connection
 
 from advice.models import Conversation, Message
+from chat import message_writes
 from tests.conftest import start_citizen
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -60,9 +61,13 @@ async def test_a_send_into_a_locked_table_is_refused_quickly_and_stored_once_on_
         release.set()
         holder.join()
     assert not await database_sync_to_async(Message.objects.filter(client_id="c1").exists)()
+    # The lock timeout refused the statement, not the connection: it is kept for the resend.
+    kept = [conn.get_server_pid() for conn in message_writes.writers.idle]
+    assert len(kept) == 1
 
     await citizen.send({"type": "message.send", "client_id": "c1", "text": "Pomocy"})
     assert (await citizen.stored("c1"))["text"] == "Pomocy"
+    assert [conn.get_server_pid() for conn in message_writes.writers.idle] == kept
     await citizen.send({"type": "message.send", "client_id": "c1", "text": "Pomocy"})
     assert (await citizen.receive_until("ack", client_id="c1"))["duplicate"] is True
     stored = await database_sync_to_async(
