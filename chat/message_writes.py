@@ -109,10 +109,10 @@ class Writers:
             _discard(conn)
 
 
-def _ends_connection(error: Exception) -> bool:
+def _ends_connection(error: asyncpg.PostgresError) -> bool:
     """Whether the server ended the connection with ``error``: a connection exception (08)
     or a shutdown (57P01–57P03; 57014, a statement timeout, leaves it usable)."""
-    return str(getattr(error, "sqlstate", "") or "").startswith(("08", "57P"))
+    return str(error.sqlstate or "").startswith(("08", "57P"))
 
 
 def _discard(conn: Connection) -> None:

@@ -65,11 +65,7 @@ def _positional(statement: str) -> tuple[str, tuple[str, ...]]:
     return re.sub(r"%\((\w+)\)s", number, statement), tuple(names)
 
 
-_POSITIONAL = {
-    SenderKind.OFFICER: _positional(_OFFICER),
-    SenderKind.CITIZEN: _positional(_CITIZEN),
-}
-_POSITIONAL_SYSTEM = _positional(_SYSTEM)
+_POSITIONAL = {statement: _positional(statement) for statement in (_OFFICER, _CITIZEN, _SYSTEM)}
 
 
 def uses_single_statement() -> bool:
@@ -88,13 +84,13 @@ def statement_for(sender: SenderKind) -> str:
 
 def positional_statement_for(sender: SenderKind) -> str:
     """:func:`statement_for` with numbered placeholders (``$1``), for asyncpg."""
-    return _POSITIONAL.get(sender, _POSITIONAL_SYSTEM)[0]
+    return _POSITIONAL[statement_for(sender)][0]
 
 
 def positional_parameters(sender: SenderKind, params: dict[str, Any]) -> Sequence[Any]:
     """The values of :func:`parameters` in the order of
     :func:`positional_statement_for`'s placeholders."""
-    return [params[name] for name in _POSITIONAL.get(sender, _POSITIONAL_SYSTEM)[1]]
+    return [params[name] for name in _POSITIONAL[statement_for(sender)][1]]
 
 
 def parameters(
