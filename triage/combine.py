@@ -7,7 +7,9 @@ Contract (docs/triage.md, "Rules and model"):
   alone does not raise P1 when the rules read the danger words as a figure of speech ("Ich
   will nicht mehr, dass…"): that becomes possible risk. When the rules read a question,
   prevention, a phishing pretext or "nothing happened" (``QUESTION_SIGNALS``), the model
-  alone needs ``p1_threshold_question`` instead.
+  alone needs ``p1_threshold_question`` instead. When the artefact has a P1 verifier, the
+  model alone also needs the verifier's probability to reach ``p1_verify``; an opening it
+  rejects is marked possible risk (its risk is over the threshold, so over the band).
 - From fewer than ``model_min_words`` words the model decides nothing ("hello", a lone
   "przelałem" are no evidence): the rules' urgency and category stand, no possible risk.
 - **Possible risk** when the result is not P1 but the P1 probability is at least
@@ -65,16 +67,26 @@ def choose_category(ruled: RuleAssessment, prediction: Prediction, params: Param
     return max(scores, key=lambda code: (scores[code], code == ruled.category))
 
 
+def verifier_rejects(prediction: Prediction, params: Params) -> bool:
+    """The P1 verifier (when there is one) reads this opening as not P1."""
+    return (
+        params.p1_verify > 0
+        and prediction.verified is not None
+        and prediction.verified < params.p1_verify
+    )
+
+
 def model_raises_p1(ruled: RuleAssessment, prediction: Prediction, params: Params) -> bool:
     """The model's P1 probability is over the threshold (the higher one for a question or
-    prevention), on enough words, and the rules did not read the danger words as a figure of
-    speech."""
+    prevention), on enough words, the rules did not read the danger words as a figure of
+    speech, and the P1 verifier does not reject it."""
     asks = not QUESTION_SIGNALS.isdisjoint(ruled.signals)
     threshold = params.question_threshold if asks else params.p1_threshold
     return (
         prediction.p1 >= threshold
         and ruled.words >= params.model_min_words
         and FIGURE_OF_SPEECH_SIGNAL not in ruled.signals
+        and not verifier_rejects(prediction, params)
     )
 
 

@@ -30,7 +30,7 @@ from triage.features import featurize
 from triage.language import SUPPORTED, LanguageGuess, detect_language
 from triage.matcher import SENTENCE_ENDS, Match, Matcher
 from triage.model import default_model
-from triage.normalize import WORD_RE, NormalizedMessages, normalize_messages
+from triage.normalize import WORD_RE, NormalizedMessages, fold, normalize_messages
 from triage.reason_codes import reason, reason_code
 from triage.vocabulary import Reason, TriageReason
 
@@ -76,19 +76,89 @@ def _quote(text: str) -> str:
 
 
 _SENTENCE_RE = re.compile(f"[^{SENTENCE_ENDS}]*[{SENTENCE_ENDS}]*")
+_QUOTE_MARKS = '"„“”«»'
+# A question that asks for help with what happened ("what should I do?", "co mam robić?",
+# "was soll ich tun?", "should I call the police?") rather than about a topic: matched on the
+# folded sentence, in the nine languages (the fifth precision round's list).
+_HELP_REQUEST_RE = re.compile(
+    "|".join(
+        (
+            r"what (should|shall|can|do|could) (i|we) do",
+            r"what do (i|we) do",
+            r"what now",
+            r"help",
+            r"what to do",
+            r"\b(911|112|999|police)\b",
+            r"\bco (mam|mamy|mozna|moge|powinn\w*|robic|zrobic|delat|udelat|robit|urobit|mame)\b",
+            r"pomoc\w*|pomoz\w*",
+            r"\bpolic\w*",
+            r"(что|що)( \w+){0,2} (делат|сделат|робит|зробит|діят)",
+            r"помог\w*|помощ\w*|допомо\w*",
+            r"полиц\w*|поліц\w*",
+            r"\bwas (soll|sollen|kann|konnen|mache|machen|tun)\b",
+            r"\bhilfe|helfen",
+            r"\bka (man |mums )?(daryti|padaryti)\b",
+            r"padek\w*|pagalb\w*",
+            r"\bhva (skal|gjor|kan|bor) (jeg|vi)\b",
+            r"hjelp\w*",
+        )
+    )
+)
+# Signals of how the opening is put that only the P1 verifier reads (``triage.model.Verifier``);
+# the risk head reads "form:all_questions" alone (docs/triage.md, "Seventh precision round").
+VERIFIER_FORMS = frozenset(
+    (
+        "form:question",
+        "form:first_question",
+        "form:mostly_questions",
+        "form:topic_question",
+        "form:help_question",
+    )
+)
 
 
 def _form_signals(texts: Sequence[str]) -> set[str]:
-    """How the opening is put, whatever its language: "form:all_questions" when every sentence
-    of it is a question ("is this a scam? what should parents do?"), a person asking about a
-    topic rather than telling what happened. Victims ask questions too, so this is only a
-    signal for the risk head, never a rule (docs/triage.md, "Fourth precision round")."""
+    """How the opening is put, whatever its language. Victims ask questions too, so these are
+    signals for the risk head and the P1 verifier, never rules (docs/triage.md, "Fourth
+    precision round" and "Seventh…"):
+
+    - "form:all_questions": every sentence is a question ("is this a scam? what should
+      parents do?"), a person asking about a topic rather than telling what happened;
+    - "form:question": some sentence is a question; "form:first_question": the first one is;
+      "form:mostly_questions": half the sentences or more are;
+    - "form:topic_question": a question asks something other than what to do or for help
+      ("is snapchat ok for an 11 year old?"); "form:help_question": one asks what to do or
+      for help ("what should I do?", "should I call 112?").
+
+    A question inside quotation marks ("your wife jogs alone, right?") is a quote, not a
+    question of the person writing (for every signal but "form:all_questions", which counts
+    every sentence ending with "?" as the fourth round measured it).
+    """
     sentences = [
         part for text in texts for part in _SENTENCE_RE.findall(text) if WORD_RE.search(part)
     ]
+    found = set()
     if sentences and all(sentence.rstrip().endswith("?") for sentence in sentences):
-        return {"form:all_questions"}
-    return set()
+        found.add("form:all_questions")
+    questions = []
+    quote_marks = 0
+    for sentence in sentences:
+        quote_marks += sum(sentence.count(mark) for mark in _QUOTE_MARKS)
+        if sentence.rstrip().endswith("?") and quote_marks % 2 == 0:
+            questions.append(sentence)
+    if not questions:
+        return found
+    found.add("form:question")
+    if sentences[0] is questions[0]:
+        found.add("form:first_question")
+    if 2 * len(questions) >= len(sentences):
+        found.add("form:mostly_questions")
+    asks_help = [bool(_HELP_REQUEST_RE.search(fold(question).lower())) for question in questions]
+    if not all(asks_help):
+        found.add("form:topic_question")
+    if any(asks_help):
+        found.add("form:help_question")
+    return found
 
 
 def _describe(match: Match, *, to: str = "") -> Reason:
@@ -251,8 +321,8 @@ class RuleAssessment:
     notes: list[Reason]  # language doubts, transliteration
     # What the rules found, as names the model can weigh (``triage.features.rule_signals``):
     # tags ("tag:despair"), cue urgencies and categories ("cue:P1", "cue:sextortion") and the
-    # rules' own conclusions ("urgency:P1", "category:phishing"); "form:all_questions" when
-    # every sentence is a question.
+    # rules' own conclusions ("urgency:P1", "category:phishing"); how the opening is put
+    # ("form:all_questions", "form:topic_question"…, ``_form_signals``).
     signals: tuple[str, ...] = ()
     prechat_category: str = ""  # the citizen's own pre-chat answer, if it is a category
     words: int = 0  # words in the messages (how much evidence the model had)

@@ -15,6 +15,12 @@ Its output is the risk to life or safety (``Prediction.p1``). It is fitted on ou
 predictions of the urgency head, so it learns how far to trust the text on openings the text
 model never saw ("the words of danger, but the rules read 'it is over'").
 
+A fourth, the P1 verifier (``Verifier``), is fitted only on openings the risk head raises to
+P1 and reads, besides the risk head's inputs and its log-odds, how the opening is put
+(questions about a topic, "what should I do?") and the long-past guard's tags. Its
+probability (``Prediction.verified``) must reach ``Params.p1_verify`` for the model alone to
+make an opening P1; an opening it rejects stays marked as possible risk.
+
 The features are scaled by the inverse document frequency of the training corpus (``idf``,
 stored per bucket; a bucket never seen in training counts for nothing) and to unit length.
 Weights are stored sparse (bucket, class, float16 value) after pruning near-zero ones; on load
@@ -69,6 +75,9 @@ class Params:
     # the model alone needs this P1 probability (0: the same as ``p1_threshold``); between the
     # two, the opening is marked possible risk.
     p1_threshold_question: float = 0.0
+    # The P1 verifier's probability from which an opening the risk head raises to P1 stays P1
+    # (0: no verifier); below it, the opening is marked possible risk instead.
+    p1_verify: float = 0.0
 
     @property
     def question_threshold(self) -> float:
@@ -85,6 +94,7 @@ class Params:
             model_min_words=int(data["model_min_words"]),
             category_min_probability=float(data["category_min_probability"]),
             p1_threshold_question=float(data.get("p1_threshold_question", 0.0)),
+            p1_verify=float(data.get("p1_verify", 0.0)),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -97,6 +107,7 @@ class Params:
             "model_min_words": self.model_min_words,
             "category_min_probability": self.category_min_probability,
             "p1_threshold_question": self.p1_threshold_question,
+            "p1_verify": self.p1_verify,
         }
 
 
@@ -106,6 +117,8 @@ class Prediction:
     urgency: dict[str, float]  # probability per level P1..P4
     features: Features
     risk: float | None = None  # the risk head's probability, when it was given the rules' view
+    # The P1 verifier's probability, when the risk reached the verifier's floor (else None).
+    verified: float | None = None
 
     @property
     def p1(self) -> float:
@@ -152,6 +165,33 @@ class RiskHead:
         return float(1 / (1 + np.exp(-logit)))
 
 
+@dataclass(frozen=True)
+class Verifier:
+    """P1 or not among the openings the risk head raises to P1 (logistic): the risk head's
+    inputs over its own ``signals``, then the risk head's log-odds. Applied from ``floor``
+    (the P1 threshold it was fitted at) upwards."""
+
+    signals: tuple[str, ...]
+    weights: npt.NDArray[np.float64]
+    bias: float
+    floor: float
+
+    def inputs(
+        self, urgency: Mapping[str, float], signals: Collection[str], words: int, risk: float
+    ) -> npt.NDArray[np.float64]:
+        clipped = min(max(risk, _FLOOR), 1 - _FLOOR)
+        return np.append(
+            risk_inputs(urgency, signals, words, self.signals),
+            np.log(clipped) - np.log(1 - clipped),
+        )
+
+    def probability(
+        self, urgency: Mapping[str, float], signals: Collection[str], words: int, risk: float
+    ) -> float:
+        logit = float(self.inputs(urgency, signals, words, risk) @ self.weights) + self.bias
+        return float(1 / (1 + np.exp(-logit)))
+
+
 def _softmax(logits: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     shifted = np.exp(logits - logits.max())
     return shifted / shifted.sum()
@@ -174,13 +214,16 @@ class TriageModel:
         params: Params,
         manifest: Mapping[str, Any] | None = None,
         risk: RiskHead | None = None,
+        verifier: Verifier | None = None,
     ) -> None:
         """``idf`` = (buckets seen in training, their idf); ``weights[head]`` = (buckets, class
         indices, values) of the non-zero weights (a subset of the idf buckets); ``risk``: the
-        risk head (None: the urgency head's P1 is the risk)."""
+        risk head (None: the urgency head's P1 is the risk); ``verifier``: the P1 verifier
+        (None: none)."""
         self.classes = {head: tuple(classes[head]) for head in HEADS}
         self.params = params
         self.risk = risk
+        self.verifier = verifier
         self.manifest = dict(manifest or {})
         self._offsets: dict[str, int] = {}
         width = 0
@@ -227,14 +270,17 @@ class TriageModel:
                 strict=True,
             )
         )
-        risk = None
+        risk = verified = None
         if self.risk is not None and signals is not None:
             risk = self.risk.probability(urgency, signals, words)
+            if self.verifier is not None and risk >= self.verifier.floor:
+                verified = self.verifier.probability(urgency, signals, words, risk)
         return Prediction(
             category=dict(zip(self.classes["category"], category.tolist(), strict=True)),
             urgency=urgency,
             features=features,
             risk=risk,
+            verified=verified,
         )
 
     def explain(self, prediction: Prediction, head: str, label: str) -> list[str]:
@@ -317,6 +363,9 @@ def to_arrays(model_parts: Mapping[str, Any]) -> dict[str, npt.NDArray[Any]]:
     risk: RiskHead | None = model_parts.get("risk")
     if risk is not None:
         arrays.update(risk_arrays(risk))
+    verifier: Verifier | None = model_parts.get("verifier")
+    if verifier is not None:
+        arrays.update(verifier_arrays(verifier))
     return arrays
 
 
@@ -326,6 +375,15 @@ def risk_arrays(risk: RiskHead) -> dict[str, npt.NDArray[Any]]:
         "risk_signals": np.asarray(risk.signals, dtype=np.str_),
         "risk_weights": np.asarray(risk.weights, dtype=np.float32),
         "risk_bias": np.asarray([risk.bias], dtype=np.float32),
+    }
+
+
+def verifier_arrays(verifier: Verifier) -> dict[str, npt.NDArray[Any]]:
+    """The artefact arrays of a P1 verifier."""
+    return {
+        "verifier_signals": np.asarray(verifier.signals, dtype=np.str_),
+        "verifier_weights": np.asarray(verifier.weights, dtype=np.float32),
+        "verifier_bias": np.asarray([verifier.bias, verifier.floor], dtype=np.float32),
     }
 
 
@@ -364,6 +422,14 @@ def from_arrays(
         if len(weights) != RISK_BASE + 2 * len(signals):
             raise ValueError("risk head: weights do not fit its signals")
         risk = RiskHead(signals, weights, float(arrays["risk_bias"][0]))
+    verifier = None
+    if "verifier_weights" in arrays:
+        names = tuple(str(name) for name in arrays["verifier_signals"].tolist())
+        values = arrays["verifier_weights"].astype(np.float64)
+        if len(values) != RISK_BASE + 2 * len(names) + 1:
+            raise ValueError("verifier: weights do not fit its signals")
+        bias, floor = (float(value) for value in arrays["verifier_bias"])
+        verifier = Verifier(names, values, bias, floor)
     return TriageModel(
         classes=classes if classes is not None else (manifest or {})["classes"],
         idf=(arrays["idf_buckets"], arrays["idf_values"]),
@@ -375,6 +441,7 @@ def from_arrays(
         params=params,
         manifest=manifest,
         risk=risk,
+        verifier=verifier,
     )
 
 

@@ -10,8 +10,10 @@ Procedure (``train``; docs/triage.md gives the figures):
 2. Out-of-fold predictions on the training split (5 folds by scenario): every training
    example is predicted by a model that never saw its scenario, its risk head
    (``triage.model.RiskHead``) included (``out_of_fold_with_risk``).
-3. Decision parameters from those predictions (``choose_params``): the P1 threshold, the
-   possible-risk band and how rules and model are combined.
+3. Decision parameters from those predictions: the P1 threshold (``choose_threshold``); then
+   the P1 verifier (``triage.model.Verifier``) of every fold fitted at that threshold and
+   its cut (``choose_verify``: the highest that loses no P1 opening out of fold); then the
+   possible-risk band and how rules and model are combined (``choose_params``).
 4. Validation figures: a model fitted on the training split (``fit_with_risk``: the text
    heads on the split, the risk head on their out-of-fold predictions within it), the
    parameters of step 3, judged on the validation split — nothing of it was used for any
@@ -50,21 +52,24 @@ from triage.corpus import (
     languages_of,
     load_corpus,
 )
-from triage.engine import RuleAssessment, assess, assess_rules
+from triage.engine import VERIFIER_FORMS, RuleAssessment, assess, assess_rules
 from triage.features import HASH_BITS, Features, featurize
 from triage.model import (
     FORMAT,
     HEADS,
     MODEL_DIR,
     MODEL_NAME,
+    RISK_BASE,
     Params,
     Prediction,
     RiskHead,
     TriageModel,
+    Verifier,
     from_arrays,
     risk_arrays,
     risk_inputs,
     to_arrays,
+    verifier_arrays,
     weights_digest,
 )
 from triage.normalize import normalize_messages
@@ -88,7 +93,15 @@ RISK_SALT = "risk:"
 # The long-past guard's tags are the rules' only as well: read by the head, they moved the
 # threshold chosen out of fold and cost P1 recall in cross-validation (docs/triage.md, "Fifth
 # precision round").
-RISK_IGNORED = frozenset(("tag:despair", "tag:farewell", "tag:means", "tag:long_past", "tag:again"))
+# The question forms of the seventh round are the P1 verifier's only (docs/triage.md).
+SELF_HARM_TAGS = frozenset(("tag:despair", "tag:farewell", "tag:means"))
+RISK_IGNORED = SELF_HARM_TAGS | {"tag:long_past", "tag:again"} | VERIFIER_FORMS
+# The P1 verifier reads every signal but the self-harm tags (the rules combine those), and the
+# risk head's log-odds; inverse regularisation as the risk head's. Its cut is the highest
+# probability (on this grid) that turns no P1 opening of the out-of-fold predictions away.
+VERIFIER_IGNORED = SELF_HARM_TAGS
+VERIFIER_C = 1.0
+VERIFY_GRID = tuple(round(0.0025 * step, 4) for step in range(1, 200))
 
 # Targets of issue 12 (P1 recall >= 95 %, >= 90 % in every language, false P1 <= 5 %) the
 # parameters are chosen for. Recall comes first: the highest threshold that keeps it.
@@ -259,17 +272,94 @@ def fit_risk(prepared: Prepared, predictions: Mapping[int, Prediction]) -> RiskH
     )
 
 
+def fit_verifier(
+    prepared: Prepared, predictions: Mapping[int, Prediction], head: RiskHead, floor: float
+) -> Verifier | None:
+    """The P1 verifier fitted on the predictions (of examples their model never saw) whose
+    risk, by ``head``, reaches ``floor``; None when those hold a single class."""
+    risks = {
+        index: head.probability(
+            prediction.urgency, prepared.ruled[index].signals, prepared.ruled[index].words
+        )
+        for index, prediction in predictions.items()
+    }
+    indices = sorted(index for index, risk in risks.items() if risk >= floor)
+    labels = [prepared.examples[index].urgency == "P1" for index in indices]
+    if len(set(labels)) < 2:
+        return None
+    seen = {name for index in indices for name in prepared.ruled[index].signals}
+    known = tuple(sorted(seen - VERIFIER_IGNORED))
+    empty = Verifier(known, np.zeros(RISK_BASE + 2 * len(known) + 1), 0.0, floor)
+    inputs = np.array(
+        [
+            empty.inputs(
+                predictions[index].urgency,
+                prepared.ruled[index].signals,
+                prepared.ruled[index].words,
+                risks[index],
+            )
+            for index in indices
+        ]
+    )
+    model = LogisticRegression(C=VERIFIER_C, max_iter=MAX_ITER)
+    with threadpool_limits(1):
+        model.fit(inputs, labels)
+    # Rounded to the stored precision, so figures are those of the artefact.
+    return Verifier(
+        known,
+        model.coef_[0].astype(np.float32).astype(np.float64),
+        float(np.float32(model.intercept_[0])),
+        float(np.float32(floor)),
+    )
+
+
+@dataclass
+class Stage:
+    """A model fitted on some examples: its text heads' arrays, its risk head and the
+    out-of-fold urgency predictions within those examples that the risk head (and a
+    verifier) are fitted on."""
+
+    arrays: dict[str, npt.NDArray[Any]]
+    inner: dict[int, Prediction]
+    risk: RiskHead | None
+
+    def model(self, params: Params, verifier: Verifier | None = None) -> TriageModel:
+        arrays = dict(self.arrays)
+        if self.risk is not None:
+            arrays.update(risk_arrays(self.risk))
+        if verifier is not None:
+            arrays.update(verifier_arrays(verifier))
+        return from_arrays(arrays, params=params, classes=CLASSES)
+
+    def verifier(self, prepared: Prepared, floor: float) -> Verifier | None:
+        if self.risk is None:
+            return None
+        return fit_verifier(prepared, self.inner, self.risk, floor)
+
+
+def fit_stage(prepared: Prepared, indices: Sequence[int]) -> Stage:
+    """``fit`` and a risk head fitted on out-of-fold urgency predictions within ``indices``
+    (folds salted with ``RISK_SALT``, independent of any outer folds)."""
+    _, arrays = fit(prepared, indices, PLACEHOLDER)
+    inner = out_of_fold(prepared, indices, heads=("urgency",), salt=RISK_SALT)
+    return Stage(arrays, inner, fit_risk(prepared, inner))
+
+
 def fit_with_risk(
     prepared: Prepared, indices: Sequence[int], params: Params
 ) -> tuple[TriageModel, dict[str, npt.NDArray[Any]]]:
-    """``fit`` and a risk head fitted on out-of-fold urgency predictions within ``indices``
-    (folds salted with ``RISK_SALT``, independent of any outer folds)."""
-    _, arrays = fit(prepared, indices, params)
-    inner = out_of_fold(prepared, indices, heads=("urgency",), salt=RISK_SALT)
-    head = fit_risk(prepared, inner)
-    if head is not None:
-        arrays.update(risk_arrays(head))
-    return from_arrays(arrays, params=params, classes=CLASSES), arrays
+    """The text heads, the risk head (``fit_stage``) and, when ``params`` use one
+    (``p1_verify``), a P1 verifier fitted at ``params.p1_threshold`` on the same out-of-fold
+    predictions."""
+    stage = fit_stage(prepared, indices)
+    verifier = stage.verifier(prepared, params.p1_threshold) if params.p1_verify else None
+    model = stage.model(params, verifier)
+    arrays = dict(stage.arrays)
+    if stage.risk is not None:
+        arrays.update(risk_arrays(stage.risk))
+    if verifier is not None:
+        arrays.update(verifier_arrays(verifier))
+    return model, arrays
 
 
 MIN_WORDS = 3
@@ -305,20 +395,39 @@ def out_of_fold(
     return predictions
 
 
-def out_of_fold_with_risk(
+def out_of_fold_stages(
     prepared: Prepared, indices: Sequence[int], folds: int = FOLDS
-) -> dict[int, Prediction]:
-    """A prediction for every index by a model (text heads and risk head, ``fit_with_risk``)
-    that never saw that example's scenario: made as the validation predictions are."""
-    predictions: dict[int, Prediction] = {}
+) -> list[tuple[list[int], Stage]]:
+    """For each fold of ``indices``: its examples and a ``Stage`` fitted on the others."""
+    stages = []
     for fold in range(folds):
         held = [i for i in indices if fold_of(prepared.examples[i], folds) == fold]
         kept = [i for i in indices if fold_of(prepared.examples[i], folds) != fold]
-        if not held or not kept:
-            continue
-        model, _ = fit_with_risk(prepared, kept, PLACEHOLDER)
+        if held and kept:
+            stages.append((held, fit_stage(prepared, kept)))
+    return stages
+
+
+def stage_predictions(
+    prepared: Prepared, stages: Sequence[tuple[list[int], Stage]], verify_at: float = 0.0
+) -> dict[int, Prediction]:
+    """A prediction for every held example of ``stages`` by the model that never saw its
+    scenario: made as the validation predictions are (with a P1 verifier fitted at
+    ``verify_at`` when it is not 0)."""
+    predictions: dict[int, Prediction] = {}
+    for held, stage in stages:
+        verifier = stage.verifier(prepared, verify_at) if verify_at else None
+        model = stage.model(PLACEHOLDER, verifier)
         predictions.update((index, predict(model, prepared, index)) for index in held)
     return predictions
+
+
+def out_of_fold_with_risk(
+    prepared: Prepared, indices: Sequence[int], folds: int = FOLDS
+) -> dict[int, Prediction]:
+    """A prediction for every index by a model (text heads and risk head) that never saw that
+    example's scenario."""
+    return stage_predictions(prepared, out_of_fold_stages(prepared, indices, folds))
 
 
 @dataclass
@@ -488,16 +597,10 @@ def _p1_ok(
     )
 
 
-def choose_params(prepared: Prepared, predictions: dict[int, Prediction]) -> Params:
-    """Decision parameters from out-of-fold predictions (see the module docstring).
-
-    P1 threshold: the highest that keeps the recall targets; if none does
-    within the false-P1 limit, the highest that keeps them at all (recall comes first).
-    Risk band: the threshold that marks ``RISK_BAND_RECALL`` of P1 messages as P1 or
-    possible risk, raised if needed so that at most ``RISK_BAND_MAX_SHARE`` of the other
-    messages are marked, at least ``RISK_BAND_FLOOR``. Category and urgency combination: the
-    grid point with the best accuracy.
-    """
+def choose_threshold(prepared: Prepared, predictions: dict[int, Prediction]) -> float:
+    """The P1 threshold: the highest that keeps the recall targets (with their margin) on
+    ``predictions``; if none does within the false-P1 limit, the highest that keeps them at
+    all (recall comes first)."""
     threshold = THRESHOLD_GRID[0]
     for candidate in THRESHOLD_GRID:
         ok, _, false_rate = _p1_ok(
@@ -509,11 +612,54 @@ def choose_params(prepared: Prepared, predictions: dict[int, Prediction]) -> Par
         for candidate in THRESHOLD_GRID:
             if _p1_ok(prepared, predictions, replace(PLACEHOLDER, p1_threshold=candidate))[0]:
                 threshold = candidate
+    return threshold
+
+
+def _p1_found(prepared: Prepared, predictions: dict[int, Prediction], params: Params) -> int:
+    return sum(
+        prepared.examples[index].urgency == "P1"
+        and choose_urgency(prepared.ruled[index], prediction, params) == "P1"
+        for index, prediction in predictions.items()
+    )
+
+
+def choose_verify(
+    prepared: Prepared, predictions: dict[int, Prediction], threshold: float
+) -> float:
+    """The P1 verifier's cut: the highest of ``VERIFY_GRID`` at which the verifier turns away
+    no P1 opening of ``predictions`` (made with verifiers fitted at ``threshold``); 0 (no
+    verifier) when even the lowest would."""
+    at = replace(PLACEHOLDER, p1_threshold=threshold)
+    found = _p1_found(prepared, predictions, at)
+    chosen = 0.0
+    for candidate in VERIFY_GRID:
+        if _p1_found(prepared, predictions, replace(at, p1_verify=candidate)) < found:
+            break
+        chosen = candidate
+    return chosen
+
+
+def choose_params(
+    prepared: Prepared,
+    predictions: dict[int, Prediction],
+    threshold: float | None = None,
+    verify: float = 0.0,
+) -> Params:
+    """Decision parameters from out-of-fold predictions (see the module docstring).
+
+    P1 threshold: ``choose_threshold`` unless given; ``verify``: the P1 verifier's cut
+    (``choose_verify``; 0: none). Risk band: the threshold that marks ``RISK_BAND_RECALL`` of
+    P1 messages as P1 or possible risk, raised if needed so that at most
+    ``RISK_BAND_MAX_SHARE`` of the other messages are marked, at least ``RISK_BAND_FLOOR``.
+    Category and urgency combination: the grid point with the best accuracy.
+    """
+    if threshold is None:
+        threshold = choose_threshold(prepared, predictions)
     # The higher threshold for questions and prevention (``Params.p1_threshold_question``)
     # stays off: chosen here it rose to the top of the grid, and the model then no longer
     # raised a child's own "is this normal?" about an adult's secret meeting (docs/triage.md).
     question = 0.0
-    chosen = replace(PLACEHOLDER, p1_threshold=threshold)
+    chosen = replace(PLACEHOLDER, p1_threshold=threshold, p1_verify=verify)
     p1_probabilities = sorted(
         prediction.p1
         for index, prediction in predictions.items()
@@ -544,7 +690,9 @@ def choose_params(prepared: Prepared, predictions: dict[int, Prediction]) -> Par
     for weight, minimum, trusted, floor in product(
         RULE_WEIGHTS, RULE_MIN_SCORES, TRUSTED_URGENCIES, CATEGORY_FLOORS
     ):
-        params = Params(threshold, band, weight, minimum, trusted, MIN_WORDS, floor, question)
+        params = Params(
+            threshold, band, weight, minimum, trusted, MIN_WORDS, floor, question, verify
+        )
         everything = tally(prepared, predictions, params)["all"]
         score = everything.category + everything.urgency
         if best is None or score > best[0]:
@@ -609,8 +757,12 @@ def train(
     validation = [i for i, example in enumerate(examples) if is_validation(example)]
     log(f"training split {len(training)}, validation split {len(validation)}")
     log("out-of-fold predictions on the training split")
-    predictions = out_of_fold_with_risk(prepared, training)
-    params = choose_params(prepared, predictions)
+    stages = out_of_fold_stages(prepared, training)
+    threshold = choose_threshold(prepared, stage_predictions(prepared, stages))
+    log(f"P1 threshold {threshold}; P1 verifiers fitted at it")
+    predictions = stage_predictions(prepared, stages, verify_at=threshold)
+    verify = choose_verify(prepared, predictions, threshold)
+    params = choose_params(prepared, predictions, threshold, verify)
     log(f"parameters: {params.to_json()}")
     log("validation")
     on_training, _ = fit_with_risk(prepared, training, params)
@@ -642,6 +794,11 @@ def train(
                 "c": RISK_C,
                 "signals": len(final.risk.signals) if final.risk else 0,
                 "fitted_on": "out-of-fold urgency predictions, 5 folds by scenario",
+            },
+            "verifier": {
+                "c": VERIFIER_C,
+                "signals": len(final.verifier.signals) if final.verifier else 0,
+                "fitted_on": "the same predictions whose risk reaches the P1 threshold",
             },
             "prune_below": PRUNE_BELOW,
             "solver": "scikit-learn LogisticRegression (lbfgs)",
