@@ -739,16 +739,66 @@ def cross_predictions(prepared: Prepared, params: Params, folds: int) -> dict[in
     return predictions
 
 
+@dataclass(frozen=True)
+class FirstStage:
+    """An earlier artefact whose text heads and risk head are kept as they were fitted."""
+
+    name: str
+    arrays: dict[str, npt.NDArray[Any]]
+    params: Params
+    weights_sha256: str
+
+    @classmethod
+    def load(cls, directory: Path, name: str) -> FirstStage:
+        manifest = json.loads((directory / f"{name}.json").read_text(encoding="utf-8"))
+        with np.load(directory / f"{name}.npz", allow_pickle=False) as stored:
+            arrays = {key: stored[key] for key in stored.files if not key.startswith("verifier_")}
+        if "risk_weights" not in arrays:
+            raise ValueError(f"{name}: no risk head to fit a P1 verifier onto")
+        return cls(name, arrays, Params.from_json(manifest["decision"]), manifest["weights_sha256"])
+
+
+def graft_verifier(
+    prepared: Prepared, first: FirstStage, chosen: Params
+) -> tuple[Params, TriageModel, dict[str, npt.NDArray[Any]]]:
+    """``first``'s heads as fitted, with a P1 verifier fitted onto its risk head the way
+    ``fit_with_risk`` fits one (on out-of-fold urgency predictions over the whole corpus,
+    folds salted with ``RISK_SALT``, the examples whose risk reaches the P1 threshold), and
+    ``first``'s decision parameters with the cut ``chosen.p1_verify``. The cut was chosen at
+    ``chosen.p1_threshold``; a first stage with another threshold is refused."""
+    if first.params.p1_threshold != chosen.p1_threshold:
+        raise ValueError(
+            f"{first.name}: P1 threshold {first.params.p1_threshold}, the verifier's cut was "
+            f"chosen at {chosen.p1_threshold}"
+        )
+    params = replace(first.params, p1_verify=chosen.p1_verify)
+    arrays = dict(first.arrays)
+    if params.p1_verify:
+        base = from_arrays(arrays, params=params, classes=CLASSES)
+        assert base.risk is not None  # noqa: S101 - FirstStage.load checks it
+        everything = range(len(prepared.examples))
+        inner = out_of_fold(prepared, everything, heads=("urgency",), salt=RISK_SALT)
+        verifier = fit_verifier(prepared, inner, base.risk, params.p1_threshold)
+        if verifier is not None:
+            arrays.update(verifier_arrays(verifier))
+    return params, from_arrays(arrays, params=params, classes=CLASSES), arrays
+
+
 def train(
     *,
     corpus: Path = CORPUS_DIR,
     output: Path | None = MODEL_DIR,
     name: str = MODEL_NAME,
     cv_folds: int = 0,
+    first_stage: FirstStage | None = None,
     log: Callable[[str], None] = lambda message: None,
 ) -> TrainingReport:
     """Train, choose parameters, judge on validation, write the artefact (unless ``output``
-    is None) and return the report."""
+    is None) and return the report.
+
+    With ``first_stage``, the parameters, validation and cross-validation are this code's as
+    always, but the artefact keeps the first stage's heads as fitted and adds a P1 verifier
+    fitted onto its risk head (``graft_verifier``)."""
     files = corpus_files(corpus)
     examples = load_corpus(corpus)
     log(f"{len(examples)} examples from {len(files)} files; preparing features and rules")
@@ -775,8 +825,12 @@ def train(
     if cv_folds:
         log(f"{cv_folds}-fold cross-validation by scenario")
         cv_tallies = cross_validate(prepared, params, cv_folds)
-    log("final model on the whole corpus")
-    final, arrays = fit_with_risk(prepared, range(len(examples)), params)
+    if first_stage is None:
+        log("final model on the whole corpus")
+        final, arrays = fit_with_risk(prepared, range(len(examples)), params)
+    else:
+        log(f"{first_stage.name}'s heads, a P1 verifier fitted onto its risk head")
+        params, final, arrays = graft_verifier(prepared, first_stage, params)
     manifest = {
         "name": name,
         "format": FORMAT,
@@ -806,6 +860,13 @@ def train(
         "validation": {code: t.as_json() for code, t in validation_tallies.items()},
         "weights_sha256": weights_digest(arrays),
     }
+    if first_stage is not None:
+        manifest["first_stage"] = {
+            "name": first_stage.name,
+            "weights_sha256": first_stage.weights_sha256,
+            "kept": "text heads and risk head as fitted; decision parameters but p1_verify",
+            "figures": "validation and cross_validation are of this code retrained",
+        }
     if cv_tallies is not None:
         manifest["cross_validation"] = {
             "folds": cv_folds,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from triage import model, training
-from triage.corpus import CORPUS_DIR, LANGUAGES, corpus_digest, corpus_files
+from triage.corpus import CORPUS_DIR, LANGUAGES, corpus_digest, corpus_files, load_corpus
 from triage.engine import assess
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -31,6 +33,21 @@ def test_the_shipped_artefact_loads_and_was_trained_on_the_committed_corpus() ->
     assert training.RISK_IGNORED.isdisjoint(loaded.risk.signals)
 
 
+def test_the_shipped_artefact_keeps_its_first_stage_and_adds_a_verifier() -> None:
+    loaded = model.load()
+    first_stage = loaded.manifest["first_stage"]
+    kept = training.FirstStage.load(model.MODEL_DIR, first_stage["name"])
+    assert kept.weights_sha256 == first_stage["weights_sha256"]
+    with np.load(model.MODEL_DIR / f"{model.MODEL_NAME}.npz") as stored:
+        arrays = {key: stored[key] for key in stored.files}
+    assert {key for key in arrays if not key.startswith("verifier_")} == kept.arrays.keys()
+    assert all((arrays[key] == kept.arrays[key]).all() for key in kept.arrays)
+    assert loaded.verifier is not None
+    assert loaded.verifier.floor == pytest.approx(loaded.params.p1_threshold)
+    assert 0 < loaded.params.p1_verify < 1
+    assert replace(loaded.params, p1_verify=0.0) == replace(kept.params, p1_verify=0.0)
+
+
 def test_a_damaged_artefact_is_refused(tmp_path: Path) -> None:
     for suffix in (".npz", ".json"):
         source = model.MODEL_DIR / f"{model.MODEL_NAME}{suffix}"
@@ -43,12 +60,19 @@ def test_a_damaged_artefact_is_refused(tmp_path: Path) -> None:
         model.load(tmp_path)
 
 
-def test_training_is_deterministic(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
+def sample_corpus(directory: Path, per_language: int = 12) -> Path:
+    corpus = directory / "corpus"
     corpus.mkdir()
     for code in LANGUAGES:
         lines = (CORPUS_DIR / f"{code}.jsonl").read_text(encoding="utf-8").splitlines()
-        (corpus / f"{code}.jsonl").write_text("\n".join(lines[:12]) + "\n", encoding="utf-8")
+        (corpus / f"{code}.jsonl").write_text(
+            "\n".join(lines[:per_language]) + "\n", encoding="utf-8"
+        )
+    return corpus
+
+
+def test_training_is_deterministic(tmp_path: Path) -> None:
+    corpus = sample_corpus(tmp_path)
     digests = [
         training.train(corpus=corpus, output=tmp_path / str(run), name="sample").manifest[
             "weights_sha256"
@@ -59,6 +83,36 @@ def test_training_is_deterministic(tmp_path: Path) -> None:
     reloaded = model.load(tmp_path / "0", "sample")
     assert reloaded.manifest["training"]["examples"] == 12 * len(LANGUAGES)
     assert reloaded.risk is not None
+
+
+def test_a_verifier_fitted_onto_a_kept_first_stage(tmp_path: Path) -> None:
+    corpus = sample_corpus(tmp_path, per_language=30)
+    training.train(corpus=corpus, output=tmp_path / "first", name="first")
+    first = training.FirstStage.load(tmp_path / "first", "first")
+    prepared = training.prepare(load_corpus(corpus))
+
+    params, grafted, arrays = training.graft_verifier(
+        prepared, first, replace(first.params, p1_verify=0.05)
+    )
+    assert params == replace(first.params, p1_verify=0.05)
+    assert grafted.verifier is not None
+    assert grafted.verifier.floor == pytest.approx(first.params.p1_threshold)
+    kept = {name: array for name, array in arrays.items() if not name.startswith("verifier_")}
+    assert kept.keys() == first.arrays.keys()
+    assert all((kept[name] == first.arrays[name]).all() for name in kept)
+
+    with pytest.raises(ValueError, match="threshold"):
+        training.graft_verifier(
+            prepared, first, replace(first.params, p1_threshold=first.params.p1_threshold + 0.01)
+        )
+
+    report = training.train(
+        corpus=corpus, output=tmp_path / "second", name="second", first_stage=first
+    )
+    written = model.load(tmp_path / "second", "second")
+    assert written.manifest["first_stage"]["name"] == "first"
+    assert written.manifest["decision"] == report.params.to_json()
+    assert replace(report.params, p1_verify=0.0) == replace(first.params, p1_verify=0.0)
 
 
 def test_assess_reports_the_models_risk_probability() -> None:

@@ -33,6 +33,12 @@ class Command(BaseCommand):
             help="folds of the scenario-grouped cross-validation recorded in the manifest "
             "(0: skip)",
         )
+        parser.add_argument(
+            "--first-stage",
+            metavar="NAME",
+            help="keep the text heads and risk head of the artefact NAME (in triage/model/) "
+            "as they were fitted, and fit only a P1 verifier onto them",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = training.train(
@@ -40,6 +46,11 @@ class Command(BaseCommand):
             output=options["output"],
             name=options["name"],
             cv_folds=options["cv"],
+            first_stage=(
+                training.FirstStage.load(MODEL_DIR, options["first_stage"])
+                if options["first_stage"]
+                else None
+            ),
             log=lambda message: self.stderr.write(message),
         )
         self.stdout.write(f"Decision parameters: {report.params.to_json()}\n")
