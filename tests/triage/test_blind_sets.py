@@ -23,6 +23,9 @@ falling below them means generalisation was lost somewhere; rising above them pr
 - ``blind_set_2026_12e.jsonl``: written by a writer who never ran the triage, committed alone
   before the fifth precision round was merged (36c46f1), scored once with that round's
   system (the long-past guard, the fourth round's triage-v3).
+- ``blind_set_2026_12f.jsonl``: written by a writer who never ran the triage, committed alone
+  before the eighth precision round, scored once with that round's triage-v6 (triage-v3's
+  heads and a P1 verifier).
 
 The fence: no corpus line may be a near copy of a blind line, or the set would stop being
 blind the day someone adds a paraphrase of it to the training text.
@@ -65,6 +68,8 @@ FLOORS = {
     "blind_set_2026_12d.jsonl": Floors((85, 90), (40, 180), 218, 243, 267),
     # 270 openings: urgency 88.5 %, category 89.3 %, language 99.3 %
     "blind_set_2026_12e.jsonl": Floors((88, 90), (22, 180), 239, 241, 268),
+    # 270 openings: urgency 80.0 %, category 86.7 %, language 99.3 %
+    "blind_set_2026_12f.jsonl": Floors((75, 90), (30, 180), 216, 234, 268),
 }
 SETS = sorted(FLOORS)
 
