@@ -134,11 +134,11 @@ def main() -> int:
             before = machine_busy_seconds()
             result = asyncio.run(
                 run_bare(
-                    port=bare_port,
+                    ports=(bare_port,),
                     rooms=args.conversations,
                     rate=args.rate,
                     duration=args.duration,
-                    server_pid=bare.pid,
+                    server_pids=(bare.pid,),
                     ramp=args.ramp,
                 )
             )

@@ -8,6 +8,13 @@ sending), and stops at the first step that is not sustained (p99 ≥ ``--p99-ms`
 lost, duplicated, unacknowledged or left unclaimed; frames that arrive out of ``seq`` order
 are reported, not failed). CPU is summed over the processes.
 
+Beside them it starts as many bare-chat Daphne processes (``bench.bare_chat``) on the same
+Redis layer, and each step first runs ``bench.bare_load --ports`` over those (each room's
+citizen on one process, its officer on the next, so every message crosses processes; same
+rate and duration, the ramp ``bench.load`` takes by default), then Poradnia: rows with run
+``bare`` and ``poradnia``, and on each Poradnia row its CPU ms per delivered message ÷ the
+bare chat's of the same step. The stop rule looks at Poradnia's rows only.
+
 Run it with the servers' environment (``DATABASE_URL``, ``REDIS_URL``, …) from the project
 root; the database needs migrating and ``collectstatic`` once, as for ``bench.load``::
 
@@ -18,6 +25,7 @@ root; the database needs migrating and ``collectstatic`` once, as for ``bench.lo
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import subprocess
@@ -26,6 +34,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from bench.bare_load import cpu_ratio, run_bare
 from bench.load import passed
 from bench.load_clients import MAX_PORTS
 from bench.load_proc import machine_load
@@ -58,6 +67,46 @@ def load_run(
     return result
 
 
+def bare_run(
+    servers: list[Server], conversations: int, args: argparse.Namespace, out: Path
+) -> dict[str, Any]:
+    """``bench.bare_load`` over every bare-chat server's port; its result (also to ``out``)."""
+    result = asyncio.run(
+        run_bare(
+            ports=[s.port for s in servers],
+            rooms=conversations,
+            rate=args.rate,
+            duration=args.duration,
+            server_pids=[s.pid for s in servers],
+            ramp=conversations / 10,  # bench.load's default ramp
+        )
+    )
+    out.write_text(json.dumps(result, indent=2))
+    return result
+
+
+def start_servers(processes: int, tmp: Path, *, bare: bool) -> list[Server]:
+    """``processes`` Poradnia (or bare-chat) servers; those started are stopped on failure."""
+    servers: list[Server] = []
+    try:
+        for k in range(processes):
+            port = free_port()
+            if bare:
+                daphne = ["-b", "127.0.0.1", "-p", str(port), "bench.bare_chat:application"]
+                log = tmp / f"bare-{processes}-{k}.log"
+                servers.append(start(dict(os.environ), port, log=log, daphne_args=daphne))
+            else:
+                log = tmp / f"serve-{processes}-{k}.log"
+                servers.append(
+                    start(dict(os.environ), port, log=log, serve_options=PRODUCTION_LIMITS)
+                )
+    except BaseException:
+        for server in servers:
+            server.stop()
+        raise
+    return servers
+
+
 def sustained(result: dict[str, Any], p99_ms: float) -> bool:
     """p99 under the bound and nothing lost, doubled, unacknowledged or unclaimed.
 
@@ -73,6 +122,7 @@ def row(processes: int, result: dict[str, Any], p99_ms: float) -> dict[str, Any]
     latency = result["latency_ms"]
     replies = result["replies"]
     return {
+        "run": "poradnia",
         "processes": processes,
         "conversations": result["conversations"],
         "offered_per_s": result["offered_msgs_per_s"],
@@ -97,23 +147,67 @@ def row(processes: int, result: dict[str, Any], p99_ms: float) -> dict[str, Any]
     }
 
 
+def bare_row(processes: int, result: dict[str, Any], p99_ms: float) -> dict[str, Any]:
+    """A ``bench.bare_load`` result in ``row``'s shape (what it does not observe is None)."""
+    server = result["server"]
+    latency = result["latency_ms"]
+    lost = result["lost"] + result["replies"]["lost"]
+    return {
+        "run": "bare",
+        "processes": processes,
+        "conversations": result["conversations"],
+        "offered_per_s": result["offered_msgs_per_s"],
+        "delivered_per_s": result["delivered_msgs_per_s"],
+        "p50_ms": latency["p50"],
+        "p99_ms": latency["p99"],
+        "reply_p99_ms": None,
+        "lost": lost,
+        "duplicated": None,
+        "unacked": None,
+        "busy": None,
+        "reordered": None,
+        "cross_process": f"{result['cross_process_rooms']}/{result['conversations']}",
+        "cpu_percent": server.get("cpu_percent"),
+        "cpu_percent_by_pid": server.get("cpu_percent_by_pid"),
+        "cpu_ms_per_message": server.get("cpu_ms_per_message"),
+        "client_cpu_percent": result["client"]["cpu_percent"],
+        "load_average": result["load_average_at_start"],
+        "sustained": lost == 0
+        and not result["rooms_failed"]
+        and latency["p99"] is not None
+        and latency["p99"] < p99_ms,
+    }
+
+
+def _cell(value: Any) -> str:
+    return "–" if value is None else str(value)
+
+
 def markdown(rows: list[dict[str, Any]]) -> str:
     lines = [
-        "| processes | conversations | delivered msg/s | p50 / p99 ms | reply p99 ms | lost | "
-        "dup | busy | reordered | across processes | server CPU (by process) | CPU ms/msg | "
-        "client CPU | load average | sustained |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| run | processes | conversations | delivered msg/s | p50 / p99 ms | reply p99 ms | "
+        "lost | dup | busy | reordered | across processes | server CPU (by process) | "
+        "CPU ms/msg | ÷ bare | client CPU | load average | sustained |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         by_pid = " + ".join(f"{v}" for v in (r["cpu_percent_by_pid"] or {}).values())
-        lines.append(
-            f"| {r['processes']} | {r['conversations']} | {r['delivered_per_s']} | "
-            f"{r['p50_ms']} / {r['p99_ms']} | {r['reply_p99_ms']} | {r['lost']} | "
-            f"{r['duplicated']} | {r['busy']} | {r['reordered']} | {r['cross_process']} | "
-            f"{r['cpu_percent']} % "
-            f"({by_pid}) | {r['cpu_ms_per_message']} | {r['client_cpu_percent']} % | "
-            f"{r['load_average']} | {'yes' if r['sustained'] else 'no'} |"
-        )
+        cells = [
+            r["run"],
+            r["processes"],
+            r["conversations"],
+            r["delivered_per_s"],
+            f"{_cell(r['p50_ms'])} / {_cell(r['p99_ms'])}",
+            *(r[k] for k in ("reply_p99_ms", "lost", "duplicated", "busy", "reordered")),
+            r["cross_process"],
+            f"{_cell(r['cpu_percent'])} % ({by_pid})",
+            r["cpu_ms_per_message"],
+            r.get("cpu_ratio_to_bare"),
+            f"{_cell(r['client_cpu_percent'])} %",
+            r["load_average"],
+            "yes" if r["sustained"] else "no",
+        ]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(lines)
 
 
@@ -142,40 +236,53 @@ def main(argv: list[str] | None = None) -> int:
         tmp = args.keep or Path(scratch)
         tmp.mkdir(parents=True, exist_ok=True)
         for processes in args.processes:
+            bare = start_servers(processes, tmp, bare=True)
             servers: list[Server] = []
             try:
-                for k in range(processes):
-                    port = free_port()
-                    servers.append(
-                        start(
-                            dict(os.environ),
-                            port,
-                            log=tmp / f"serve-{processes}-{k}.log",
-                            serve_options=PRODUCTION_LIMITS,
-                        )
-                    )
+                servers = start_servers(processes, tmp, bare=False)
                 for conversations in args.conversations:
                     print(
                         f"{processes} processes, {conversations} conversations "
                         f"(load average {machine_load()})",
                         file=sys.stderr,
                     )
+                    out = tmp / f"bare-{processes}-{conversations}.json"
+                    floor = bare_row(
+                        processes, bare_run(bare, conversations, args, out), args.p99_ms
+                    )
+                    rows.append(floor)
+                    print(markdown([floor]).splitlines()[-1], file=sys.stderr)
                     out = tmp / f"load-{processes}-{conversations}.json"
                     found = row(processes, load_run(servers, conversations, args, out), args.p99_ms)
+                    found["cpu_ratio_to_bare"] = cpu_ratio(
+                        found["cpu_ms_per_message"], floor["cpu_ms_per_message"]
+                    )
                     rows.append(found)
                     print(markdown([found]).splitlines()[-1], file=sys.stderr)
                     if not found["sustained"] and not args.all_steps:
                         break
             finally:
-                for server in servers:
+                for server in [*bare, *servers]:
                     server.stop()
     print(markdown(rows))
     for processes in args.processes:
         best = max(
-            (r["delivered_per_s"] for r in rows if r["processes"] == processes and r["sustained"]),
+            (
+                r["delivered_per_s"]
+                for r in rows
+                if r["run"] == "poradnia" and r["processes"] == processes and r["sustained"]
+            ),
             default=None,
         )
-        print(f"{processes} processes: highest sustained delivery {best} msg/s citizen→officer")
+        ratios = [
+            r["cpu_ratio_to_bare"]
+            for r in rows
+            if r["run"] == "poradnia" and r["processes"] == processes and r["cpu_ratio_to_bare"]
+        ]
+        print(
+            f"{processes} processes: highest sustained delivery {best} msg/s citizen→officer; "
+            f"CPU per message ÷ bare chat by step {ratios}"
+        )
     if args.json is not None:
         args.json.write_text(json.dumps(rows, indent=2))
     return 0
