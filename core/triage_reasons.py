@@ -165,6 +165,12 @@ class TriageReason(models.TextChoices):
         pgettext_lazy("triage reason", "hopelessness (no strength left, no way out)"),
     )
     FAREWELL = "farewell", pgettext_lazy("triage reason", "saying goodbye or ending things")
+    UNREACHABLE = (
+        "unreachable",
+        pgettext_lazy(
+            "triage reason", "the person has gone and cannot be reached (phone off, not at home)"
+        ),
+    )
     FIGURE_OF_SPEECH = "figure_of_speech", pgettext_lazy("triage reason", "a figure of speech")
     EVERYDAY_FIGURE_OF_SPEECH = (
         "everyday_figure_of_speech",
@@ -237,6 +243,13 @@ class TriageReason(models.TextChoices):
     RULE_DESPAIR_HARM = (
         "rule_despair_harm",
         pgettext_lazy("triage reason", "hopelessness while blackmailed, threatened or abused"),
+    )
+    RULE_FAREWELL_AFTER_LOSS = (
+        "rule_farewell_after_loss",
+        pgettext_lazy(
+            "triage reason",
+            "a farewell message, or the person gone, after a loss or while blackmailed",
+        ),
     )
     RULE_MONEY_MOVING = (
         "rule_money_moving",
