@@ -796,9 +796,10 @@ def train(
     """Train, choose parameters, judge on validation, write the artefact (unless ``output``
     is None) and return the report.
 
-    With ``first_stage``, the parameters, validation and cross-validation are this code's as
-    always, but the artefact keeps the first stage's heads as fitted and adds a P1 verifier
-    fitted onto its risk head (``graft_verifier``)."""
+    With ``first_stage``, the P1 threshold is the first stage's and the other parameters,
+    validation and cross-validation are this code's as always, but the artefact keeps the
+    first stage's heads as fitted and adds a P1 verifier fitted onto its risk head
+    (``graft_verifier``)."""
     files = corpus_files(corpus)
     examples = load_corpus(corpus)
     log(f"{len(examples)} examples from {len(files)} files; preparing features and rules")
@@ -808,7 +809,11 @@ def train(
     log(f"training split {len(training)}, validation split {len(validation)}")
     log("out-of-fold predictions on the training split")
     stages = out_of_fold_stages(prepared, training)
-    threshold = choose_threshold(prepared, stage_predictions(prepared, stages))
+    if first_stage is None:
+        threshold = choose_threshold(prepared, stage_predictions(prepared, stages))
+    else:
+        # The kept risk head was calibrated at its own threshold: the cut is chosen there.
+        threshold = first_stage.params.p1_threshold
     log(f"P1 threshold {threshold}; P1 verifiers fitted at it")
     predictions = stage_predictions(prepared, stages, verify_at=threshold)
     verify = choose_verify(prepared, predictions, threshold)
