@@ -31,6 +31,10 @@ falling below them means generalisation was lost somewhere; rising above them pr
   before the eighth precision round, scored once with that round's triage-v6 (triage-v3's
   heads and a P1 verifier).
 
+- ``blind_set_2026_12g.jsonl``: written by a writer who never ran the triage, committed alone
+  (5fba526) before the ninth precision round was merged, scored once with that round's
+  triage-v7.
+
 The fence: no corpus line may be a near copy of a blind line, or the set would stop being
 blind the day someone adds a paraphrase of it to the training text.
 """
@@ -74,6 +78,8 @@ FLOORS = {
     "blind_set_2026_12e.jsonl": Floors((88, 90), (22, 180), 239, 241, 268),
     # 270 openings: urgency 80.0 %, category 86.7 %, language 99.3 %
     "blind_set_2026_12f.jsonl": Floors((75, 90), (30, 180), 216, 234, 268),
+    # 270 openings: urgency 83.7 %, category 93.3 %, language 98.5 %
+    "blind_set_2026_12g.jsonl": Floors((87, 90), (27, 180), 226, 252, 266),
 }
 SETS = sorted(FLOORS)
 
