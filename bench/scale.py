@@ -117,18 +117,30 @@ def sustained(result: dict[str, Any], p99_ms: float) -> bool:
     return passed(result) and p99 is not None and p99 < p99_ms
 
 
-def row(processes: int, result: dict[str, Any], p99_ms: float) -> dict[str, Any]:
+def _shared(run: str, processes: int, result: dict[str, Any]) -> dict[str, Any]:
+    """The fields ``bench.load`` and ``bench.bare_load`` results have alike."""
     server = result["server"]
     latency = result["latency_ms"]
-    replies = result["replies"]
     return {
-        "run": "poradnia",
+        "run": run,
         "processes": processes,
         "conversations": result["conversations"],
         "offered_per_s": result["offered_msgs_per_s"],
         "delivered_per_s": result["delivered_msgs_per_s"],
         "p50_ms": latency["p50"],
         "p99_ms": latency["p99"],
+        "cpu_percent": server.get("cpu_percent"),
+        "cpu_percent_by_pid": server.get("cpu_percent_by_pid"),
+        "cpu_ms_per_message": server.get("cpu_ms_per_message"),
+        "client_cpu_percent": result["client"]["cpu_percent"],
+        "load_average": result["load_average_at_start"],
+    }
+
+
+def row(processes: int, result: dict[str, Any], p99_ms: float) -> dict[str, Any]:
+    replies = result["replies"]
+    return {
+        **_shared("poradnia", processes, result),
         "reply_p99_ms": replies["p99_ms"],
         "lost": result["lost"] + replies["lost"],
         "duplicated": result["duplicated"],
@@ -138,28 +150,16 @@ def row(processes: int, result: dict[str, Any], p99_ms: float) -> dict[str, Any]
         # party's process); all arrived, the page places them by seq.
         "reordered": result["seq_backwards"],
         "cross_process": f"{result['cross_process_claims']}/{result['claimed']}",
-        "cpu_percent": server.get("cpu_percent"),
-        "cpu_percent_by_pid": server.get("cpu_percent_by_pid"),
-        "cpu_ms_per_message": server.get("cpu_ms_per_message"),
-        "client_cpu_percent": result["client"]["cpu_percent"],
-        "load_average": result["load_average_at_start"],
         "sustained": sustained(result, p99_ms),
     }
 
 
 def bare_row(processes: int, result: dict[str, Any], p99_ms: float) -> dict[str, Any]:
     """A ``bench.bare_load`` result in ``row``'s shape (what it does not observe is None)."""
-    server = result["server"]
-    latency = result["latency_ms"]
+    p99 = result["latency_ms"]["p99"]
     lost = result["lost"] + result["replies"]["lost"]
     return {
-        "run": "bare",
-        "processes": processes,
-        "conversations": result["conversations"],
-        "offered_per_s": result["offered_msgs_per_s"],
-        "delivered_per_s": result["delivered_msgs_per_s"],
-        "p50_ms": latency["p50"],
-        "p99_ms": latency["p99"],
+        **_shared("bare", processes, result),
         "reply_p99_ms": None,
         "lost": lost,
         "duplicated": None,
@@ -167,15 +167,7 @@ def bare_row(processes: int, result: dict[str, Any], p99_ms: float) -> dict[str,
         "busy": None,
         "reordered": None,
         "cross_process": f"{result['cross_process_rooms']}/{result['conversations']}",
-        "cpu_percent": server.get("cpu_percent"),
-        "cpu_percent_by_pid": server.get("cpu_percent_by_pid"),
-        "cpu_ms_per_message": server.get("cpu_ms_per_message"),
-        "client_cpu_percent": result["client"]["cpu_percent"],
-        "load_average": result["load_average_at_start"],
-        "sustained": lost == 0
-        and not result["rooms_failed"]
-        and latency["p99"] is not None
-        and latency["p99"] < p99_ms,
+        "sustained": lost == 0 and not result["rooms_failed"] and p99 is not None and p99 < p99_ms,
     }
 
 

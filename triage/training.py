@@ -261,14 +261,20 @@ def fit_risk(prepared: Prepared, predictions: Mapping[int, Prediction]) -> RiskH
             for index in indices
         ]
     )
-    model = LogisticRegression(C=RISK_C, max_iter=MAX_ITER)
+    weights, bias = fit_logistic(inputs, labels, RISK_C)
+    return RiskHead(known, weights, bias)
+
+
+def fit_logistic(
+    inputs: npt.NDArray[np.float64], labels: Sequence[bool], c: float
+) -> tuple[npt.NDArray[np.float64], float]:
+    """A binary logistic regression's weights and bias, rounded to the stored precision
+    (float32), so that figures are those of the artefact."""
+    model = LogisticRegression(C=c, max_iter=MAX_ITER)
     with threadpool_limits(1):
         model.fit(inputs, labels)
-    # Rounded to the stored precision, so figures are those of the artefact.
-    return RiskHead(
-        known,
-        model.coef_[0].astype(np.float32).astype(np.float64),
-        float(np.float32(model.intercept_[0])),
+    return model.coef_[0].astype(np.float32).astype(np.float64), float(
+        np.float32(model.intercept_[0])
     )
 
 
@@ -301,16 +307,8 @@ def fit_verifier(
             for index in indices
         ]
     )
-    model = LogisticRegression(C=VERIFIER_C, max_iter=MAX_ITER)
-    with threadpool_limits(1):
-        model.fit(inputs, labels)
-    # Rounded to the stored precision, so figures are those of the artefact.
-    return Verifier(
-        known,
-        model.coef_[0].astype(np.float32).astype(np.float64),
-        float(np.float32(model.intercept_[0])),
-        float(np.float32(floor)),
-    )
+    weights, bias = fit_logistic(inputs, labels, VERIFIER_C)
+    return Verifier(known, weights, bias, float(np.float32(floor)))
 
 
 @dataclass
