@@ -304,7 +304,27 @@ def _urgency(
     if not found:
         return DEFAULT_URGENCY, [reason(TriageReason.NO_DANGER, to=DEFAULT_URGENCY)]
     best = min(level for level, _ in found)
-    return best, [reason for level, reason in found if level == best]
+    return best, _one_per_rule_reason([reason for level, reason in found if level == best])
+
+
+def _one_per_rule_reason(reasons: list[Reason]) -> list[Reason]:
+    """Rules that share a reason, read as one: where several urgency rules with the same
+    reason apply ("a farewell after a loss" by three ways of combining its tags), officers
+    read that reason once, with each piece of evidence once, where it first stood."""
+    merged: list[Reason] = []
+    by_code: dict[str, Reason] = {}
+    for item in reasons:
+        kept = by_code.get(item["code"]) if "evidence" in item else None
+        if kept is None:
+            copy = {**item, "evidence": list(item["evidence"])} if "evidence" in item else item
+            merged.append(copy)
+            if "evidence" in item:
+                by_code[item["code"]] = copy
+            continue
+        kept["evidence"].extend(
+            piece for piece in item["evidence"] if piece not in kept["evidence"]
+        )
+    return merged
 
 
 @dataclass(frozen=True)

@@ -166,3 +166,18 @@ def test_officers_read_why_a_farewell_after_a_loss_is_p1() -> None:
         "a farewell message, or the person gone, after a loss or while blackmailed" in reason
         for reason in english(result.reasons)
     )
+
+
+def test_rules_that_share_a_reason_are_read_once_with_all_their_evidence() -> None:
+    result = assess(
+        texts=[
+            "Mój mąż stracił 80 tysięcy na platformie inwestycyjnej.",
+            "Rano zostawił kartkę: przepraszam was za wszystko. Telefon ma wyłączony.",
+        ],
+        browser_language="pl",
+    )
+    farewell = [r for r in result.reasons if r["code"] == "rule_farewell_after_loss"]
+    assert len(farewell) == 1
+    evidence = farewell[0]["evidence"]
+    assert [piece["code"] for piece in evidence] == ["farewell", "harm_done", "unreachable"]
+    assert len({str(piece) for piece in evidence}) == len(evidence)

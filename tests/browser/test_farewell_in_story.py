@@ -1,0 +1,50 @@
+"""A goodbye at the end of a crime story, written by a relative, is a critical conversation:
+the officers' queue shows it as P1 with the reason in their own language and the relative's
+words quoted."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import go_on_duty, login, save_screenshot, send_citizen, start_chat
+
+pytestmark = pytest.mark.browser
+
+OFFICERS = {
+    # locale: (username, words of the farewell reason)
+    "pl-PL": ("anna", "pożegnanie albo zniknięcie osoby po stracie pieniędzy"),
+    "cs-CZ": ("petr", "loučení nebo zmizení člověka po ztrátě peněz"),
+}
+
+
+def test_a_relatives_account_of_a_goodbye_after_a_fraud_is_p1_with_its_reason(new_page, base_url):
+    consoles = {}
+    for locale, (username, _words) in OFFICERS.items():
+        page = new_page(viewport={"width": 1366, "height": 900}, locale=locale)
+        login(page, base_url, username)
+        go_on_duty(page)
+        consoles[locale] = page
+    citizen = new_page(locale="pl-PL")
+    start_chat(citizen, base_url)
+    send_citizen(citizen, "Mój mąż stracił 80 tysięcy na platformie inwestycyjnej.")
+    send_citizen(
+        citizen, "Rano zostawił kartkę: przepraszam was za wszystko. Telefon ma wyłączony."
+    )
+
+    for locale, (_username, words) in OFFICERS.items():
+        console = consoles[locale]
+        banner = console.locator("#p1-alerts[role=alert] .p1-banner")
+        banner.wait_for()
+        card = console.locator(".queue-card[data-urgency=P1]")
+        card.wait_for()
+        console.wait_for_function(
+            "words => [...document.querySelectorAll('.queue-card[data-urgency=P1] .reasons li')]"
+            ".some(li => li.textContent.includes(words))",
+            arg=words,
+        )
+        reasons = card.locator(".reasons li").all_inner_texts()
+        farewell = next(text for text in reasons if words in text)
+        assert "przepraszam was za wszystko" in farewell, (locale, farewell)
+        assert farewell.endswith("→ P1"), (locale, farewell)
+        assert "rule_farewell_after_loss" not in " ".join(reasons)
+    save_screenshot(consoles["cs-CZ"], "console-farewell-p1")
