@@ -149,6 +149,10 @@ class TriageReason(models.TextChoices):
         "danger_again",
         pgettext_lazy("triage reason", "says the danger is back or still there"),
     )
+    EMBARRASSED = (
+        "embarrassed",
+        pgettext_lazy("triage reason", "embarrassed about a mishap (an embarrassed emoji)"),
+    )
     ASKS_IF_SCAM = (
         "asks_if_scam",
         pgettext_lazy("triage reason", "asks whether something is a scam"),
