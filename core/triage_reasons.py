@@ -153,6 +153,14 @@ class TriageReason(models.TextChoices):
         "embarrassed",
         pgettext_lazy("triage reason", "embarrassed about a mishap (an embarrassed emoji)"),
     )
+    SUPPORTED = (
+        "supported",
+        pgettext_lazy(
+            "triage reason",
+            "says the person is supported: talks to the family, the school knows or a "
+            "psychologist helps",
+        ),
+    )
     ASKS_IF_SCAM = (
         "asks_if_scam",
         pgettext_lazy("triage reason", "asks whether something is a scam"),
