@@ -153,6 +153,7 @@ class TriageReason(models.TextChoices):
         "embarrassed",
         pgettext_lazy("triage reason", "embarrassed about a mishap (an embarrassed emoji)"),
     )
+    NO_THREAT = "no_threat", pgettext_lazy("triage reason", "says there is no threat of violence")
     SUPPORTED = (
         "supported",
         pgettext_lazy(

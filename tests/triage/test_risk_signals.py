@@ -1,6 +1,6 @@
 """Tags that are signals for the risk head only (`asks_report`, `supported`, `testify`,
-`first_phone`): found in the nine languages, and never a reason for the rules to lower a
-danger said in the same opening."""
+`first_phone`, `no_threat`): found in the nine languages, and never a reason for the rules to
+lower a danger said in the same opening."""
 
 from __future__ import annotations
 
@@ -112,6 +112,43 @@ SIGNALS = [
         "nb",
         "first_phone",
     ),
+    (
+        "A neighbour films our yard and posts it with jokes. No threats, just rude.",
+        "en",
+        "no_threat",
+    ),
+    (
+        "Sąsiad nagrywa nasz ogród i wrzuca na grupę. Nie grozi fizycznie, ale to przykre.",
+        "pl",
+        "no_threat",
+    ),
+    (
+        "Soused natáčí naši zahradu a dává to do skupiny. Nevyhrožuje, jen je hrubý.",
+        "cs",
+        "no_threat",
+    ),
+    (
+        "Sused natáča našu záhradu a dáva to do skupiny. Nevyhráža sa, len je hrubý.",
+        "sk",
+        "no_threat",
+    ),
+    ("Сусід знімає наш двір і викладає в групу. Без погроз, просто неприємно.", "uk", "no_threat"),
+    (
+        "Сосед снимает наш двор и выкладывает в группу. Без угроз, просто неприятно.",
+        "ru",
+        "no_threat",
+    ),
+    (
+        "Der Nachbar filmt unseren Garten und postet es. Keine Drohungen, nur peinlich.",
+        "de",
+        "no_threat",
+    ),
+    (
+        "Kaimynas filmuoja mūsų kiemą ir deda į grupę. Be grasinimų, tik nemalonu.",
+        "lt",
+        "no_threat",
+    ),
+    ("Naboen filmer hagen vår og legger det ut. Ingen trusler, bare ekkelt.", "nb", "no_threat"),
 ]
 
 
@@ -137,6 +174,8 @@ def test_the_signal_is_found(text: str, language: str, tag: str) -> None:
             "Мой сын (12) получил первый телефон, и взрослый мужчина просит у него интимные фото.",
             "ru",
         ),
+        ("He does not threaten me, but he waits outside my house every night.", "en"),
+        ("Nie grozi mi, ale codziennie czeka pod moim domem.", "pl"),
         ("Sønnen min (12) fikk sin første mobil, og en voksen mann ber ham om nakenbilder.", "nb"),
     ],
 )
