@@ -149,6 +149,19 @@ class TriageReason(models.TextChoices):
         "danger_again",
         pgettext_lazy("triage reason", "says the danger is back or still there"),
     )
+    EMBARRASSED = (
+        "embarrassed",
+        pgettext_lazy("triage reason", "embarrassed about a mishap (an embarrassed emoji)"),
+    )
+    NO_THREAT = "no_threat", pgettext_lazy("triage reason", "says there is no threat of violence")
+    SUPPORTED = (
+        "supported",
+        pgettext_lazy(
+            "triage reason",
+            "says the person is supported: talks to the family, the school knows or a "
+            "psychologist helps",
+        ),
+    )
     ASKS_IF_SCAM = (
         "asks_if_scam",
         pgettext_lazy("triage reason", "asks whether something is a scam"),

@@ -9,8 +9,9 @@ of one message (lower case, no diacritics, mixed scripts repaired):
 - ``$`` (last): the end of a sentence (``.``, ``!``, ``?``, ``…``, a line break or the end of the
   message), so "ich kann nicht mehr $" is despair but "ich kann nicht mehr zahlen" is not.
 
-Laughing emoji (``LAUGHS``: 😂 🤣 😆 😄 😁 😜 😅) are words of their own for the cues, so a cue
-can say that a message laughs something off ("mama mnie zabije 😂").
+Laughing emoji (``LAUGHS``: 😂 🤣 😆 😄 😁 😜 😅) and embarrassed ones (``EMBARRASSED``: 🙈 😬)
+are words of their own for the cues, so a cue can say that a message laughs something off
+("mama mnie zabije 😂") or is sheepish about a mishap ("mama mnie zabije, zgubiłam klucze 🙈").
 
 Words and stems of at least ``FUZZY_MIN`` letters also match with one typo (a letter missing,
 added, replaced, or two neighbours swapped), except in their first two and last two letters
@@ -43,7 +44,9 @@ _BELOW_RE = re.compile(r"#<(\d+)")
 # Emoji read as words by the cues (and by nothing else: the model and the word count ignore
 # them): a message that laughs ("mama mnie zabije 😂") is not a threat.
 LAUGHS = "\U0001f602\U0001f923\U0001f606\U0001f604\U0001f601\U0001f61c\U0001f605"
-_TOKEN_RE = re.compile(rf"{WORD_RE.pattern}|[{LAUGHS}]")
+# Embarrassment (see-no-evil monkey, grimace): sheepish about a mishap, not laughter and not fear.
+EMBARRASSED = "\U0001f648\U0001f62c"
+_TOKEN_RE = re.compile(rf"{WORD_RE.pattern}|[{LAUGHS}{EMBARRASSED}]")
 
 
 @dataclass(frozen=True)
@@ -247,6 +250,10 @@ class Matcher:
             or i + 1 == len(tokens)
             for i, token in enumerate(tokens)
         ]
+        # An embarrassed emoji closing a sentence does not hide its end ("ich kann nicht mehr 😬").
+        for i in range(len(tokens) - 2, -1, -1):
+            if tokens[i + 1].text in EMBARRASSED and sentence_ends[i + 1]:
+                sentence_ends[i] = True
         busy_until: dict[int, int] = {}  # cue index -> end of its last match
         for position, token_ids in enumerate(ids):
             for first in sorted(token_ids):

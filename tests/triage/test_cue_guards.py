@@ -184,3 +184,128 @@ def test_forced_work_that_began_years_ago_and_goes_on_stays_p1(text: str, langua
     ruled = rules_of(text, language)
     assert ruled.category == "trafficking"
     assert ruled.urgency == "P1"
+
+
+# A threat that has stopped (`stopped`: "no contact since", "it has been quiet since"): set
+# aside unless the danger is back, recent, ongoing, a stalker's or with a weapon.
+STOPPED = [
+    ("In March my ex wrote that he would kill me. No contact since, I want it on record", "en"),
+    ("W marcu były napisał, że mnie zabije. Od tamtej pory cisza, chcę to tylko zgłosić", "pl"),
+    ("V březnu mi bývalý napsal, že mě zabije. Od té doby se neozval, chci to jen nahlásit", "cs"),
+    ("V marci mi bývalý napísal, že ma zabije. Odvtedy je ticho, chcem to len nahlásiť", "sk"),
+    ("У березні колишній написав, що вб'є мене. Відтоді тиша, хочу просто заявити", "uk"),
+    ("В марте бывший написал, что убьёт меня. С тех пор тишина, хочу просто заявить", "ru"),
+    ("Im März schrieb mein Ex, er bringt mich um. Seitdem ist Ruhe, ich will es nur melden", "de"),
+    ("Kovą buvęs parašė, kad mane užmuš. Nuo tada tylu, noriu tik pranešti", "lt"),
+    ("I mars skrev eksen at han skal drepe meg. Har vært stille siden, vil bare melde det", "nb"),
+]
+STOPPED_BUT_BACK = [
+    ("In March my ex wrote he would kill me. No contact since, but he came back yesterday", "en"),
+    ("W marcu były napisał, że mnie zabije. Od tamtej pory cisza, ale wczoraj znowu napisał", "pl"),
+    ("V březnu mi bývalý napsal, že mě zabije. Od té doby se neozval, ale včera zase psal", "cs"),
+    ("V marci mi bývalý napísal, že ma zabije. Odvtedy je ticho, ale včera znova písal", "sk"),
+    ("У березні колишній написав, що вб'є мене. Відтоді тиша, але вчора знову написав", "uk"),
+    ("В марте бывший написал, что убьёт меня. С тех пор тишина, но вчера снова написал", "ru"),
+    ("Im März schrieb mein Ex, er bringt mich um. Seitdem Ruhe, gestern schrieb er wieder", "de"),
+    ("Kovą buvęs parašė, kad mane užmuš. Nuo tada tylu, bet vakar vėl parašė", "lt"),
+    ("I mars skrev eksen at han skal drepe meg. Stille siden, i går skrev han igjen", "nb"),
+]
+
+
+@pytest.mark.parametrize(("text", "language"), STOPPED)
+def test_a_threat_that_has_stopped_is_not_p1_by_the_rules(text: str, language: str) -> None:
+    ruled = rules_of(text, language)
+    assert "tag:stopped" in ruled.signals
+    assert ruled.urgency != "P1"
+    assert [reason["code"] for reason in ruled.discounted] == ["set_aside"]
+
+
+@pytest.mark.parametrize(("text", "language"), STOPPED_BUT_BACK)
+def test_a_threat_that_stopped_and_is_back_stays_p1(text: str, language: str) -> None:
+    assert rules_of(text, language).urgency == "P1"
+
+
+def test_a_threat_that_stopped_with_a_weapon_or_at_the_door_stays_p1() -> None:
+    assert rules_of("he said he will kill me with a knife, no contact since").urgency == "P1"
+    at_the_door = "he wrote he will kill me, quiet since, but now he knows my address"
+    assert rules_of(at_the_door).urgency == "P1"
+
+
+# Embarrassment (🙈 😬) after "mum will kill me" about a mishap: set aside like a laugh, but
+# not with a weapon, a stalker, a danger back or happening now; fear (😱, 😭) is not it.
+EMBARRASSED = [
+    ("my dad will kill me when he sees the phone bill 🙈 can the charge be reversed?", "en"),
+    ("mama mnie zabije jak zobaczy ile wydałam na gry 😬 da się odzyskać pieniądze?", "pl"),
+    ("táta mě zabije, rozbila jsem mu notebook aktualizací 🙈 jde to vrátit?", "cs"),
+    ("mama ma zabije, keď uvidí účet za telefón 😬 dá sa to reklamovať?", "sk"),
+    ("мене тато вб'є, коли побачить рахунок 🙈 можна повернути гроші?", "uk"),
+    ("меня мама убьёт, когда увидит счёт за телефон 😬 можно вернуть деньги?", "ru"),
+    ("meine Mutter bringt mich um, wenn sie die Rechnung sieht 🙈 kann man das zurückholen?", "de"),
+    ("mama mane užmuš, kai pamatys sąskaitą 😬 ar galima susigrąžinti pinigus?", "lt"),
+    ("pappa kommer til å drepe meg når han ser regninga 🙈 kan jeg få pengene tilbake?", "nb"),
+]
+
+
+@pytest.mark.parametrize(("text", "language"), EMBARRASSED)
+def test_an_embarrassed_x_will_kill_me_is_not_p1_by_the_rules(text: str, language: str) -> None:
+    ruled = rules_of(text, language)
+    assert "tag:embarrassed" in ruled.signals
+    assert ruled.urgency != "P1"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my husband said he will kill me with a knife 🙈 what do i do",
+        "he will kill me 😬 he is outside my door right now",
+        "my ex says he will kill me 😱 i am scared",
+        "mój mąż mnie zabije 😭 znowu pije i grozi",
+    ],
+)
+def test_a_threat_with_a_weapon_a_stalker_or_fear_stays_p1(text: str) -> None:
+    assert rules_of(text, "pl" if "mąż" in text else "en").urgency == "P1"
+
+
+def test_an_embarrassed_emoji_does_not_hide_the_end_of_a_sentence() -> None:
+    ruled = rules_of("ich kann nicht mehr 😬", "de")
+    assert "tag:despair" in ruled.signals
+
+
+# "Is this trafficking?" about a job advert is a question; a worker held asking it is not.
+TRAFFICKING_QUESTION = [
+    (
+        "Advert: work abroad, they want my passport scan first. Is this trafficking?",
+        "en",
+    ),
+    ("Ogłoszenie: praca za granicą, chcą najpierw skan paszportu. Czy to handel ludźmi?", "pl"),
+    ("Inzerát: práce v cizině, chtějí nejdřív sken pasu. Je to obchod s lidmi?", "cs"),
+    ("Inzerát: práca v zahraničí, chcú najprv sken pasu. Je to obchod s ľuďmi?", "sk"),
+    ("Оголошення: робота за кордоном, спершу просять скан паспорта. Чи це торгівля людьми?", "uk"),
+    ("Объявление: работа за границей, сначала просят скан паспорта. Это торговля людьми?", "ru"),
+    (
+        "Anzeige: Arbeit im Ausland, erst wollen sie einen Passscan. Ist das Menschenhandel?",
+        "de",
+    ),
+    ("Skelbimas: darbas užsienyje, pirma prašo paso kopijos. Ar tai prekyba žmonėmis?", "lt"),
+    ("Annonse: jobb i utlandet, de vil ha skann av passet først. Er dette menneskehandel?", "nb"),
+]
+
+
+@pytest.mark.parametrize(("text", "language"), TRAFFICKING_QUESTION)
+def test_asking_whether_a_job_advert_is_trafficking_is_not_p1(text: str, language: str) -> None:
+    ruled = rules_of(text, language)
+    assert "tag:question" in ruled.signals
+    assert ruled.urgency != "P1"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The boss took our passports, we cannot leave the farm. Is this trafficking?", "en"),
+        ("Szef zabrał nam paszporty, nie możemy wyjść z farmy. Czy to handel ludźmi?", "pl"),
+        ("Der Chef hat unsere Pässe genommen, wir dürfen nicht weg. Ist das Menschenhandel?", "de"),
+        ("Sjefen tok passene våre, vi får ikke dra. Er dette menneskehandel?", "nb"),
+    ],
+)
+def test_a_held_worker_asking_whether_it_is_trafficking_stays_p1(text: str, language: str) -> None:
+    assert rules_of(text, language).urgency == "P1"
