@@ -34,6 +34,9 @@ falling below them means generalisation was lost somewhere; rising above them pr
 - ``blind_set_2026_12g.jsonl``: written by a writer who never ran the triage, committed alone
   (5fba526) before the ninth precision round was merged, scored once with that round's
   triage-v7.
+- ``blind_set_2026_12h.jsonl``: written by a writer who never ran the triage, committed alone
+  (67e8144) before the tenth precision round was merged, scored once with that round's
+  system (its guards, triage-v7).
 
 The fence: no corpus line may be a near copy of a blind line, or the set would stop being
 blind the day someone adds a paraphrase of it to the training text.
@@ -80,6 +83,8 @@ FLOORS = {
     "blind_set_2026_12f.jsonl": Floors((75, 90), (30, 180), 216, 234, 268),
     # 270 openings: urgency 83.7 %, category 93.3 %, language 98.5 %
     "blind_set_2026_12g.jsonl": Floors((87, 90), (27, 180), 226, 252, 266),
+    # 270 openings: urgency 89.3 %, category 92.2 %, language 98.5 %
+    "blind_set_2026_12h.jsonl": Floors((86, 90), (16, 180), 241, 249, 266),
 }
 SETS = sorted(FLOORS)
 
