@@ -224,6 +224,17 @@ def wait_for_empty_queue(page: Any) -> None:
     page.wait_for_selector("#queue-empty:not([hidden])", timeout=20000)
 
 
+def consoles_on_duty(new_page: Any, base_url: str, usernames: dict[str, str]) -> dict[str, Any]:
+    """One console per ``{locale: username}``, each logged in and on duty, by locale."""
+    consoles = {}
+    for locale, username in usernames.items():
+        page = new_page(viewport={"width": 1366, "height": 900}, locale=locale)
+        login(page, base_url, username)
+        go_on_duty(page)
+        consoles[locale] = page
+    return consoles
+
+
 def start_chat(
     page: Any, base_url: str, *, query: str = "", prechat: dict[str, Any] | None = None
 ) -> None:

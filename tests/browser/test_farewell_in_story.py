@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import go_on_duty, login, save_screenshot, send_citizen, start_chat
+from tests.browser.conftest import consoles_on_duty, save_screenshot, send_citizen, start_chat
 
 pytestmark = pytest.mark.browser
 
@@ -18,12 +18,9 @@ OFFICERS = {
 
 
 def test_a_relatives_account_of_a_goodbye_after_a_fraud_is_p1_with_its_reason(new_page, base_url):
-    consoles = {}
-    for locale, (username, _words) in OFFICERS.items():
-        page = new_page(viewport={"width": 1366, "height": 900}, locale=locale)
-        login(page, base_url, username)
-        go_on_duty(page)
-        consoles[locale] = page
+    consoles = consoles_on_duty(
+        new_page, base_url, {locale: user for locale, (user, _) in OFFICERS.items()}
+    )
     citizen = new_page(locale="pl-PL")
     start_chat(citizen, base_url)
     send_citizen(citizen, "Mój mąż stracił 80 tysięcy na platformie inwestycyjnej.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import go_on_duty, login, send_citizen, start_chat
+from tests.browser.conftest import consoles_on_duty, send_citizen, start_chat
 
 pytestmark = pytest.mark.browser
 
@@ -18,12 +18,9 @@ OFFICERS = {
 
 
 def test_each_officer_reads_the_reasons_of_one_conversation_in_their_language(new_page, base_url):
-    consoles = {}
-    for locale, (username, _words, _quote) in OFFICERS.items():
-        page = new_page(viewport={"width": 1366, "height": 900}, locale=locale)
-        login(page, base_url, username)
-        go_on_duty(page)
-        consoles[locale] = page
+    consoles = consoles_on_duty(
+        new_page, base_url, {locale: user for locale, (user, _, _) in OFFICERS.items()}
+    )
     citizen = new_page(locale="pl-PL")
     start_chat(citizen, base_url)
     send_citizen(citizen, "Przed chwilą przelałem 5000 zł na bezpieczne konto <b>pilne</b>")
