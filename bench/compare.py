@@ -26,7 +26,7 @@ from typing import Any
 
 from bench.bare_load import run_bare
 from bench.load_proc import machine_busy_seconds
-from bench.load_server import free_port, start
+from bench.load_server import free_port, start, start_bare
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -111,12 +111,7 @@ def main() -> int:
     env = dict(os.environ)
     logs = Path(tempfile.mkdtemp(prefix="compare-"))
     bare_port, full_port = free_port(), free_port()
-    bare = start(
-        env,
-        bare_port,
-        log=logs / "bare.log",
-        daphne_args=["-b", "127.0.0.1", "-p", str(bare_port), "bench.bare_chat:application"],
-    )
+    bare = start_bare(env, bare_port, log=logs / "bare.log")
     full = start(env, full_port, cwd=args.poradnia_root, log=logs / "poradnia.log")
     servers = [("poradnia", full)]
     if args.before_root is not None:

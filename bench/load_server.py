@@ -127,6 +127,12 @@ def start(
     raise RuntimeError(f"daphne did not listen on port {port} within {wait} s")
 
 
+def start_bare(env: dict[str, str], port: int, *, log: Path | None = None) -> Server:
+    """The bare room chat (``bench.bare_chat``) on plain Daphne at 127.0.0.1:``port``."""
+    daphne_args = ["-b", "127.0.0.1", "-p", str(port), "bench.bare_chat:application"]
+    return start(env, port, log=log, daphne_args=daphne_args)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8765)

@@ -31,7 +31,7 @@ from typing import Any
 
 from bench.bare_load import cpu_ratio, run_bare
 from bench.load_proc import machine_load
-from bench.load_server import free_port, start
+from bench.load_server import free_port, start, start_bare
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,8 +56,7 @@ def load_run(
 def bare_rows(n: int, args: argparse.Namespace, logs: Path) -> list[dict[str, Any]]:
     """Round ``n`` of the bare chat: its own Daphne, ``bench.bare_load`` at 1× then 2×."""
     port = free_port()
-    daphne_args = ["-b", "127.0.0.1", "-p", str(port), "bench.bare_chat:application"]
-    server = start(dict(os.environ), port, log=logs / f"bare-{n}.log", daphne_args=daphne_args)
+    server = start_bare(dict(os.environ), port, log=logs / f"bare-{n}.log")
     rows: list[dict[str, Any]] = []
     try:
         for factor in (1, 2):

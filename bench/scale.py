@@ -38,7 +38,7 @@ from bench.bare_load import cpu_ratio, run_bare
 from bench.load import passed
 from bench.load_clients import MAX_PORTS
 from bench.load_proc import machine_load
-from bench.load_server import PRODUCTION_LIMITS, Server, free_port, start
+from bench.load_server import PRODUCTION_LIMITS, Server, free_port, start, start_bare
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -92,9 +92,8 @@ def start_servers(processes: int, tmp: Path, *, bare: bool) -> list[Server]:
         for k in range(processes):
             port = free_port()
             if bare:
-                daphne = ["-b", "127.0.0.1", "-p", str(port), "bench.bare_chat:application"]
                 log = tmp / f"bare-{processes}-{k}.log"
-                servers.append(start(dict(os.environ), port, log=log, daphne_args=daphne))
+                servers.append(start_bare(dict(os.environ), port, log=log))
             else:
                 log = tmp / f"serve-{processes}-{k}.log"
                 servers.append(

@@ -153,7 +153,7 @@ def _form_signals(texts: Sequence[str]) -> set[str]:
         found.add("form:first_question")
     if 2 * len(questions) >= len(sentences):
         found.add("form:mostly_questions")
-    asks_help = [bool(_HELP_REQUEST_RE.search(fold(question).lower())) for question in questions]
+    asks_help = [bool(_HELP_REQUEST_RE.search(fold(question))) for question in questions]
     if not all(asks_help):
         found.add("form:topic_question")
     if any(asks_help):
@@ -314,13 +314,13 @@ def _one_per_rule_reason(reasons: list[Reason]) -> list[Reason]:
     merged: list[Reason] = []
     by_code: dict[str, Reason] = {}
     for item in reasons:
-        kept = by_code.get(item["code"]) if "evidence" in item else None
-        if kept is None:
-            copy = {**item, "evidence": list(item["evidence"])} if "evidence" in item else item
-            merged.append(copy)
-            if "evidence" in item:
-                by_code[item["code"]] = copy
+        if "evidence" not in item:
+            merged.append(item)
             continue
+        kept = by_code.get(item["code"])
+        if kept is None:
+            kept = by_code[item["code"]] = {**item, "evidence": []}
+            merged.append(kept)
         kept["evidence"].extend(
             piece for piece in item["evidence"] if piece not in kept["evidence"]
         )

@@ -321,13 +321,17 @@ class Stage:
     inner: dict[int, Prediction]
     risk: RiskHead | None
 
-    def model(self, params: Params, verifier: Verifier | None = None) -> TriageModel:
+    def artefact_arrays(self, verifier: Verifier | None = None) -> dict[str, npt.NDArray[Any]]:
+        """The arrays of a model of this stage (with ``verifier``, if given)."""
         arrays = dict(self.arrays)
         if self.risk is not None:
             arrays.update(risk_arrays(self.risk))
         if verifier is not None:
             arrays.update(verifier_arrays(verifier))
-        return from_arrays(arrays, params=params, classes=CLASSES)
+        return arrays
+
+    def model(self, params: Params, verifier: Verifier | None = None) -> TriageModel:
+        return from_arrays(self.artefact_arrays(verifier), params=params, classes=CLASSES)
 
     def verifier(self, prepared: Prepared, floor: float) -> Verifier | None:
         if self.risk is None:
@@ -351,13 +355,8 @@ def fit_with_risk(
     predictions."""
     stage = fit_stage(prepared, indices)
     verifier = stage.verifier(prepared, params.p1_threshold) if params.p1_verify else None
-    model = stage.model(params, verifier)
-    arrays = dict(stage.arrays)
-    if stage.risk is not None:
-        arrays.update(risk_arrays(stage.risk))
-    if verifier is not None:
-        arrays.update(verifier_arrays(verifier))
-    return model, arrays
+    arrays = stage.artefact_arrays(verifier)
+    return from_arrays(arrays, params=params, classes=CLASSES), arrays
 
 
 MIN_WORDS = 3
