@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import consoles_on_duty, save_screenshot, send_citizen, start_chat
+from tests.browser.conftest import (
+    consoles_on_duty,
+    login,
+    save_screenshot,
+    send_citizen,
+    start_chat,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -45,3 +51,34 @@ def test_a_relatives_account_of_a_goodbye_after_a_fraud_is_p1_with_its_reason(ne
         assert farewell.endswith("→ P1"), (locale, farewell)
         assert "rule_farewell_after_loss" not in " ".join(reasons)
     save_screenshot(consoles["cs-CZ"], "console-farewell-p1")
+
+
+def test_on_a_phone_the_alert_names_why_and_its_buttons_stay_on_screen(new_page, base_url):
+    phone = {"width": 360, "height": 740}
+    officer = new_page(viewport=phone, locale="cs-CZ", is_mobile=True, has_touch=True)
+    login(officer, base_url, "petr")
+    officer.wait_for_selector("#connection[data-state=open]")
+    officer.locator("#menu-button").tap()
+    toggle = officer.locator("#duty-toggle")
+    if toggle.get_attribute("aria-pressed") == "true":
+        officer.locator("#menu-button").tap()
+    else:
+        toggle.tap()
+        officer.wait_for_selector("#duty-toggle[aria-pressed=true]", state="attached")
+    citizen = new_page(locale="pl-PL")
+    start_chat(citizen, base_url)
+    send_citizen(citizen, "Mój mąż stracił 80 tysięcy na platformie inwestycyjnej.")
+    send_citizen(
+        citizen, "Rano zostawił kartkę: przepraszam was za wszystko. Telefon ma wyłączony."
+    )
+
+    banner = officer.locator("#p1-alerts[role=alert] .p1-banner")
+    banner.wait_for()
+    assert OFFICERS["cs-CZ"][1] in banner.inner_text()
+    for button in banner.get_by_role("button").all():
+        found = button.bounding_box()
+        assert found is not None
+        assert found["x"] >= 0
+        assert found["x"] + found["width"] <= phone["width"]
+        assert found["y"] + found["height"] <= phone["height"]
+    assert officer.evaluate("document.documentElement.scrollWidth") <= phone["width"]

@@ -19,7 +19,8 @@ export function showP1Alert(frame, onOpen) {
   const region = $("#p1-alerts");
   const existing = region.querySelector(`[data-conversation-id="${Number(frame.conversation_id)}"]`);
   if (existing) existing.remove();
-  const reasons = reasonTexts(frame.reasons).join("; ");
+  // The reason that made it P1 (urgency reasons come first); the card lists them all.
+  const reasons = reasonTexts((frame.reasons || []).slice(0, 1)).join("; ");
   const text = t("p1_alert", { category: categoryLabel(frame.category), language: languageLabel(frame.language) });
   const open = el("button", { type: "button" }, t("p1_take"));
   const dismiss = el("button", { type: "button" }, t("dismiss"));
