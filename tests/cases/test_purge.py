@@ -105,7 +105,16 @@ def test_a_case_past_its_review_date_is_erased_to_a_metadata_record(make_case, o
         assert not rows.objects.filter(case=case).exists()
     event = AuditEvent.objects.get(action="case.erased")
     assert event.params["reference"] == case.reference
-    assert "500" not in str(event.params)
+    assert set(event.params) == {
+        "reference",
+        "unit",
+        "category",
+        "created_at",
+        "review_at",
+        "transcript_entries",
+    }
+    assert "500" not in {str(value) for value in event.params.values()}
+    assert "PL61109010140000071219812874" not in str(event.params)
     assert purge_expired(now=case.review_at + timedelta(seconds=1)).cases == 0
 
 
