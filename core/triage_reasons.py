@@ -151,7 +151,9 @@ class TriageReason(models.TextChoices):
     )
     EMBARRASSED = (
         "embarrassed",
-        pgettext_lazy("triage reason", "embarrassed about a mishap (an embarrassed emoji)"),
+        pgettext_lazy(
+            "triage reason", "embarrassed or laughing about a mishap (an emoji, oops, wrong chat)"
+        ),
     )
     NO_THREAT = "no_threat", pgettext_lazy("triage reason", "says there is no threat of violence")
     SUPPORTED = (
@@ -208,6 +210,14 @@ class TriageReason(models.TextChoices):
         "means_of_self_harm",
         pgettext_lazy("triage reason", "a means of self-harm (pills, a height, a rope, a blade)"),
     )
+    MEANS_AT_HAND = (
+        "means_at_hand",
+        pgettext_lazy(
+            "triage reason",
+            "the means is at hand now (in front of them, already started or taken, standing on a "
+            "bridge or a roof)",
+        ),
+    )
     WEAPON = "weapon", pgettext_lazy("triage reason", "a weapon or acid")
     JOKING = "joking", pgettext_lazy("triage reason", "says it is a joke")
     IN_GAME = "in_game", pgettext_lazy("triage reason", "said in or about a video game")
@@ -240,6 +250,10 @@ class TriageReason(models.TextChoices):
     RULE_FAREWELL_MEANS = (
         "rule_farewell_means",
         pgettext_lazy("triage reason", "saying goodbye and a means of self-harm"),
+    )
+    RULE_MEANS_AT_HAND = (
+        "rule_means_at_hand",
+        pgettext_lazy("triage reason", "a means of self-harm at hand right now"),
     )
     RULE_WEAPON = (
         "rule_weapon",

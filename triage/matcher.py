@@ -9,8 +9,8 @@ of one message (lower case, no diacritics, mixed scripts repaired):
 - ``$`` (last): the end of a sentence (``.``, ``!``, ``?``, ``…``, a line break or the end of the
   message), so "ich kann nicht mehr $" is despair but "ich kann nicht mehr zahlen" is not.
 
-Laughing emoji (``LAUGHS``: 😂 🤣 😆 😄 😁 😜 😅) and embarrassed ones (``EMBARRASSED``: 🙈 😬)
-are words of their own for the cues, so a cue can say that a message laughs something off
+Laughing emoji (``LAUGHS``: 😂 🤣 😆 😄 😁 😜 😅) and embarrassed ones (``EMBARRASSED``: 🙈 😬 🤦
+🤷 💀 🫣) are words of their own for the cues, so a cue can say that a message laughs something off
 ("mama mnie zabije 😂") or is sheepish about a mishap ("mama mnie zabije, zgubiłam klucze 🙈").
 
 Words and stems of at least ``FUZZY_MIN`` letters also match with one typo (a letter missing,
@@ -44,8 +44,11 @@ _BELOW_RE = re.compile(r"#<(\d+)")
 # Emoji read as words by the cues (and by nothing else: the model and the word count ignore
 # them): a message that laughs ("mama mnie zabije 😂") is not a threat.
 LAUGHS = "\U0001f602\U0001f923\U0001f606\U0001f604\U0001f601\U0001f61c\U0001f605"
-# Embarrassment (see-no-evil monkey, grimace): sheepish about a mishap, not laughter and not fear.
-EMBARRASSED = "\U0001f648\U0001f62c"
+# Embarrassment (see-no-evil monkey, grimace, face palm, shrug, skull as in "I'm dead", face with
+# peeking eye): sheepish about a mishap, not fear. The gendered and skin-tone forms of face palm
+# and shrug ("🤦\u200d♂️") are the base emoji followed by characters that are no token: the
+# normaliser drops the zero-width joiner, and the sign and the modifier are no word.
+EMBARRASSED = "\U0001f648\U0001f62c\U0001f926\U0001f937\U0001f480\U0001fae3"
 _TOKEN_RE = re.compile(rf"{WORD_RE.pattern}|[{LAUGHS}{EMBARRASSED}]")
 
 

@@ -94,7 +94,7 @@ RISK_SALT = "risk:"
 # threshold chosen out of fold and cost P1 recall in cross-validation (docs/triage.md, "Fifth
 # precision round").
 # The question forms of the seventh round are the P1 verifier's only (docs/triage.md).
-SELF_HARM_TAGS = frozenset(("tag:despair", "tag:farewell", "tag:means"))
+SELF_HARM_TAGS = frozenset(("tag:despair", "tag:farewell", "tag:means", "tag:at_hand"))
 RISK_IGNORED = SELF_HARM_TAGS | {"tag:long_past", "tag:again"} | VERIFIER_FORMS
 # The P1 verifier reads every signal but the self-harm tags (the rules combine those), and the
 # risk head's log-odds; inverse regularisation as the risk head's. Its cut is the highest
