@@ -44,7 +44,7 @@ import numpy.typing as npt
 from triage.features import HASH_BITS, SETTINGS, Features, pair_bucket, word_buckets
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
-MODEL_NAME = "triage-v7"
+MODEL_NAME = "triage-v9"
 HEADS = ("category", "urgency")
 FORMAT = 3
 # A phrase is shown to officers if it carries at least this share of the strongest one.
