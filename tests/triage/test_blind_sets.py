@@ -41,6 +41,9 @@ falling below them means generalisation was lost somewhere; rising above them pr
 - ``blind_set_2026_12h.jsonl``: written by a writer who never ran the triage, committed alone
   (67e8144) before the tenth precision round was merged, scored once with that round's
   system (its guards, triage-v7).
+- ``blind_set_2026_12i.jsonl``: written by a writer who never ran the triage, committed alone
+  (42d49ad) before the eleventh precision round was finished, scored once with that round's
+  triage-v9.
 
 The fence: no corpus line may be a near copy of a blind line, or the set would stop being
 blind the day someone adds a paraphrase of it to the training text.
@@ -89,6 +92,8 @@ FLOORS = {
     "blind_set_2026_12g.jsonl": Floors((87, 90), (27, 180), 226, 252, 266),
     # 270 openings: urgency 89.3 %, category 92.2 %, language 98.5 %
     "blind_set_2026_12h.jsonl": Floors((86, 90), (16, 180), 241, 249, 266),
+    # 270 openings: urgency 84.8 %, category 87.8 %, language 100 %
+    "blind_set_2026_12i.jsonl": Floors((86, 90), (27, 180), 229, 237, 270),
 }
 SETS = sorted(FLOORS)
 
