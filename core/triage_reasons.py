@@ -172,6 +172,10 @@ class TriageReason(models.TextChoices):
         "asks_prevention",
         pgettext_lazy("triage reason", "asks how to prevent, check or report"),
     )
+    KEPT_IN_NOW = (
+        "kept_in_now",
+        pgettext_lazy("triage reason", "kept in now: cannot leave, not let out, guarded"),
+    )
     ASKS_MATERIALS = (
         "asks_materials",
         pgettext_lazy(

@@ -131,6 +131,28 @@ def test_past_control_by_a_writer_safe_now_is_not_p1(text: str, language: str) -
         ("Szef zabrał mi paszport i nie mogę wyjść z hotelu robotniczego, pilnują nas", "pl"),
         ("Der Chef hat meinen Pass weggenommen und wir dürfen nicht raus, sie bewachen uns", "de"),
         ("Бригадир забрав паспорт, нас охороняють і не випускають з гуртожитку", "uk"),
+        # "now I live in" is said by a victim safe now, and by a worker kept in now
+        (
+            "now i live in a container on the farm, the boss took our passports and we cant leave",
+            "en",
+        ),
+        (
+            "teraz mieszkam w kontenerze na farmie, szef zabrał nam paszporty i nie możemy "
+            "wychodzić",
+            "pl",
+        ),
+        (
+            "сейчас я живу в вагончике на стройке, бригадир забрал паспорт, никуда не выпускают",
+            "ru",
+        ),
+        (
+            "nå bor jeg i en brakke på fiskemottaket, sjefen tok passet mitt og vi får ikke gå ut",
+            "nb",
+        ),
+        (
+            "Ich wohne jetzt in einem Container, die haben unsere Pässe und wir dürfen nicht raus",
+            "de",
+        ),
     ],
 )
 def test_a_worker_whose_passport_is_taken_now_stays_p1(text: str, language: str) -> None:
