@@ -172,6 +172,18 @@ class TriageReason(models.TextChoices):
         "asks_prevention",
         pgettext_lazy("triage reason", "asks how to prevent, check or report"),
     )
+    KEPT_IN_NOW = (
+        "kept_in_now",
+        pgettext_lazy("triage reason", "kept in now: cannot leave, not let out, guarded"),
+    )
+    ASKS_MATERIALS = (
+        "asks_materials",
+        pgettext_lazy(
+            "triage reason",
+            "asks for statistics, materials, an interview or a speaker for a project, a lesson "
+            "or an article",
+        ),
+    )
     NOTHING_LOST = "nothing_lost", pgettext_lazy("triage reason", "says nothing was given or lost")
     PHOTOS_CAMERA = "photos_camera", pgettext_lazy("triage reason", "photos, videos or a camera")
     ADULT_STRANGER = "adult_stranger", pgettext_lazy("triage reason", "an adult or a stranger")
