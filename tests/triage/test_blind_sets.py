@@ -44,6 +44,9 @@ falling below them means generalisation was lost somewhere; rising above them pr
 - ``blind_set_2026_12i.jsonl``: written by a writer who never ran the triage, committed alone
   (42d49ad) before the eleventh precision round was finished, scored once with that round's
   triage-v9.
+- ``blind_set_2026_12j.jsonl``: written by a writer who never ran the triage, committed alone
+  (5effc17) before the twelfth precision round was merged, scored once with that round's
+  system (its guards, triage-v9).
 
 The fence: no corpus line may be a near copy of a blind line, or the set would stop being
 blind the day someone adds a paraphrase of it to the training text.
@@ -94,6 +97,8 @@ FLOORS = {
     "blind_set_2026_12h.jsonl": Floors((86, 90), (16, 180), 241, 249, 266),
     # 270 openings: urgency 84.8 %, category 87.8 %, language 100 %
     "blind_set_2026_12i.jsonl": Floors((86, 90), (27, 180), 229, 237, 270),
+    # 270 openings: urgency 83.3 %, category 88.1 %, language 99.6 %
+    "blind_set_2026_12j.jsonl": Floors((88, 90), (34, 180), 225, 238, 269),
 }
 SETS = sorted(FLOORS)
 
