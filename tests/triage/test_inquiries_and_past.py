@@ -9,13 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.triage.english import english
-from triage.engine import RuleAssessment, assess_rules
-from triage.normalize import normalize_messages
-
-
-def rules_of(text: str, browser_language: str) -> RuleAssessment:
-    normalized = normalize_messages([text], language_hint=browser_language)
-    return assess_rules(normalized, browser_language=browser_language)
+from tests.triage.ruled import rules_of
 
 
 @pytest.mark.parametrize(

@@ -9,14 +9,10 @@ from __future__ import annotations
 import pytest
 
 from tests.triage.english import english
-from triage.engine import RuleAssessment, assess_rules
+from tests.triage.ruled import rules_of
+from triage.engine import RuleAssessment
 from triage.matcher import message_tokens
-from triage.normalize import clean, normalize_messages
-
-
-def rules_of(text: str, browser_language: str = "en") -> RuleAssessment:
-    normalized = normalize_messages([text], language_hint=browser_language)
-    return assess_rules(normalized, browser_language=browser_language)
+from triage.normalize import clean
 
 
 def codes(ruled: RuleAssessment) -> list[str]:

@@ -6,14 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from triage.engine import RuleAssessment, assess_rules
-from triage.normalize import normalize_messages
-
-
-def rules_of(text: str, browser_language: str) -> RuleAssessment:
-    normalized = normalize_messages([text], language_hint=browser_language)
-    return assess_rules(normalized, browser_language=browser_language)
-
+from tests.triage.ruled import rules_of
 
 SIGNALS = [
     ("A fake parcel text took 20 euro from me last week. Should I report it?", "en", "asks_report"),
