@@ -10,6 +10,7 @@ import pytest
 
 from tests.triage.english import english
 from tests.triage.ruled import rules_of
+from triage.engine import assess
 
 
 @pytest.mark.parametrize(
@@ -238,3 +239,28 @@ def test_the_officer_reads_why_the_self_harm_words_were_set_aside() -> None:
     (text,) = english(ruled.discounted)
     assert text.startswith("not read as self-harm or suicidal thoughts (“")
     assert "asks for statistics, materials, an interview or a speaker" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (
+            "Córka (9) powiedziała dziś terapeutce, że wujek robi jej zdjęcia w łazience i każe "
+            "nikomu nie mówić",
+            "pl",
+        ),
+        (
+            "My son (10) told his therapist today that a man from his football club sends him "
+            "messages and asks for photos",
+            "en",
+        ),
+        ("Сыну 11, на терапии рассказал, что тренер просит у него фото и зовёт к себе домой", "ru"),
+        (
+            "Meine Tochter (8) hat ihrer Therapeutin erzählt, dass der Nachbar sie fotografiert",
+            "de",
+        ),
+    ],
+)
+def test_a_child_who_tells_a_therapist_today_is_not_long_past(text: str, language: str) -> None:
+    assert "tag:long_past" not in rules_of(text, language).signals
+    assert assess(texts=[text], browser_language=language).urgency == "P1"
