@@ -3,7 +3,12 @@
 Contract (docs/triage.md, "Rules and model"):
 
 - **P1** when the rules say P1 (explainable, high-precision cues) **or** the model's P1
-  probability reaches ``p1_threshold``. Nothing the model says lowers a rule's P1. The model
+  probability reaches ``p1_threshold``. Nothing the model says lowers a rule's P1, with one
+  exception: a P1 that rests on one lone rule of ``LONE_RULES`` (a threat, stalking, a weapon,
+  trafficking words: they also fire on topic words) needs corroboration when the artefact
+  sets ``lone_rule_confirm``: the model raising P1 too, or the urgency head's own P1
+  probability reaching ``lone_rule_confirm``. Without it the opening is marked possible risk
+  (officers see the rule's reason; the citizen is asked whether they are safe). The model
   alone does not raise P1 when the rules read the danger words as a figure of speech ("Ich
   will nicht mehr, dass…"): that becomes possible risk. When the rules read a question,
   prevention, a phishing pretext or "nothing happened" (``QUESTION_SIGNALS``), the model
@@ -43,6 +48,19 @@ BELOW_P1 = ("P2", "P3", "P4")
 PRECHAT_BONUS = 0.5
 FIGURE_OF_SPEECH_SIGNAL = "tag:figure_of_speech"
 QUESTION_SIGNALS = frozenset(("tag:question", "tag:prevention", "tag:pretext", "tag:no_harm"))
+# Rules that, alone, also fire on topic words: a bill that "will kill me", an address in a
+# data-protection question, a knife sold in a game, trafficking words in a recruiter's story.
+# Self-harm, a child at risk, a minor abused, a controlled worker, a farewell and any two rules
+# together always stand (docs/triage.md, "Thirteenth precision round").
+LONE_RULES = frozenset(
+    (
+        TriageReason.THREAT_TO_LIFE.value,
+        TriageReason.RULE_STALKING.value,
+        TriageReason.RULE_WEAPON.value,
+        TriageReason.RULE_TRAFFICKING.value,
+        TriageReason.TRAFFICKING_SIGNS.value,
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -76,6 +94,27 @@ def verifier_rejects(prediction: Prediction, params: Params) -> bool:
     )
 
 
+def rests_on_lone_rule(ruled: RuleAssessment) -> bool:
+    """The rules' P1 rests on one rule of ``LONE_RULES`` and nothing else."""
+    codes = {item.get("code") for item in ruled.urgency_reasons}
+    return ruled.urgency == "P1" and len(codes) == 1 and codes <= LONE_RULES
+
+
+def rule_p1_stands(ruled: RuleAssessment, prediction: Prediction, params: Params) -> bool:
+    """The rules say P1 and, when it rests on a lone rule, the model corroborates it."""
+    if ruled.urgency != "P1":
+        return False
+    if (
+        not params.lone_rule_confirm
+        or ruled.words < params.model_min_words
+        or not rests_on_lone_rule(ruled)
+    ):
+        return True
+    return prediction.urgency.get("P1", 0.0) >= params.lone_rule_confirm or model_raises_p1(
+        ruled, prediction, params
+    )
+
+
 def model_raises_p1(ruled: RuleAssessment, prediction: Prediction, params: Params) -> bool:
     """The model's P1 probability is over the threshold (the higher one for a question or
     prevention), on enough words, the rules did not read the danger words as a figure of
@@ -93,16 +132,16 @@ def model_raises_p1(ruled: RuleAssessment, prediction: Prediction, params: Param
 def marks_possible_risk(
     ruled: RuleAssessment, prediction: Prediction, params: Params, urgency: str
 ) -> bool:
-    """Not P1, but the model's P1 probability is in the band (on enough words)."""
-    return (
-        urgency != "P1"
-        and prediction.p1 >= params.risk_band
-        and ruled.words >= params.model_min_words
+    """Not P1, but the model's P1 probability is in the band (on enough words), or the rules
+    said P1 on a lone rule the model did not corroborate."""
+    return urgency != "P1" and (
+        ruled.urgency == "P1"
+        or (prediction.p1 >= params.risk_band and ruled.words >= params.model_min_words)
     )
 
 
 def choose_urgency(ruled: RuleAssessment, prediction: Prediction, params: Params) -> str:
-    if ruled.urgency == "P1" or model_raises_p1(ruled, prediction, params):
+    if rule_p1_stands(ruled, prediction, params) or model_raises_p1(ruled, prediction, params):
         return "P1"
     if ruled.urgency in params.trust_rule_urgency or ruled.words < params.model_min_words:
         return ruled.urgency
@@ -115,6 +154,23 @@ def _model_reason(code: TriageReason, phrases: list[str], probability: float, to
     if to:
         made["to"] = to
     return made
+
+
+def _rule_quotes(ruled: RuleAssessment) -> list[str]:
+    """The citizen's words the rules' urgency reasons quote (their evidence's too), once each."""
+    quotes: list[str] = []
+    pending = list(ruled.urgency_reasons)
+    while pending:
+        item = pending.pop(0)
+        quotes.extend(quote for quote in item.get("quotes", []) if quote not in quotes)
+        pending.extend(item.get("evidence", []))
+    return quotes
+
+
+def _without_level(item: Reason) -> Reason:
+    shown = item.copy()
+    shown.pop("to", None)
+    return shown
 
 
 def combine(
@@ -135,9 +191,16 @@ def combine(
         phrases = model.explain(prediction, "urgency", urgency)
         probability = prediction.urgency[urgency]
         reasons.append(_model_reason(TriageReason.MODEL_URGENCY, phrases, probability, urgency))
+    lone_rule_set_aside = urgency != "P1" and ruled.urgency == "P1"
     if possible_risk:
-        phrases = model.explain(prediction, "urgency", "P1")
+        # A lone rule the model did not corroborate: the rule's words, not the model's.
+        phrases = (_rule_quotes(ruled) if lone_rule_set_aside else []) or model.explain(
+            prediction, "urgency", "P1"
+        )
         reasons.insert(0, _model_reason(TriageReason.POSSIBLE_RISK, phrases, prediction.p1, ""))
+    if lone_rule_set_aside:
+        # The lone rule's reason, without its "→ P1": what the possible risk rests on.
+        reasons[1:1] = [_without_level(item) for item in ruled.urgency_reasons]
     reasons.extend(ruled.discounted)
     if category == ruled.category:
         reasons.extend(ruled.category_reasons)

@@ -44,7 +44,7 @@ import numpy.typing as npt
 from triage.features import HASH_BITS, SETTINGS, Features, pair_bucket, word_buckets
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
-MODEL_NAME = "triage-v9"
+MODEL_NAME = "triage-v10"
 HEADS = ("category", "urgency")
 FORMAT = 3
 # A phrase is shown to officers if it carries at least this share of the strongest one.
@@ -78,6 +78,11 @@ class Params:
     # The P1 verifier's probability from which an opening the risk head raises to P1 stays P1
     # (0: no verifier); below it, the opening is marked possible risk instead.
     p1_verify: float = 0.0
+    # A P1 of the rules that rests on one lone rule of ``triage.combine.LONE_RULES`` (a threat,
+    # stalking, a weapon or trafficking words: they also fire on topic words) stands only when
+    # the model raises P1 too or the urgency head's own P1 probability reaches this (0: it
+    # always stands); otherwise the opening is marked possible risk.
+    lone_rule_confirm: float = 0.0
 
     @property
     def question_threshold(self) -> float:
@@ -95,6 +100,7 @@ class Params:
             category_min_probability=float(data["category_min_probability"]),
             p1_threshold_question=float(data.get("p1_threshold_question", 0.0)),
             p1_verify=float(data.get("p1_verify", 0.0)),
+            lone_rule_confirm=float(data.get("lone_rule_confirm", 0.0)),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -108,6 +114,7 @@ class Params:
             "category_min_probability": self.category_min_probability,
             "p1_threshold_question": self.p1_threshold_question,
             "p1_verify": self.p1_verify,
+            "lone_rule_confirm": self.lone_rule_confirm,
         }
 
 

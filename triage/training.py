@@ -102,6 +102,8 @@ RISK_IGNORED = SELF_HARM_TAGS | {"tag:long_past", "tag:again"} | VERIFIER_FORMS
 VERIFIER_IGNORED = SELF_HARM_TAGS
 VERIFIER_C = 1.0
 VERIFY_GRID = tuple(round(0.0025 * step, 4) for step in range(1, 200))
+# Candidates for ``Params.lone_rule_confirm`` (``choose_lone_confirm``).
+LONE_CONFIRM_GRID = tuple(round(0.01 * step, 2) for step in range(1, 100))
 
 # Targets of issue 12 (P1 recall >= 95 %, >= 90 % in every language, false P1 <= 5 %) the
 # parameters are chosen for. Recall comes first: the highest threshold that keeps it.
@@ -636,11 +638,31 @@ def choose_verify(
     return chosen
 
 
+def choose_lone_confirm(
+    prepared: Prepared, predictions: dict[int, Prediction], threshold: float, verify: float
+) -> float:
+    """The urgency head's P1 probability a lone rule's P1 needs when the model does not raise
+    P1 itself (``Params.lone_rule_confirm``): the highest of ``LONE_CONFIRM_GRID``, up to the
+    P1 threshold, at which no P1 opening of ``predictions`` is lost; 0 (every rule's P1
+    stands) when even the lowest would lose one."""
+    at = replace(PLACEHOLDER, p1_threshold=threshold, p1_verify=verify)
+    found = _p1_found(prepared, predictions, at)
+    chosen = 0.0
+    for candidate in LONE_CONFIRM_GRID:
+        if candidate > threshold:
+            break
+        if _p1_found(prepared, predictions, replace(at, lone_rule_confirm=candidate)) < found:
+            break
+        chosen = candidate
+    return chosen
+
+
 def choose_params(
     prepared: Prepared,
     predictions: dict[int, Prediction],
     threshold: float | None = None,
     verify: float = 0.0,
+    lone_confirm: float = 0.0,
 ) -> Params:
     """Decision parameters from out-of-fold predictions (see the module docstring).
 
@@ -656,7 +678,9 @@ def choose_params(
     # stays off: chosen here it rose to the top of the grid, and the model then no longer
     # raised a child's own "is this normal?" about an adult's secret meeting (docs/triage.md).
     question = 0.0
-    chosen = replace(PLACEHOLDER, p1_threshold=threshold, p1_verify=verify)
+    chosen = replace(
+        PLACEHOLDER, p1_threshold=threshold, p1_verify=verify, lone_rule_confirm=lone_confirm
+    )
     p1_probabilities = sorted(
         prediction.p1
         for index, prediction in predictions.items()
@@ -688,7 +712,16 @@ def choose_params(
         RULE_WEIGHTS, RULE_MIN_SCORES, TRUSTED_URGENCIES, CATEGORY_FLOORS
     ):
         params = Params(
-            threshold, band, weight, minimum, trusted, MIN_WORDS, floor, question, verify
+            threshold,
+            band,
+            weight,
+            minimum,
+            trusted,
+            MIN_WORDS,
+            floor,
+            question,
+            verify,
+            lone_confirm,
         )
         everything = tally(prepared, predictions, params)["all"]
         score = everything.category + everything.urgency
@@ -768,7 +801,9 @@ def graft_verifier(
             f"{first.name}: P1 threshold {first.params.p1_threshold}, the verifier's cut was "
             f"chosen at {chosen.p1_threshold}"
         )
-    params = replace(first.params, p1_verify=chosen.p1_verify)
+    params = replace(
+        first.params, p1_verify=chosen.p1_verify, lone_rule_confirm=chosen.lone_rule_confirm
+    )
     arrays = dict(first.arrays)
     if params.p1_verify:
         base = from_arrays(arrays, params=params, classes=CLASSES)
@@ -814,7 +849,8 @@ def train(
     log(f"P1 threshold {threshold}; P1 verifiers fitted at it")
     predictions = stage_predictions(prepared, stages, verify_at=threshold)
     verify = choose_verify(prepared, predictions, threshold)
-    params = choose_params(prepared, predictions, threshold, verify)
+    lone_confirm = choose_lone_confirm(prepared, predictions, threshold, verify)
+    params = choose_params(prepared, predictions, threshold, verify, lone_confirm)
     log(f"parameters: {params.to_json()}")
     log("validation")
     on_training, _ = fit_with_risk(prepared, training, params)
