@@ -145,6 +145,10 @@ class TriageReason(models.TextChoices):
         "long_past",
         pgettext_lazy("triage reason", "says it happened a year or more ago"),
     )
+    ADULT_WRITER = (
+        "adult_writer",
+        pgettext_lazy("triage reason", "says they are an adult (their age)"),
+    )
     DANGER_AGAIN = (
         "danger_again",
         pgettext_lazy("triage reason", "says the danger is back or still there"),
@@ -196,6 +200,14 @@ class TriageReason(models.TextChoices):
         "unreachable",
         pgettext_lazy(
             "triage reason", "the person has gone and cannot be reached (phone off, not at home)"
+        ),
+    )
+    ARRANGEMENTS = (
+        "arrangements",
+        pgettext_lazy(
+            "triage reason",
+            "puts their affairs in order (keys, a pet, passwords or papers handed over, bills "
+            "paid ahead)",
         ),
     )
     FIGURE_OF_SPEECH = "figure_of_speech", pgettext_lazy("triage reason", "a figure of speech")

@@ -80,6 +80,15 @@ class CueGuard:
 
 
 @dataclass(frozen=True)
+class TagRule:
+    """Add ``tag`` when all ``all_tags`` were found (an adult's age and their own childhood:
+    a childhood told by an adult)."""
+
+    tag: str
+    all_tags: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Rules:
     tags: frozenset[str]
     category_rules: tuple[CategoryRule, ...]
@@ -88,6 +97,7 @@ class Rules:
     min_category_score: float
     urgency_rules: tuple[UrgencyRule, ...]
     cue_guards: tuple[CueGuard, ...] = ()
+    tag_rules: tuple[TagRule, ...] = ()
 
 
 def _fail(path: Path, where: str, message: str) -> DataFileError:
@@ -167,6 +177,15 @@ def rules() -> Rules:
         if unknown:
             raise _fail(path, where, f"unknown tags {sorted(unknown)}")
         cue_guards.append(guard)
+    tag_rules = []
+    for index, raw in enumerate(data.get("tag_rules", [])):
+        where = f"tag_rules[{index}]"
+        if not isinstance(raw, dict) or raw.get("tag") not in tags:
+            raise _fail(path, where, "needs a known tag to add")
+        needed = frozenset(_strings(path, where, raw.get("all_tags")))
+        if needed - tags:
+            raise _fail(path, where, f"unknown tags {sorted(needed - tags)}")
+        tag_rules.append(TagRule(raw["tag"], needed))
     weight = data.get("prechat_category_weight", 3)
     minimum = data.get("min_category_score", 0)
     if not isinstance(weight, int | float) or not isinstance(minimum, int | float):
@@ -179,6 +198,7 @@ def rules() -> Rules:
         min_category_score=float(minimum),
         urgency_rules=tuple(urgency_rules),
         cue_guards=tuple(cue_guards),
+        tag_rules=tuple(tag_rules),
     )
 
 

@@ -11,6 +11,7 @@ The engine is small on purpose; the knowledge lives in ``triage/data/`` (docs/tr
    ``CUE_REPEAT_MAX`` times), of the ``category_rules`` whose tags were all found and of the
    pre-chat answer's weight; ties go to the earlier category of ``category_priority``; below
    ``min_category_score`` it is "other".
+   Tags of ``tag_rules`` are added when all their tags were found.
 4. Urgency: the most urgent of (a) cues with an urgency of their own, (b) the ``urgency_rules``
    whose tags (from cues and pre-chat answers) and category fit, (c) the default P3. P1 always
    wins; P4 only stands when nothing more urgent applies.
@@ -382,6 +383,10 @@ def assess_rules(
             tags.setdefault(tag, []).append(_describe(match))
     for tag in _prechat_tags(answers):
         tags.setdefault(tag, []).append(reason(_PRECHAT_REASONS[tag]))
+    for tag_rule in rules().tag_rules:
+        if tag_rule.all_tags <= tags.keys():
+            evidence = [tags[needed][0] for needed in sorted(tag_rule.all_tags)]
+            tags.setdefault(tag_rule.tag, []).extend(evidence)
     what = answers.get("what_happened")
     prechat_category = what if isinstance(what, str) and what in CATEGORIES else ""
     category, score, category_reasons = _category(every, tags, prechat_category)

@@ -4,7 +4,7 @@ A cue term is a phrase of pattern tokens separated by spaces, matched against th
 of one message (lower case, no diacritics, mixed scripts repaired):
 
 - ``word``: that word exactly; ``stem*``: any word starting with ``stem`` (inflection);
-- ``#``: any number; ``#<18``: a number below 18;
+- ``#``: any number; ``#<18``: a number below 18; ``#>17``: a number above 17;
 - ``...``: up to three other words in between;
 - ``$`` (last): the end of a sentence (``.``, ``!``, ``?``, ``…``, a line break or the end of the
   message), so "ich kann nicht mehr $" is despair but "ich kann nicht mehr zahlen" is not.
@@ -40,7 +40,7 @@ END = -2
 # What ends a sentence (the ``$`` of a cue; ``triage.engine`` splits sentences on it too).
 SENTENCE_ENDS = ".!?…\n"
 _SENTENCE_END_RE = re.compile(f"[{SENTENCE_ENDS}]")
-_BELOW_RE = re.compile(r"#<(\d+)")
+_BOUND_RE = re.compile(r"#([<>])(\d+)")
 # Emoji read as words by the cues (and by nothing else: the model and the word count ignore
 # them): a message that laughs ("mama mnie zabije 😂") is not a threat.
 LAUGHS = "\U0001f602\U0001f923\U0001f606\U0001f604\U0001f601\U0001f61c\U0001f605"
@@ -79,7 +79,7 @@ class _Index:
     exact: dict[str, list[int]]
     stems: dict[str, list[int]]
     stem_lengths: list[int]
-    numbers: list[tuple[int, int | None]]  # (id, upper bound or None)
+    numbers: list[tuple[int, str]]  # (id, bound: "" for any number, "<18", ">17")
     fuzzy: dict[str, list[tuple[str, bool, int]]]  # first two letters -> (text, is_stem, id)
     by_first: dict[int, list[_Pattern]]
     negations: set[str]
@@ -104,8 +104,8 @@ def _parse_term(term: str) -> list[tuple[str, str]]:
         if raw == "$":
             parts.append(("end", ""))
             continue
-        if raw == "#" or _BELOW_RE.fullmatch(raw):
-            parts.append(("number", raw[2:] if raw != "#" else ""))
+        if raw == "#" or _BOUND_RE.fullmatch(raw):
+            parts.append(("number", raw[1:]))
             continue
         stem = raw.endswith("*")
         words = [fold(word) for word in _TOKEN_RE.findall(raw.rstrip("*"))]
@@ -136,7 +136,7 @@ def _build(languages: tuple[str, ...]) -> _Index:
             elif kind == "stem":
                 index.stems.setdefault(value, []).append(new)
             else:
-                index.numbers.append((new, int(value) if value else None))
+                index.numbers.append((new, value))
             if kind in ("exact", "stem") and len(value) >= FUZZY_MIN:
                 index.fuzzy.setdefault(value[:2], []).append((value, kind == "stem", new))
         return ids[key]
@@ -154,6 +154,14 @@ def _build(languages: tuple[str, ...]) -> _Index:
                 index.by_first.setdefault(items[0], []).append(_Pattern(cue_index, items))
     index.stem_lengths = sorted({len(stem) for stem in index.stems})
     return index
+
+
+def _within(value: int, bound: str) -> bool:
+    """``value`` fits a number token's bound ("" any, "<18" below 18, ">17" above 17)."""
+    if not bound:
+        return True
+    limit = int(bound[1:])
+    return value < limit if bound[0] == "<" else value > limit
 
 
 def _one_edit(word: str, pattern: str, *, stem: bool) -> bool:
@@ -200,7 +208,7 @@ class Matcher:
         found: set[int] = set()
         if word.isdigit():
             value = int(word)
-            found.update(i for i, bound in index.numbers if bound is None or value < bound)
+            found.update(i for i, bound in index.numbers if _within(value, bound))
             return frozenset(found)
         found.update(index.exact.get(word, ()))
         for length in index.stem_lengths:
