@@ -5,6 +5,8 @@ of one message (lower case, no diacritics, mixed scripts repaired):
 
 - ``word``: that word exactly; ``stem*``: any word starting with ``stem`` (inflection);
 - ``#``: any number; ``#<18``: a number below 18; ``#>17``: a number above 17;
+  ``#past_year``: a year from 1950 to two years before the current one ("in 2019" is long
+  past; last year's number may be a few weeks ago);
 - ``...``: up to three other words in between;
 - ``$`` (last): the end of a sentence (``.``, ``!``, ``?``, ``…``, a line break or the end of the
   message), so "ich kann nicht mehr $" is despair but "ich kann nicht mehr zahlen" is not.
@@ -27,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from triage.data_files import Cue, DataFileError, language_data
@@ -41,6 +44,8 @@ END = -2
 SENTENCE_ENDS = ".!?…\n"
 _SENTENCE_END_RE = re.compile(f"[{SENTENCE_ENDS}]")
 _BOUND_RE = re.compile(r"#([<>])(\d+)")
+PAST_YEAR = "#past_year"
+FIRST_PAST_YEAR = 1950
 # Emoji read as words by the cues (and by nothing else: the model and the word count ignore
 # them): a message that laughs ("mama mnie zabije 😂") is not a threat.
 LAUGHS = "\U0001f602\U0001f923\U0001f606\U0001f604\U0001f601\U0001f61c\U0001f605"
@@ -79,7 +84,7 @@ class _Index:
     exact: dict[str, list[int]]
     stems: dict[str, list[int]]
     stem_lengths: list[int]
-    numbers: list[tuple[int, str]]  # (id, bound: "" for any number, "<18", ">17")
+    numbers: list[tuple[int, str]]  # (id, bound: "" any number, "<18", ">17", "past_year")
     fuzzy: dict[str, list[tuple[str, bool, int]]]  # first two letters -> (text, is_stem, id)
     by_first: dict[int, list[_Pattern]]
     negations: set[str]
@@ -104,7 +109,7 @@ def _parse_term(term: str) -> list[tuple[str, str]]:
         if raw == "$":
             parts.append(("end", ""))
             continue
-        if raw == "#" or _BOUND_RE.fullmatch(raw):
+        if raw == "#" or raw == PAST_YEAR or _BOUND_RE.fullmatch(raw):
             parts.append(("number", raw[1:]))
             continue
         stem = raw.endswith("*")
@@ -160,6 +165,8 @@ def _within(value: int, bound: str) -> bool:
     """``value`` fits a number token's bound ("" any, "<18" below 18, ">17" above 17)."""
     if not bound:
         return True
+    if bound == PAST_YEAR[1:]:
+        return FIRST_PAST_YEAR <= value <= datetime.now(tz=UTC).year - 2
     limit = int(bound[1:])
     return value < limit if bound[0] == "<" else value > limit
 

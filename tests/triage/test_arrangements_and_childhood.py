@@ -1,10 +1,12 @@
-"""The fourteenth precision round's rules (docs/triage.md, "Fourteenth precision round"): a
+"""The fourteenth and fifteenth precision rounds' rules (docs/triage.md): a
 person who puts their affairs in order (keys, a pet, passwords handed over) and then cannot be
 reached after a loss is P1; an adult telling of abuse in their own childhood is not P1 by the
 child rules, even when the abuser "still" works with children; a child or a parent telling of
-the same today still is."""
+the same today still is; a year two or more years back is long past."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 import pytest
 
@@ -143,3 +145,36 @@ def test_a_number_above_a_bound_is_an_adults_age() -> None:
     assert not adult("I'm 15 and this happened long ago")
     assert not adult("I'm 17")
     assert adult("I'm 18")
+
+
+def test_a_year_two_or_more_years_back_is_long_past() -> None:
+    matcher = Matcher(("en",))
+    this_year = datetime.now(tz=UTC).year
+
+    def long_past(text: str) -> bool:
+        return any("long_past" in match.cue.tags for match in matcher.find(text))
+
+    assert long_past(f"in {this_year - 3} he threatened me")
+    assert long_past(f"from {this_year - 6} to {this_year - 4} I worked there")
+    assert not long_past(f"in {this_year} he threatened me")
+    assert not long_past(f"in {this_year - 1} he threatened me")
+    assert not long_past("in 1000 ways")
+
+
+def test_a_dated_old_threat_is_not_p1_unless_it_is_back() -> None:
+    old = datetime.now(tz=UTC).year - 7
+    quiet = (
+        f"In {old} my ex wrote that he would kill me. We have had no contact since, he lives "
+        "abroad. Is it worth reporting now?"
+    )
+    assert rules_of(quiet).urgency != "P1"
+    back = f"In {old} my ex wrote that he would kill me, and yesterday he wrote it again"
+    assert rules_of(back).urgency == "P1"
+
+
+def test_a_norwegian_goodbye_with_no_answer_is_p1_and_a_silent_seller_is_a_sale() -> None:
+    gone = rules_of("Bror tapte alt på krypto. Han skrev 'takk for alt' og svarer ikke", "nb")
+    assert gone.urgency == "P1"
+    seller = rules_of("Kjøpte en sykkel på Finn og betalte med Vipps, selgeren svarer ikke", "nb")
+    assert "tag:purchase" in seller.signals
+    assert seller.urgency != "P1"
