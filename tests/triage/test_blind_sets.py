@@ -53,6 +53,9 @@ falling below them means generalisation was lost somewhere; rising above them pr
 - ``blind_set_2026_12l.jsonl``: written by a writer who never ran the triage, committed alone
   (1e4cdf3) before the fourteenth precision round's rules were committed, scored once with that
   round's system (its rules, triage-v10).
+- ``blind_set_2026_12m.jsonl``: written by a writer who never ran the triage, committed alone
+  (dd9a0b5) before the fifteenth precision round's rules were committed, scored once with that
+  round's system (its rules, triage-v10).
 
 The fence: no corpus line may be a near copy of a blind line, or the set would stop being
 blind the day someone adds a paraphrase of it to the training text.
@@ -109,6 +112,8 @@ FLOORS = {
     "blind_set_2026_12k.jsonl": Floors((82, 90), (33, 180), 215, 211, 270),
     # 270 openings: urgency 81.5 %, category 75.6 %, language 99.6 %
     "blind_set_2026_12l.jsonl": Floors((86, 90), (30, 180), 220, 204, 269),
+    # 270 openings: urgency 83.0 %, category 75.6 %, language 100 %
+    "blind_set_2026_12m.jsonl": Floors((89, 90), (28, 180), 224, 204, 270),
 }
 SETS = sorted(FLOORS)
 
