@@ -145,6 +145,13 @@ class TriageReason(models.TextChoices):
         "long_past",
         pgettext_lazy("triage reason", "says it happened a year or more ago"),
     )
+    NUISANCE = (
+        "nuisance",
+        pgettext_lazy(
+            "triage reason",
+            "an annoying message, app or update (spam, parcel notices, notifications)",
+        ),
+    )
     ADULT_WRITER = (
         "adult_writer",
         pgettext_lazy("triage reason", "says they are an adult (their age)"),
