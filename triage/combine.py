@@ -10,7 +10,8 @@ Contract (docs/triage.md, "Rules and model"):
   probability reaching ``lone_rule_confirm``. Without it the opening is marked possible risk
   (officers see the rule's reason; the citizen is asked whether they are safe). The model
   alone does not raise P1 when the rules read the danger words as a figure of speech ("Ich
-  will nicht mehr, dass…"): that becomes possible risk. When the rules read a question,
+  will nicht mehr, dass…") or read an adult telling of their own childhood
+  (``childhood_told``): that becomes possible risk. When the rules read a question,
   prevention, a phishing pretext or "nothing happened" (``QUESTION_SIGNALS``), the model
   alone needs ``p1_threshold_question`` instead. When the artefact has a P1 verifier, the
   model alone also needs the verifier's probability to reach ``p1_verify``; an opening it
@@ -47,6 +48,9 @@ BELOW_P1 = ("P2", "P3", "P4")
 # unless the text clearly says otherwise (the corpus has no pre-chat answers to learn from).
 PRECHAT_BONUS = 0.5
 FIGURE_OF_SPEECH_SIGNAL = "tag:figure_of_speech"
+# Readings of the rules under which the model alone does not raise P1 (it marks possible risk):
+# the danger words are a figure of speech, or an adult tells of their own childhood.
+MODEL_HELD_BACK = frozenset((FIGURE_OF_SPEECH_SIGNAL, "tag:childhood_told"))
 QUESTION_SIGNALS = frozenset(("tag:question", "tag:prevention", "tag:pretext", "tag:no_harm"))
 # Rules that, alone, also fire on topic words: a bill that "will kill me", an address in a
 # data-protection question, a knife sold in a game, trafficking words in a recruiter's story.
@@ -118,13 +122,14 @@ def rule_p1_stands(ruled: RuleAssessment, prediction: Prediction, params: Params
 def model_raises_p1(ruled: RuleAssessment, prediction: Prediction, params: Params) -> bool:
     """The model's P1 probability is over the threshold (the higher one for a question or
     prevention), on enough words, the rules did not read the danger words as a figure of
-    speech, and the P1 verifier does not reject it."""
+    speech or an adult's own childhood (``MODEL_HELD_BACK``), and the P1 verifier does not
+    reject it."""
     asks = not QUESTION_SIGNALS.isdisjoint(ruled.signals)
     threshold = params.question_threshold if asks else params.p1_threshold
     return (
         prediction.p1 >= threshold
         and ruled.words >= params.model_min_words
-        and FIGURE_OF_SPEECH_SIGNAL not in ruled.signals
+        and MODEL_HELD_BACK.isdisjoint(ruled.signals)
         and not verifier_rejects(prediction, params)
     )
 

@@ -12,6 +12,8 @@ import pytest
 
 from tests.triage.english import english
 from tests.triage.ruled import rules_of
+from tests.triage.test_combine import PARAMS, _model, _prediction, _rules
+from triage.combine import combine
 from triage.engine import assess
 from triage.matcher import Matcher
 
@@ -178,3 +180,11 @@ def test_a_norwegian_goodbye_with_no_answer_is_p1_and_a_silent_seller_is_a_sale(
     seller = rules_of("Kjøpte en sykkel på Finn og betalte med Vipps, selgeren svarer ikke", "nb")
     assert "tag:purchase" in seller.signals
     assert seller.urgency != "P1"
+
+
+def test_the_model_alone_does_not_raise_an_adults_own_childhood_to_p1() -> None:
+    told = _rules(signals=("tag:childhood_told",))
+    held = combine(told, _prediction(0.9), PARAMS, _model())
+    assert (held.urgency, held.possible_risk) == ("P3", True)
+    # Without that reading the same probability is P1.
+    assert combine(_rules(), _prediction(0.9), PARAMS, _model()).urgency == "P1"
