@@ -59,6 +59,9 @@ falling below them means generalisation was lost somewhere; rising above them pr
 - ``blind_set_2026_12n.jsonl``: written by a writer who never ran the triage, committed alone
   (d67cc7b) before the sixteenth precision round's rules were committed, scored once with that
   round's system (its rules, triage-v10).
+- ``blind_set_2026_12o.jsonl``: written by a writer who never ran the triage, committed alone
+  (6439d62) before the seventeenth precision round was committed, scored once with that
+  round's system (the model held back on an adult's own childhood, triage-v10).
 
 The fence: no corpus line may be a near copy of a blind line, or the set would stop being
 blind the day someone adds a paraphrase of it to the training text.
@@ -119,6 +122,8 @@ FLOORS = {
     "blind_set_2026_12m.jsonl": Floors((89, 90), (28, 180), 224, 204, 270),
     # 270 openings: urgency 80.7 %, category 71.1 %, language 99.6 %
     "blind_set_2026_12n.jsonl": Floors((85, 90), (22, 180), 218, 192, 269),
+    # 270 openings: urgency 79.6 %, category 71.5 %, language 99.6 %
+    "blind_set_2026_12o.jsonl": Floors((89, 90), (37, 180), 215, 193, 269),
 }
 SETS = sorted(FLOORS)
 
