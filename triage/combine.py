@@ -105,7 +105,9 @@ def rests_on_lone_rule(ruled: RuleAssessment) -> bool:
 
 
 def rule_p1_stands(ruled: RuleAssessment, prediction: Prediction, params: Params) -> bool:
-    """The rules say P1 and, when it rests on a lone rule, the model corroborates it."""
+    """The rules say P1 and, when it rests on a lone rule, the urgency head's own P1 reading
+    corroborates it (the model raising P1 itself is the other corroboration,
+    ``choose_urgency``)."""
     if ruled.urgency != "P1":
         return False
     if (
@@ -114,9 +116,7 @@ def rule_p1_stands(ruled: RuleAssessment, prediction: Prediction, params: Params
         or not rests_on_lone_rule(ruled)
     ):
         return True
-    return prediction.urgency.get("P1", 0.0) >= params.lone_rule_confirm or model_raises_p1(
-        ruled, prediction, params
-    )
+    return prediction.urgency.get("P1", 0.0) >= params.lone_rule_confirm
 
 
 def model_raises_p1(ruled: RuleAssessment, prediction: Prediction, params: Params) -> bool:
