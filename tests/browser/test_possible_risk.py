@@ -87,3 +87,34 @@ def test_the_safety_question_fits_a_phone_and_passes_axe_in_ukrainian(new_page, 
     citizen.get_by_role("button", name="Я в безпеці").click()
     citizen.locator("#safety-answered").wait_for()
     assert "Дякуємо" in citizen.locator("#safety-answered").inner_text()
+
+
+LONE_MARKER = "(Marek B.)"
+LONE_OPENING = (
+    "ten nowy abonament mnie zabije, 200 zł miesięcznie, da się to gdzieś reklamować? "
+    + LONE_MARKER
+)
+
+
+def test_a_lone_threat_rule_the_model_does_not_confirm_is_marked_not_p1(new_page, base_url):
+    """A bill that "will kill me": the threat rule alone, not corroborated, is a marked card
+    below P1; the officer reads the rule's words without "→ P1"."""
+    result = assess(texts=[LONE_OPENING], browser_language="pl")
+    assert (result.urgency != "P1", result.possible_risk) == (True, True), result
+    officer = new_page(bypass_csp=True, viewport={"width": 1366, "height": 768}, locale="uk-UA")
+    login(officer, base_url, "olena")
+    go_on_duty(officer)
+    citizen = new_page(locale="pl-PL")
+    start_chat(citizen, base_url)
+    send_citizen(citizen, LONE_OPENING)
+    citizen.locator("#safety-ask").wait_for()
+
+    mine = officer.locator(".queue-card", has_text=LONE_MARKER)
+    mine.locator(".possible-risk").wait_for()
+    assert mine.get_attribute("data-urgency") != "P1"
+    text = mine.inner_text()
+    threat = [line for line in text.splitlines() if "загроза життю або насильства" in line]
+    assert threat, text
+    assert all("mnie zabije" in line and "→ P1" not in line for line in threat), threat
+    save_screenshot(officer, "console-lone-rule-possible-risk")
+    assert run_axe(officer) == []
